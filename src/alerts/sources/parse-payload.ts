@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import type { AlertSource } from '../alert.js';
+import { AlertPayloadError } from '../errors.js';
+import { describeIssues } from '../issues.js';
+import { isObject, wrongSenderHint, type KnownSender } from '../sniff.js';
+
+/**
+ * Validates the whole body before anything is mapped, so a payload with one bad alert yields an
+ * error and never half of its alerts.
+ */
+export function parsePayload<S extends z.ZodType>(schema: S, body: unknown, source: AlertSource): z.output<S> {
+  if (!isObject(body)) {
+    const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+    throw new AlertPayloadError(source, `the body must be a JSON object (got ${got}); send Content-Type: application/json`);
+  }
+  const hint = wrongSenderHint(body, source as KnownSender | 'generic');
+  if (hint) throw new AlertPayloadError(source, hint);
+
+  const result = schema.safeParse(body, { reportInput: true });
+  if (!result.success) throw new AlertPayloadError(source, describeIssues(result.error.issues));
+  return result.data;
+}

@@ -1,0 +1,128 @@
+import type { Actor } from '../domain/actor.js';
+import { SitrepError } from '../domain/errors.js';
+import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
+import { declareIncident } from '../incidents/declare.js';
+import type { IncidentDeps } from '../incidents/deps.js';
+import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../incidents/lifecycle.js';
+import { addActionItem, addNote } from '../incidents/record.js';
+import { handOff, triageOnDemand } from '../incidents/triage.js';
+import { HELP_TEXT, ROOM_COMMANDS, type Command, type UserToken } from './commands.js';
+
+export interface CommandContext {
+  platform: Platform;
+  actor: Actor;
+  /** The room (channel/conversation) the command was typed in. */
+  roomId: string;
+  /** Idempotency key of this invocation (trigger id, activity id). */
+  key: string;
+  resolveUser(token: UserToken): Promise<Actor>;
+}
+
+export interface Reply {
+  text: string;
+  /** Ephemeral replies are seen only by the person who typed the command. */
+  ephemeral: boolean;
+}
+
+const ephemeral = (text: string): Reply => ({ text, ephemeral: true });
+
+/**
+ * Runs a parsed command against the use cases. Platform adapters call this for `/incident …` in
+ * Slack and `@sitrep incident …` in Teams, so both speak exactly the same language.
+ */
+export async function executeCommand(deps: IncidentDeps, command: Command, ctx: CommandContext): Promise<Reply | undefined> {
+  if (command.kind === 'help') return ephemeral(command.reason ? `${command.reason}\n\n${HELP_TEXT}` : HELP_TEXT);
+  if (command.kind === 'list') return ephemeral(await listOpen(deps));
+  if (command.kind === 'declare') {
+    const incident = await declareIncident(deps, {
+      title: command.title,
+      actor: ctx.actor,
+      platform: ctx.platform,
+      source: { kind: 'command', detail: ctx.platform },
+      key: `declare:${ctx.key}`,
+    });
+    return ephemeral(`${incidentLabel(incident)} declared: ${roomLink(incident)}`);
+  }
+  if (command.kind === 'modal') return undefined;
+
+  const incident = await deps.store.findByRoom(ctx.platform, ctx.roomId);
+  if (!incident) {
+    if (ROOM_COMMANDS.has(command.kind)) return ephemeral(`That command works inside an incident channel.\n\n${HELP_TEXT}`);
+    return undefined;
+  }
+  return runInRoom(deps, incident, command, ctx);
+}
+
+async function runInRoom(deps: IncidentDeps, incident: Incident, command: Command, ctx: CommandContext): Promise<Reply | undefined> {
+  const { actor, key } = ctx;
+  const label = incidentLabel(incident);
+  switch (command.kind) {
+    case 'status': {
+      const r = await changeStatus(deps, incident.id, command.status, actor, key, command.message);
+      return r.changed ? undefined : ephemeral(`${label} is already ${command.status}.`);
+    }
+    case 'severity': {
+      const r = await changeSeverity(deps, incident.id, command.severity, actor, key);
+      return r.changed ? undefined : ephemeral(`${label} is already ${command.severity}.`);
+    }
+    case 'role': {
+      const assignee = await ctx.resolveUser(command.user);
+      const r = await assignRole(deps, incident.id, command.role, assignee, actor, key);
+      return r.changed ? undefined : ephemeral(`${assignee.name ?? assignee.id} is already the ${command.role}.`);
+    }
+    case 'note':
+      await addNote(deps, incident.id, command.text, actor, key);
+      return ephemeral(`Noted on the ${label} timeline.`);
+    case 'action': {
+      const owner = command.owner ? await ctx.resolveUser(command.owner) : undefined;
+      await addActionItem(deps, incident.id, command.text, owner, actor, key);
+      return undefined;
+    }
+    case 'resolve': {
+      const r = await resolveIncident(deps, incident.id, actor, key, command.summary);
+      return r.changed ? undefined : ephemeral(`${label} is already resolved.`);
+    }
+    case 'close': {
+      const r = await closeIncident(deps, incident.id, actor, key);
+      return r.changed ? undefined : ephemeral(`${label} is already closed.`);
+    }
+    case 'reopen': {
+      const r = await reopenIncident(deps, incident.id, actor, key, command.reason);
+      return r.changed ? undefined : ephemeral(`${label} is not resolved, so there is nothing to reopen.`);
+    }
+    case 'page': {
+      if (!deps.paging) throw new SitrepError('unavailable', 'Paging is not configured. Set ONCALL_FILE to an on-call schedule (see oncall.example.yaml).');
+      const target = 'user' in command.target ? { user: await ctx.resolveUser(command.target.user) } : command.target;
+      await deps.paging.page(incident, target, actor, command.message);
+      return undefined;
+    }
+    case 'trace':
+      await triageOnDemand(deps, incident.id, command.traceId, actor);
+      return ephemeral(`Reading trace ${command.traceId}; the verdict will appear on the ${label} card.`);
+    case 'owner':
+      await handOff(deps, incident.id, command.team, command.reason, actor, key);
+      return undefined;
+    case 'postmortem': {
+      if (!deps.postmortem) throw new SitrepError('unavailable', 'Postmortem drafting is not available in this installation.');
+      const result = await deps.postmortem.draft(incident.id, actor);
+      return ephemeral(result.message);
+    }
+    default:
+      return ephemeral(HELP_TEXT);
+  }
+}
+
+function roomLink(incident: Incident): string {
+  if (!incident.room) return incident.title;
+  if (incident.room.platform === 'slack') return `<#${incident.room.id}>`;
+  return incident.room.url ?? incident.room.name ?? incident.title;
+}
+
+async function listOpen(deps: IncidentDeps): Promise<string> {
+  const open = await deps.store.listOpen();
+  if (open.length === 0) return 'No open incidents. :sunny:';
+  const lines = open
+    .sort((a, b) => a.severity.localeCompare(b.severity) || a.number - b.number)
+    .map((i) => `• ${incidentLabel(i)} ${i.severity} *${i.status}* — ${i.title} ${roomLink(i)}${i.roles.lead ? ` (lead ${i.roles.lead.name ?? i.roles.lead.id})` : ''}`);
+  return [`${open.length} open incident${open.length === 1 ? '' : 's'}:`, ...lines].join('\n');
+}

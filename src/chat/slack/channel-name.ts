@@ -1,0 +1,25 @@
+/**
+ * Slack channel names: lowercase letters, digits, `-` and `_`, at most 80 characters.
+ * Titles in other scripts are transliterated where Unicode decomposition allows (é → e) and
+ * otherwise dropped; the number alone always gives a valid, unique-enough name.
+ */
+export const MAX_CHANNEL_NAME = 80;
+
+export function slugify(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** `inc-42-checkout-returns-500`; `suffix` (2, 3, …) resolves a `name_taken` clash. */
+export function channelName(prefix: string, number: number, title: string, suffix?: number): string {
+  const head = `${prefix}-${number}`;
+  const tail = suffix ? `-${suffix}` : '';
+  const room = MAX_CHANNEL_NAME - head.length - tail.length - 1;
+  const slug = slugify(title).slice(0, Math.max(0, room)).replace(/-+$/, '');
+  return `${head}${slug ? `-${slug}` : ''}${tail}`;
+}

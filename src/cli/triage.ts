@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  analyseTrace,
+  createTraceSource,
+  formatSummary,
+  loadCatalog,
+  loadTraceSources,
+  parseTraceText,
+  triage,
+  TriageError,
+  type Focus,
+  type OwnershipCatalog,
+  type TriageResult,
+  type TriageVerdict,
+} from '../triage/index.js';
+
+const USAGE = `usage: sitrep triage [options] <trace-file>...
+       sitrep triage [options] --trace-id <id> [--source <name>] [--sources <yaml>]
+
+Finds where a failure starts in each trace and who owns it. Trace files may be Jaeger JSON,
+Tempo/OTLP JSON (also the collector's file export) or Zipkin v2 JSON; the format is detected.
+
+options:
+  --catalog <file|dir>   Backstage catalog-info.yaml file or folder (repeatable)
+  --ownership <file>     ownership.yaml: service (or glob) → team, optional default (repeatable)
+  --json                 one JSON object per line
+  --focus <mode>         auto (default), errors or latency
+  --trace-id <id>        fetch this trace from a configured backend instead of reading files
+  --source <name>        which configured source to use (default: all, first answer wins)
+  --sources <yaml>       trace-sources file (default: $TRACE_SOURCES_FILE)
+  --timeout <ms>         overall fetch budget for --trace-id (default 5000)
+  --link <template>      deep-link template, e.g. https://jaeger.example/trace/{traceId}
+
+exit status: 0 all verdicts printed, 1 a trace could not be read or fetched, 2 bad usage or config`;
+
+type Line = Record<string, unknown>;
+
+function jsonLine(v: TriageVerdict, extra: Line): Line {
+  return {
+    ...extra,
+    traceId: v.traceId,
+    origin: v.origin,
+    owner: v.owner,
+    path: v.path,
+    confidence: v.confidence,
+    confidenceLevel: v.confidenceLevel,
+    reasons: v.reasons,
+    ownerNote: v.ownerNote,
+    suggestedOwner: v.suggestedOwner,
+    alternatives: v.alternatives,
+    link: v.link,
+  };
+}
+
+function fail(message: string): number {
+  console.error(`sitrep triage: ${message}`);
+  return 2;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        catalog: { type: 'string', multiple: true },
+        ownership: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        focus: { type: 'string' },
+        'trace-id': { type: 'string' },
+        source: { type: 'string' },
+        sources: { type: 'string' },
+        timeout: { type: 'string' },
+        link: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    return fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const focus = (values.focus ?? 'auto') as Focus;
+  if (!['auto', 'errors', 'latency'].includes(focus)) return fail(`--focus must be auto, errors or latency, not "${values.focus}"`);
+  if (!values['trace-id'] && positionals.length === 0) return fail(`give trace files or --trace-id\n\n${USAGE}`);
+
+  let catalog: OwnershipCatalog | null = null;
+  if (values.catalog || values.ownership) {
+    try {
+      catalog = await loadCatalog({ catalog: values.catalog ?? [], ownership: values.ownership ?? [] });
+    } catch (err) {
+      return fail(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  const print = (result: TriageResult, extra: Line, label: string): void => {
+    if (values.json) {
+      console.log(JSON.stringify(result.status === 'found' ? jsonLine(result, extra) : { ...extra, ...result }));
+    } else {
+      console.log(`${label}: ${formatSummary(result)}`);
+    }
+  };
+
+  if (values['trace-id']) {
+    return fetchAndPrint(values['trace-id'], values, catalog, focus, print);
+  }
+
+  let failures = 0;
+  for (const file of positionals) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      console.error(`sitrep triage: ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      failures++;
+      continue;
+    }
+    try {
+      const { spans, format } = parseTraceText(text);
+      if (spans.length === 0) throw new TriageError('TRACE_FORMAT', `no spans in this ${format} trace`);
+      const verdict = analyseTrace(spans, { catalog, focus, source: file, link: values.link ? linkFor(values.link, spans[0]!.traceId) : null });
+      print(verdict, { file, format }, file);
+    } catch (err) {
+      if (!(err instanceof TriageError)) throw err;
+      console.error(`sitrep triage: ${file}: ${err.message}`);
+      failures++;
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+function linkFor(template: string, traceId: string): string {
+  return template.replaceAll('{traceId}', encodeURIComponent(traceId));
+}
+
+async function fetchAndPrint(
+  traceId: string,
+  values: { source?: string; sources?: string; timeout?: string; link?: string },
+  catalog: OwnershipCatalog | null,
+  focus: Focus,
+  print: (r: TriageResult, extra: Line, label: string) => void,
+): Promise<number> {
+  const file = values.sources ?? process.env.TRACE_SOURCES_FILE;
+  if (!file) return fail('--trace-id needs trace sources: pass --sources <yaml> or set TRACE_SOURCES_FILE');
+  let configs;
+  try {
+    configs = await loadTraceSources(file);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  if (values.source) {
+    configs = configs.filter((c) => c.name === values.source);
+    if (configs.length === 0) return fail(`no source named "${values.source}" in ${file}`);
+  }
+  const timeoutMs = values.timeout ? Number(values.timeout) : undefined;
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout must be a number of milliseconds, not "${values.timeout}"`);
+  const result = await triage({
+    traceId,
+    sources: configs.map(createTraceSource),
+    catalog,
+    focus,
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(values.link ? { linkTemplate: values.link } : {}),
+  });
+  print(result, { source: result.status === 'found' ? result.source : (values.source ?? null) }, traceId);
+  return result.status === 'found' ? 0 : 1;
+}

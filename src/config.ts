@@ -1,0 +1,198 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_SEVERITY_LABELS, SEVERITIES, Severity, type SeverityLabels } from './domain/severity.js';
+
+const optionalString = z.string().trim().min(1).optional();
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+const bool = (dflt: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? dflt : ['true', '1', 'yes'].includes(v)));
+const int = (dflt: number, min: number, max: number) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max).default(dflt);
+const url = z.url({ message: 'must be a URL such as https://example.com' });
+
+const severityLabels = z
+  .string()
+  .optional()
+  .transform((v, ctx): SeverityLabels => {
+    const labels = { ...DEFAULT_SEVERITY_LABELS };
+    for (const pair of (v ?? '').split(',').filter((p) => p.trim())) {
+      const [sev, label] = pair.split('=').map((s) => s.trim());
+      if (!Severity.safeParse(sev).success || !label) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" should look like SEV1=Critical` });
+        return z.NEVER;
+      }
+      labels[sev as Severity] = label;
+    }
+    return labels;
+  });
+
+/**
+ * Every setting sitrep reads, with what it is for. The table drives parsing and the start-up error
+ * messages; a test checks that `.env.example` lists each one, so they never drift apart.
+ */
+export const VARIABLES = {
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'log level (pino)' },
+  PORT: { schema: int(3000, 0, 65535), doc: 'HTTP port for Slack events, Teams messages, alert webhooks and health checks' },
+  HOST: { schema: z.string().default('0.0.0.0'), doc: 'address the HTTP server binds to' },
+  PUBLIC_URL: { schema: url.optional(), doc: 'public base URL of this bot, used in links' },
+
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss:// (TLS)').default('redis://127.0.0.1:6379'), doc: 'Redis holding incidents and timelines (redis:// or rediss:// for TLS)' },
+  REDIS_KEY_PREFIX: { schema: z.string().min(1).default('sitrep:'), doc: 'prefix of every Redis key sitrep writes' },
+  REDIS_SENTINELS: { schema: list, doc: 'Sentinel host:port list; when set, REDIS_URL only supplies password/TLS' },
+  REDIS_SENTINEL_NAME: { schema: z.string().default('mymaster'), doc: 'Sentinel master name' },
+  REDIS_CLUSTER_NODES: { schema: list, doc: 'Redis Cluster seed host:port list' },
+
+  SLACK_BOT_TOKEN: { schema: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(), doc: 'Slack bot token (OAuth & Permissions → Bot User OAuth Token)' },
+  SLACK_SIGNING_SECRET: { schema: optionalString, doc: 'Slack signing secret (Basic Information → App Credentials); needed in HTTP mode' },
+  SLACK_APP_TOKEN: { schema: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(), doc: 'Slack app-level token with connections:write; when set, sitrep uses Socket Mode' },
+  SLACK_API_URL: { schema: url.optional(), doc: 'Slack Web API base URL (tests, enterprise proxies); default https://slack.com/api/' },
+  SLACK_ANNOUNCE_CHANNEL: { schema: optionalString, doc: 'channel id where new incidents are announced (optional)' },
+  SLACK_CAPTURE_EMOJI: { schema: z.string().default('pushpin'), doc: 'reaction that adds a message to the incident timeline' },
+
+  TEAMS_APP_ID: { schema: optionalString, doc: 'Azure Bot (single-tenant) Microsoft App ID' },
+  TEAMS_TENANT_ID: { schema: optionalString, doc: 'Azure AD tenant id of the bot registration' },
+  TEAMS_APP_PASSWORD: { schema: optionalString, doc: 'client secret of the bot registration (or use a certificate / managed identity)' },
+  TEAMS_CERT_THUMBPRINT: { schema: optionalString, doc: 'certificate thumbprint, with TEAMS_CERT_KEY_FILE, instead of a password' },
+  TEAMS_CERT_KEY_FILE: { schema: optionalString, doc: 'PEM private key file of that certificate' },
+  TEAMS_MANAGED_IDENTITY: { schema: bool(false), doc: 'authenticate with the Azure managed identity instead of a secret' },
+  TEAMS_MANAGED_IDENTITY_CLIENT_ID: { schema: optionalString, doc: 'client id of a user-assigned managed identity' },
+  TEAMS_TEAM_ID: { schema: optionalString, doc: 'Teams team (group) id where incident rooms are created' },
+  TEAMS_INCIDENTS_CHANNEL_ID: { schema: optionalString, doc: 'Teams channel id (19:…@thread.tacv2) whose threads are incident rooms' },
+  TEAMS_ROOM_MODE: { schema: z.enum(['thread', 'channel']).default('thread'), doc: 'thread (default, bot permissions only) or channel (Microsoft Graph Channel.Create)' },
+  TEAMS_GRAPH_URL: { schema: url.default('https://graph.microsoft.com/v1.0'), doc: 'Microsoft Graph base URL' },
+
+  INCIDENT_CHANNEL_PREFIX: { schema: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,20}$/, 'lowercase letters, digits, - or _ (≤ 21 characters)').default('inc'), doc: 'prefix of incident channel names (inc-42-checkout-down)' },
+  DEFAULT_SEVERITY: { schema: z.enum(SEVERITIES).default('SEV3'), doc: 'severity of a declared incident when none is given' },
+  SEVERITY_LABELS: { schema: severityLabels, doc: 'labels, e.g. SEV1=Critical,SEV2=Major,SEV3=Minor,SEV4=Low' },
+  INCIDENT_ADMINS: { schema: list, doc: 'user ids (Slack U…, Teams AAD ids) who may close any incident besides its lead' },
+  TIME_ZONE: { schema: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'), doc: 'organisation time zone for timelines and postmortems' },
+
+  TRACE_SOURCES_FILE: { schema: optionalString, doc: 'YAML file listing trace backends (Jaeger, Tempo, Zipkin)' },
+  JAEGER_URL: { schema: url.optional(), doc: 'Jaeger query base URL (shortcut for a one-backend setup)' },
+  TEMPO_URL: { schema: url.optional(), doc: 'Grafana Tempo base URL (shortcut)' },
+  ZIPKIN_URL: { schema: url.optional(), doc: 'Zipkin base URL (shortcut)' },
+  TRACE_TIMEOUT_MS: { schema: int(2000, 100, 60000), doc: 'per-request timeout for trace backends' },
+  TRACE_UI_URL: { schema: optionalString, doc: 'trace deep-link template, e.g. https://jaeger.example/trace/{traceId}' },
+  CATALOG_PATHS: { schema: list, doc: 'Backstage catalog-info.yaml files or folders, comma-separated' },
+  OWNERSHIP_FILE: { schema: optionalString, doc: 'simple ownership.yaml (service → team)' },
+
+  ONCALL_FILE: { schema: optionalString, doc: 'on-call schedules and escalation policies (oncall.yaml)' },
+  PAGERDUTY_EVENTS_URL: { schema: url.default('https://events.pagerduty.com'), doc: 'PagerDuty Events API v2 base URL' },
+  PAGERDUTY_WEBHOOK_SECRET: { schema: optionalString, doc: 'secret of the PagerDuty v3 webhook subscription (signature check)' },
+
+  ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
+
+  POSTMORTEM_TEMPLATE: { schema: optionalString, doc: 'custom postmortem Markdown template with {{placeholders}}' },
+  CONFLUENCE_URL: { schema: url.optional(), doc: 'Confluence Cloud base URL, e.g. https://acme.atlassian.net/wiki' },
+  CONFLUENCE_USER: { schema: optionalString, doc: 'Confluence account email' },
+  CONFLUENCE_TOKEN: { schema: optionalString, doc: 'Confluence API token' },
+  CONFLUENCE_SPACE: { schema: optionalString, doc: 'Confluence space key for postmortem pages' },
+} satisfies Record<string, { schema: z.ZodType; doc: string }>;
+
+type Vars = typeof VARIABLES;
+export type RawConfig = { [K in keyof Vars]: z.output<Vars[K]['schema']> };
+
+export interface Config extends RawConfig {
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  teams?: { appId: string; tenantId: string };
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const schema = z.object(Object.fromEntries(Object.entries(VARIABLES).map(([k, v]) => [k, v.schema]))) as unknown as z.ZodType<RawConfig>;
+
+/** Parses the environment; throws ConfigError with one line per problem (variable, what is wrong, what it is for). */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const cleaned = Object.fromEntries(Object.keys(VARIABLES).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as keyof Vars;
+      return `${name}: ${issue.message} (${VARIABLES[name]?.doc ?? 'unknown setting'})`;
+    });
+    throw new ConfigError(problems);
+  }
+  const raw = result.data;
+  const problems: string[] = [];
+  const config: Config = { ...raw };
+
+  if (raw.SLACK_BOT_TOKEN) {
+    if (!raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET) {
+      problems.push(`SLACK_SIGNING_SECRET: required in HTTP mode (${VARIABLES.SLACK_SIGNING_SECRET.doc}); or set SLACK_APP_TOKEN for Socket Mode`);
+    }
+    config.slack = { botToken: raw.SLACK_BOT_TOKEN, signingSecret: raw.SLACK_SIGNING_SECRET, appToken: raw.SLACK_APP_TOKEN, apiUrl: raw.SLACK_API_URL };
+  } else if (raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN) {
+    problems.push(`SLACK_BOT_TOKEN: missing while other Slack settings are set (${VARIABLES.SLACK_BOT_TOKEN.doc})`);
+  }
+
+  if (raw.TEAMS_APP_ID) {
+    if (!raw.TEAMS_TENANT_ID) problems.push(`TEAMS_TENANT_ID: required with TEAMS_APP_ID (${VARIABLES.TEAMS_TENANT_ID.doc}); multi-tenant bot registrations can no longer be created`);
+    const hasCert = Boolean(raw.TEAMS_CERT_THUMBPRINT && raw.TEAMS_CERT_KEY_FILE);
+    if (!raw.TEAMS_APP_PASSWORD && !hasCert && !raw.TEAMS_MANAGED_IDENTITY) {
+      problems.push('TEAMS_APP_PASSWORD: required with TEAMS_APP_ID unless TEAMS_CERT_THUMBPRINT + TEAMS_CERT_KEY_FILE or TEAMS_MANAGED_IDENTITY=true is set');
+    }
+    if (raw.TEAMS_ROOM_MODE === 'thread' && !raw.TEAMS_INCIDENTS_CHANNEL_ID) {
+      problems.push(`TEAMS_INCIDENTS_CHANNEL_ID: required for TEAMS_ROOM_MODE=thread (${VARIABLES.TEAMS_INCIDENTS_CHANNEL_ID.doc})`);
+    }
+    if (raw.TEAMS_ROOM_MODE === 'channel' && !raw.TEAMS_TEAM_ID) {
+      problems.push(`TEAMS_TEAM_ID: required for TEAMS_ROOM_MODE=channel (${VARIABLES.TEAMS_TEAM_ID.doc})`);
+    }
+    if (raw.TEAMS_TENANT_ID) config.teams = { appId: raw.TEAMS_APP_ID, tenantId: raw.TEAMS_TENANT_ID };
+  }
+
+  for (const file of ['TRACE_SOURCES_FILE', 'OWNERSHIP_FILE', 'ONCALL_FILE', 'ALERT_RULES_FILE', 'POSTMORTEM_TEMPLATE', 'TEAMS_CERT_KEY_FILE'] as const) {
+    const path = raw[file];
+    if (path && !existsSync(path)) problems.push(`${file}: file "${path}" does not exist (${VARIABLES[file].doc})`);
+  }
+  for (const path of raw.CATALOG_PATHS) {
+    if (!existsSync(path)) problems.push(`CATALOG_PATHS: "${path}" does not exist (${VARIABLES.CATALOG_PATHS.doc})`);
+  }
+  if (raw.CONFLUENCE_URL && !(raw.CONFLUENCE_USER && raw.CONFLUENCE_TOKEN && raw.CONFLUENCE_SPACE)) {
+    problems.push('CONFLUENCE_URL: set CONFLUENCE_USER, CONFLUENCE_TOKEN and CONFLUENCE_SPACE too (Confluence export)');
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads `.env` (if present) into process.env without overriding what the shell already set. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Guidance printed when no chat platform is configured: what to paste where, what to put in .env. */
+export const NO_PLATFORM_HELP = `sitrep needs a chat platform to talk to. Set up Slack, Teams, or both:
+
+Slack (easiest: Socket Mode, no public URL needed)
+  1. https://api.slack.com/apps → Create New App → From an app manifest → paste manifests/slack/manifest.yaml
+  2. Install to Workspace, then put in .env:
+       SLACK_BOT_TOKEN=xoxb-…        (OAuth & Permissions → Bot User OAuth Token)
+       SLACK_APP_TOKEN=xapp-…        (Basic Information → App-Level Tokens, scope connections:write)
+     or, for HTTP mode behind a public URL, SLACK_SIGNING_SECRET=… instead of SLACK_APP_TOKEN.
+
+Microsoft Teams
+  1. Create a single-tenant Azure Bot, messaging endpoint https://<your-host>/api/messages
+  2. Put in .env: TEAMS_APP_ID, TEAMS_TENANT_ID, TEAMS_APP_PASSWORD, TEAMS_INCIDENTS_CHANNEL_ID
+  3. npx sitrep teams-package → upload sitrep-teams.zip in Teams (Apps → Manage your apps → Upload)
+
+Then run: npm start    (see README.md → Configuration, and .env.example for every setting)`;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { Actor } from './actor.js';
+import { Severity } from './severity.js';
+import { Status } from './status.js';
+
+export const Platform = z.enum(['slack', 'teams']);
+export type Platform = z.infer<typeof Platform>;
+
+export const ROLES = ['lead', 'comms', 'scribe'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Where the incident is worked: a Slack channel, or a Teams channel or thread. */
+export const RoomRef = z.object({
+  platform: Platform,
+  id: z.string().min(1),
+  name: z.string().optional(),
+  url: z.string().optional(),
+  /** The pinned summary card (Slack message ts, Teams activity id), updated in place. */
+  cardId: z.string().optional(),
+  /** Teams: the thread's root activity when the room is a thread in a shared channel. */
+  threadId: z.string().optional(),
+});
+export type RoomRef = z.infer<typeof RoomRef>;
+
+export const SuspectedOwner = z.object({
+  team: z.string().min(1),
+  ref: z.string().optional(),
+  via: z.enum(['triage', 'alert', 'command', 'handoff']),
+});
+export type SuspectedOwner = z.infer<typeof SuspectedOwner>;
+
+export const Link = z.object({ label: z.string(), url: z.string() });
+export type Link = z.infer<typeof Link>;
+
+/** One page sent for the incident: who was woken, at which escalation level, and where it stands. */
+export const PageState = z.object({
+  id: z.string(),
+  team: z.string().optional(),
+  policy: z.string().optional(),
+  level: z.number().int().nonnegative(),
+  /** How many times the policy has been walked through (repeats). */
+  pass: z.number().int().nonnegative(),
+  targets: z.array(Actor),
+  provider: z.string(),
+  status: z.enum(['pending', 'acknowledged', 'exhausted', 'cancelled']),
+  pagedAt: z.string(),
+  nextEscalationAt: z.string().optional(),
+  acknowledgedBy: Actor.optional(),
+  acknowledgedAt: z.string().optional(),
+  message: z.string().optional(),
+});
+export type PageState = z.infer<typeof PageState>;
+
+/** What triage concluded, kept on the incident for the card; the full verdict is on the timeline. */
+export const TriageState = z.object({
+  traceId: z.string(),
+  outcome: z.enum(['pending', 'ok', 'unavailable', 'not_found']),
+  summary: z.string(),
+  team: z.string().optional(),
+  traceUrl: z.string().optional(),
+  alternatives: z.array(z.object({ team: z.string().optional(), service: z.string(), confidence: z.number() })).default([]),
+});
+export type TriageState = z.infer<typeof TriageState>;
+
+export const IncidentSource = z.object({
+  kind: z.enum(['command', 'alert']),
+  /** Alert source (alertmanager, grafana, …) or the chat platform the command came from. */
+  detail: z.string().optional(),
+});
+
+export const Incident = z.object({
+  id: z.string().min(1),
+  number: z.number().int().positive(),
+  title: z.string().min(1).max(200),
+  description: z.string().optional(),
+  severity: Severity,
+  /** The worst severity the incident ever had: what the postmortem reports. */
+  highestSeverity: Severity,
+  status: Status,
+  roles: z.object({ lead: Actor.optional(), comms: Actor.optional(), scribe: Actor.optional() }),
+  declaredBy: Actor,
+  source: IncidentSource,
+  room: RoomRef.optional(),
+  affectedServices: z.array(z.string()),
+  suspectedOwner: SuspectedOwner.optional(),
+  alertFingerprints: z.array(z.string()),
+  traceId: z.string().optional(),
+  triage: TriageState.optional(),
+  pages: z.array(PageState).default([]),
+  links: z.array(Link),
+  resolveSummary: z.string().optional(),
+  declaredAt: z.string(),
+  acknowledgedAt: z.string().optional(),
+  mitigatedAt: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  /** Optimistic-concurrency counter; the store bumps it on every write. */
+  version: z.number().int().nonnegative(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+export function incidentLabel(incident: Pick<Incident, 'number'>): string {
+  return `INC-${incident.number}`;
+}
+
+export function incidentIdFor(number: number): string {
+  return `inc-${number}`;
+}

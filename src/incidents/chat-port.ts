@@ -1,0 +1,55 @@
+import type { Actor } from '../domain/actor.js';
+import type { Incident, Platform, RoomRef } from '../domain/incident.js';
+import type { SeverityLabels } from '../domain/severity.js';
+
+/** Everything a card shows; each platform renders it its own way (Slack blocks, Adaptive Cards). */
+export interface IncidentView {
+  incident: Incident;
+  labels: SeverityLabels;
+  timeZone: string;
+}
+
+/** A page as the person being woken sees it. */
+export interface PageView {
+  incident: Incident;
+  pageId: string;
+  level: number;
+  team?: string;
+  message?: string;
+  /** Set once answered: the card then shows who acknowledged or that it was passed on. */
+  outcome?: { kind: 'acknowledged' | 'declined' | 'escalated' | 'cancelled'; by?: Actor; at: string };
+}
+
+export interface UploadedFile {
+  id: string;
+  url?: string;
+}
+
+/**
+ * The chat platform as the use cases see it. Slack and Teams implement it in `src/chat/`;
+ * nothing platform-specific crosses this line.
+ */
+export interface ChatPort {
+  readonly platform: Platform;
+  /** Creates the incident room (Slack channel; Teams thread or channel). Handles name clashes itself. */
+  createRoom(incident: Incident): Promise<RoomRef>;
+  invite(room: RoomRef, users: Actor[]): Promise<void>;
+  setTopic(room: RoomRef, topic: string): Promise<void>;
+  /** Posts the summary card; returns its message id for later in-place updates. */
+  postCard(room: RoomRef, view: IncidentView): Promise<string>;
+  updateCard(room: RoomRef, cardId: string, view: IncidentView): Promise<void>;
+  pin(room: RoomRef, messageId: string): Promise<void>;
+  /** Posts a plain update, threaded under `threadOf` when given, to keep the room readable. */
+  post(room: RoomRef, text: string, options?: { threadOf?: string }): Promise<string>;
+  /** Tells the announcements channel (if configured) that an incident started. */
+  announce(incident: Incident, text: string): Promise<void>;
+  /** Sends a page with Acknowledge / Can't take it buttons; returns a handle to update it later. */
+  sendPage(user: Actor, page: PageView): Promise<string | undefined>;
+  updatePage(user: Actor, handle: string, page: PageView): Promise<void>;
+  /** Tells one person something directly (e.g. "nobody answered"). */
+  notify(user: Actor, text: string): Promise<void>;
+  uploadFile(room: RoomRef, file: { filename: string; title: string; content: string }): Promise<UploadedFile>;
+  permalink(room: RoomRef, messageId: string): Promise<string | undefined>;
+  /** How to mention a person in this platform's text. */
+  mention(user: Actor): string;
+}

@@ -1,0 +1,77 @@
+import type { Actor } from '../domain/actor.js';
+import { incidentIdFor, type Incident, type Link, type Platform } from '../domain/incident.js';
+import type { Severity } from '../domain/severity.js';
+import type { IncidentDeps } from './deps.js';
+import { openRoom } from './room.js';
+import { startTriage } from './triage.js';
+
+export interface DeclareInput {
+  title: string;
+  severity?: Severity;
+  description?: string;
+  services?: string[];
+  traceId?: string;
+  /** A team to page at once (named in the command or routed from an alert). */
+  team?: string;
+  actor: Actor;
+  platform: Platform;
+  source: { kind: 'command' | 'alert'; detail?: string };
+  /** Idempotency key of the declaration (command trigger, alert group claim…). */
+  key: string;
+  fingerprints?: string[];
+  links?: Link[];
+  /** Page the owner triage suggests without waiting for a person (alert-driven incidents). */
+  autoPageSuggestedOwner?: boolean;
+}
+
+/**
+ * Declares an incident: stores it (the declarer leads until someone else is assigned), opens its room,
+ * then triages and pages in the background so a slow trace backend never delays the room.
+ */
+export async function declareIncident(deps: IncidentDeps, input: DeclareInput): Promise<Incident> {
+  const number = await deps.store.nextNumber();
+  const now = deps.clock().toISOString();
+  const severity = input.severity ?? deps.settings.defaultSeverity;
+  const incident: Incident = {
+    id: incidentIdFor(number),
+    number,
+    title: input.title.trim().slice(0, 200),
+    description: input.description,
+    severity,
+    highestSeverity: severity,
+    status: 'declared',
+    roles: { lead: input.actor.platform === input.platform ? input.actor : undefined },
+    declaredBy: input.actor,
+    source: input.source,
+    affectedServices: input.services ?? [],
+    suspectedOwner: input.team ? { team: input.team, via: input.source.kind === 'alert' ? 'alert' : 'command' } : undefined,
+    alertFingerprints: input.fingerprints ?? [],
+    traceId: input.traceId,
+    pages: [],
+    links: input.links ?? [],
+    declaredAt: now,
+    version: 0,
+  };
+  const events: Parameters<typeof deps.store.create>[1] = [
+    { type: 'declared', actor: input.actor, key: input.key, title: incident.title, severity, source: input.source.detail ?? input.source.kind },
+  ];
+  if (incident.roles.lead) {
+    events.push({ type: 'role_assigned', actor: input.actor, key: `${input.key}:lead`, role: 'lead', assignee: incident.roles.lead });
+  }
+  if (input.team) {
+    events.push({ type: 'owner_changed', actor: input.actor, key: `${input.key}:owner`, toTeam: input.team, reason: `named at declaration (${input.source.kind})` });
+  }
+  const created = await deps.store.create(incident, events);
+  for (const fp of incident.alertFingerprints) await deps.store.bindFingerprint(fp, incident.id);
+  deps.logger.info({ incident: incident.id, severity, source: input.source }, 'incident declared');
+
+  const opened = await openRoom(deps, created.incident.id);
+
+  if (input.team && deps.paging) {
+    const team = input.team;
+    const paging = deps.paging;
+    deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
+  }
+  if (input.traceId) startTriage(deps, opened.id, input.traceId, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
+  return opened;
+}

@@ -1,0 +1,78 @@
+import type { Actor } from '../domain/actor.js';
+import { SitrepError } from '../domain/errors.js';
+import type { Incident, Platform } from '../domain/incident.js';
+import type { Severity, SeverityLabels } from '../domain/severity.js';
+import type { Logger } from '../log.js';
+import type { ChatPort } from './chat-port.js';
+import type { IncidentStore } from './store-port.js';
+import type { Background } from './background.js';
+
+/** What triage gives the use cases; implemented by `src/triage/`. */
+export interface TriagePort {
+  run(traceId: string): Promise<TriageOutcome>;
+  traceUrl(traceId: string): string | undefined;
+}
+
+export interface TriageOutcome {
+  outcome: 'ok' | 'unavailable' | 'not_found';
+  /** One line for the card and timeline, e.g. "the failure starts in user-directory (owned by team-directory): …". */
+  summary: string;
+  team?: string;
+  service?: string;
+  alternatives: { team?: string; service: string; confidence: number }[];
+  verdict?: unknown;
+}
+
+/** What paging gives the use cases; implemented by `src/paging/`. */
+export interface PagingPort {
+  /** Pages a team's on-call (level 1 of its policy) or one person. */
+  page(incident: Incident, target: { team: string } | { user: Actor }, actor: Actor, message?: string): Promise<void>;
+  /** Stops pending escalations (incident resolved or closed). */
+  cancel(incident: Incident, actor: Actor): Promise<void>;
+  knowsTeam(team: string): boolean;
+  /**
+   * The paged person answers. Only a person the page went to may answer; a second click changes
+   * nothing. Returns what to tell the clicker when it had no effect.
+   */
+  answer(incidentId: string, pageId: string, actor: Actor, answer: 'acknowledge' | 'decline'): Promise<{ ok: boolean; message?: string }>;
+}
+
+/** Postmortem drafting; implemented by `src/postmortem/`. */
+export interface PostmortemPort {
+  /** Drafts (or re-drafts) the postmortem, shares it in the room, and says where it went. */
+  draft(incidentId: string, actor: Actor): Promise<{ message: string }>;
+}
+
+export interface IncidentSettings {
+  severityLabels: SeverityLabels;
+  defaultSeverity: Severity;
+  timeZone: string;
+  /** Users who may close any incident, besides its lead. */
+  admins: string[];
+}
+
+export interface IncidentDeps {
+  store: IncidentStore;
+  chats: Partial<Record<Platform, ChatPort>>;
+  settings: IncidentSettings;
+  logger: Logger;
+  clock: () => Date;
+  background: Background;
+  triage?: TriagePort;
+  paging?: PagingPort;
+  postmortem?: PostmortemPort;
+  /** Called after an incident closes (postmortem drafting hooks in here). */
+  onClosed?: (incident: Incident, actor: Actor) => Promise<void>;
+}
+
+export function chatFor(deps: IncidentDeps, platform: Platform): ChatPort {
+  const chat = deps.chats[platform];
+  if (!chat) throw new SitrepError('unavailable', `sitrep is not connected to ${platform}.`);
+  return chat;
+}
+
+export async function loadIncident(deps: IncidentDeps, id: string): Promise<Incident> {
+  const incident = await deps.store.get(id);
+  if (!incident) throw new SitrepError('not_found', `Incident ${id} does not exist.`);
+  return incident;
+}

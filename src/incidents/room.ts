@@ -1,0 +1,64 @@
+import type { Incident } from '../domain/incident.js';
+import { incidentLabel } from '../domain/incident.js';
+import { chatFor, loadIncident, type IncidentDeps } from './deps.js';
+import type { IncidentView } from './chat-port.js';
+
+export function viewOf(deps: IncidentDeps, incident: Incident): IncidentView {
+  return { incident, labels: deps.settings.severityLabels, timeZone: deps.settings.timeZone };
+}
+
+export function topicOf(incident: Incident, deps: IncidentDeps): string {
+  const lead = incident.roles.lead?.name ?? incident.roles.lead?.id ?? 'unassigned';
+  return `${incidentLabel(incident)} · ${incident.severity} ${deps.settings.severityLabels[incident.severity]} · ${incident.status} · lead ${lead}`;
+}
+
+/**
+ * Brings the incident's room to its finished state: channel, declarer invited, card posted and
+ * pinned, topic, announcement. Every step that is done is recorded on the incident first, so after a
+ * failure half-way the same call finishes the job — it never opens a second channel.
+ */
+export async function openRoom(deps: IncidentDeps, incidentId: string): Promise<Incident> {
+  let incident = await loadIncident(deps, incidentId);
+  const chat = chatFor(deps, incident.room?.platform ?? platformOfDeclarer(incident));
+
+  if (!incident.room) {
+    const room = await chat.createRoom(incident);
+    incident = (
+      await deps.store.update(incidentId, (cur) => (cur.room ? null : { incident: { ...cur, room }, events: [] }))
+    ).incident;
+    await deps.store.bindRoom(room.platform, room.id, incidentId);
+    await chat.invite(room, [incident.declaredBy]);
+  }
+  const room = incident.room!;
+
+  if (!room.cardId) {
+    const cardId = await chat.postCard(room, viewOf(deps, incident));
+    incident = (
+      await deps.store.update(incidentId, (cur) =>
+        cur.room?.cardId ? null : { incident: { ...cur, room: { ...room, cardId } }, events: [] },
+      )
+    ).incident;
+    await chat.pin(room, cardId);
+    await chat.setTopic(room, topicOf(incident, deps));
+    await chat.announce(incident, `${incidentLabel(incident)} declared: ${incident.title}`);
+  }
+  return incident;
+}
+
+function platformOfDeclarer(incident: Incident) {
+  return incident.declaredBy.platform === 'teams' ? 'teams' : 'slack';
+}
+
+/** Re-renders the pinned card in place and, optionally, threads a short note of what changed under it. */
+export async function refreshRoom(deps: IncidentDeps, incident: Incident, threadText?: string): Promise<void> {
+  const room = incident.room;
+  if (!room?.cardId) return;
+  const chat = chatFor(deps, room.platform);
+  await chat.updateCard(room, room.cardId, viewOf(deps, incident));
+  if (threadText) await chat.post(room, threadText, { threadOf: room.cardId });
+}
+
+export async function refreshTopic(deps: IncidentDeps, incident: Incident): Promise<void> {
+  if (!incident.room) return;
+  await chatFor(deps, incident.room.platform).setTopic(incident.room, topicOf(incident, deps));
+}

@@ -1,0 +1,38 @@
+import type { Incident, Platform } from '../domain/incident.js';
+import type { MessageRef, NewTimelineEvent, TimelineEvent } from '../domain/timeline.js';
+
+/**
+ * What a use case proposes for an incident: the new state and the events that record it.
+ * Returning `null` means "nothing to do" — the way a double click or a retry becomes a no-op.
+ */
+export type Change = { incident: Incident; events: NewTimelineEvent[] } | null;
+
+export interface CommitResult {
+  incident: Incident;
+  /** Events written by this call; empty when the change had already been made (duplicate key). */
+  appended: TimelineEvent[];
+  /** False when the change function returned null or an event key had been recorded before. */
+  changed: boolean;
+}
+
+/** Incidents and their timelines. Implemented on Redis in `src/store/`. */
+export interface IncidentStore {
+  /** The next human incident number (never reused). */
+  nextNumber(): Promise<number>;
+  /** Stores a new incident with its first events; fails with `conflict` if the id exists. */
+  create(incident: Incident, events: NewTimelineEvent[]): Promise<CommitResult>;
+  get(id: string): Promise<Incident | undefined>;
+  /** Reads, applies `change`, writes if nobody else wrote in between (retrying on conflict). */
+  update(id: string, change: (current: Incident) => Change | Promise<Change>): Promise<CommitResult>;
+  /** Appends events; an event whose key was already used is skipped. */
+  append(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]>;
+  timeline(id: string, options?: { limit?: number }): Promise<TimelineEvent[]>;
+  listOpen(): Promise<Incident[]>;
+
+  bindRoom(platform: Platform, roomId: string, incidentId: string): Promise<void>;
+  findByRoom(platform: Platform, roomId: string): Promise<Incident | undefined>;
+  bindMessage(ref: MessageRef, incidentId: string): Promise<void>;
+  findByMessage(ref: MessageRef): Promise<string | undefined>;
+  bindFingerprint(fingerprint: string, incidentId: string): Promise<void>;
+  findByFingerprint(fingerprint: string): Promise<string | undefined>;
+}

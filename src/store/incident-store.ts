@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { SitrepError } from '../domain/errors.js';
+import { Incident, incidentIdFor, incidentLabel, type Platform } from '../domain/incident.js';
+import { isOpen } from '../domain/status.js';
+import { TimelineEvent, type MessageRef, type NewTimelineEvent } from '../domain/timeline.js';
+import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
+import { COMMIT_SCRIPT } from './commit-script.js';
+import { createKeys, type Keys } from './keys.js';
+import type { RedisClient } from './redis.js';
+
+const MAX_CONFLICT_RETRIES = 20;
+
+type Mode = 'create' | 'update' | 'append';
+type Prepared = { events: TimelineEvent[]; argv: string[] };
+
+export class RedisIncidentStore implements IncidentStore {
+  readonly keys: Keys;
+
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.keys = createKeys(prefix);
+    if (!('commitIncident' in redis)) {
+      redis.defineCommand('commitIncident', { numberOfKeys: 3, lua: COMMIT_SCRIPT });
+    }
+  }
+
+  async nextNumber(): Promise<number> {
+    return this.redis.incr(this.keys.incidentSeq);
+  }
+
+  async create(incident: Incident, events: NewTimelineEvent[]): Promise<CommitResult> {
+    const parsed = Incident.parse({ ...incident, version: 1 });
+    const reply = await this.commit('create', parsed, 0, events);
+    if (reply.status === 'exists') {
+      throw new SitrepError('conflict', `${incidentLabel(parsed)} already exists.`);
+    }
+    await this.syncOpenIndex(parsed);
+    return { incident: parsed, appended: reply.events, changed: true };
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    const data = await this.redis.hget(this.keys.incident(id), 'data');
+    return data ? Incident.parse(JSON.parse(data)) : undefined;
+  }
+
+  async update(id: string, change: (current: Incident) => Change | Promise<Change>): Promise<CommitResult> {
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const current = await this.get(id);
+      if (!current) throw new SitrepError('not_found', `Incident ${id} does not exist.`);
+      const proposed = await change(current);
+      if (!proposed) return { incident: current, appended: [], changed: false };
+      const next = Incident.parse({ ...proposed.incident, version: current.version + 1 });
+      const reply = await this.commit('update', next, current.version, proposed.events);
+      if (reply.status === 'conflict') continue; // someone else wrote first: re-read and re-apply
+      if (reply.status === 'duplicate') {
+        return { incident: (await this.get(id)) ?? current, appended: [], changed: false };
+      }
+      await this.syncOpenIndex(next);
+      return { incident: next, appended: reply.events, changed: true };
+    }
+    throw new SitrepError('conflict', `Too many simultaneous changes to incident ${id}; please retry.`);
+  }
+
+  async append(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]> {
+    if (events.length === 0) return [];
+    const reply = await this.commit('append', undefined, 0, events, id);
+    if (reply.status === 'missing') throw new SitrepError('not_found', `Incident ${id} does not exist.`);
+    return reply.events;
+  }
+
+  async timeline(id: string, options: { limit?: number } = {}): Promise<TimelineEvent[]> {
+    const key = this.keys.timeline(id);
+    const entries = options.limit
+      ? await this.redis.xrange(key, '-', '+', 'COUNT', String(options.limit))
+      : await this.redis.xrange(key, '-', '+');
+    return entries.map(([, fields]) => TimelineEvent.parse(JSON.parse(fields[1] ?? 'null')));
+  }
+
+  async listOpen(): Promise<Incident[]> {
+    const ids = await this.redis.zrange(this.keys.openIncidents, '0', '-1');
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((i): i is Incident => i !== undefined && isOpen(i.status));
+  }
+
+  async getByNumber(number: number): Promise<Incident | undefined> {
+    return this.get(incidentIdFor(number));
+  }
+
+  async bindRoom(platform: Platform, roomId: string, incidentId: string): Promise<void> {
+    await this.redis.set(this.keys.room(platform, roomId), incidentId);
+  }
+
+  async findByRoom(platform: Platform, roomId: string): Promise<Incident | undefined> {
+    const id = await this.redis.get(this.keys.room(platform, roomId));
+    return id ? this.get(id) : undefined;
+  }
+
+  async bindMessage(ref: MessageRef, incidentId: string): Promise<void> {
+    await this.redis.set(this.keys.message(ref.platform, ref.channel, ref.ts), incidentId);
+  }
+
+  async findByMessage(ref: MessageRef): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.message(ref.platform, ref.channel, ref.ts))) ?? undefined;
+  }
+
+  async bindFingerprint(fingerprint: string, incidentId: string): Promise<void> {
+    await this.redis.set(this.keys.fingerprint(fingerprint), incidentId);
+  }
+
+  async findByFingerprint(fingerprint: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.fingerprint(fingerprint))) ?? undefined;
+  }
+
+  private prepare(incidentId: string, events: NewTimelineEvent[]): Prepared {
+    const at = this.now().toISOString();
+    const argv: string[] = [];
+    const stored = events.map((e) => {
+      const event = TimelineEvent.parse({ at, ...e, id: randomUUID(), incidentId });
+      argv.push(event.key, event.id, JSON.stringify(event));
+      return event;
+    });
+    return { events: stored, argv };
+  }
+
+  private async commit(
+    mode: Mode,
+    incident: Incident | undefined,
+    expectedVersion: number,
+    events: NewTimelineEvent[],
+    incidentId = incident?.id ?? '',
+  ): Promise<{ status: string; events: TimelineEvent[] }> {
+    const { events: prepared, argv } = this.prepare(incidentId, events);
+    const reply = (await (this.redis as unknown as CommitCommand).commitIncident(
+      this.keys.incident(incidentId),
+      this.keys.timeline(incidentId),
+      this.keys.idempotency(incidentId),
+      mode,
+      String(expectedVersion),
+      incident ? JSON.stringify(incident) : '',
+      String(incident?.version ?? 0),
+      ...argv,
+    )) as string[];
+    const [status = 'error', ...writtenIds] = reply;
+    const written = new Set(writtenIds);
+    return { status, events: prepared.filter((e) => written.has(e.id)) };
+  }
+
+  private async syncOpenIndex(incident: Incident): Promise<void> {
+    if (isOpen(incident.status)) await this.redis.zadd(this.keys.openIncidents, incident.number, incident.id);
+    else await this.redis.zrem(this.keys.openIncidents, incident.id);
+  }
+}
+
+type CommitCommand = { commitIncident(...args: string[]): Promise<unknown> };

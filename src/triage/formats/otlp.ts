@@ -1,0 +1,143 @@
+import type { Attributes, AttributeValue, Span, SpanEvent, SpanKind, SpanLink } from '../span.js';
+import { TraceFormatError } from '../errors.js';
+import { nanosToMicros, normaliseId } from './ids.js';
+import { deriveStatus, peerOf } from './status.js';
+
+// OTLP/JSON as written by the collector's file exporter, Tempo (`batches`, legacy
+// `instrumentationLibrarySpans`, base64 ids) and Jaeger's api v3 (`result`). Enums come as integers
+// or as their proto names; int64 values as strings.
+
+type Json = Record<string, unknown>;
+
+const KINDS: Record<string, SpanKind> = {
+  '1': 'internal', '2': 'server', '3': 'client', '4': 'producer', '5': 'consumer',
+  SPAN_KIND_INTERNAL: 'internal', SPAN_KIND_SERVER: 'server', SPAN_KIND_CLIENT: 'client',
+  SPAN_KIND_PRODUCER: 'producer', SPAN_KIND_CONSUMER: 'consumer',
+};
+
+function isObj(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The list of resource spans in any of the envelopes OTLP JSON travels in, or null if there is none. */
+export function otlpResourceSpans(doc: unknown): unknown[] | null {
+  if (!isObj(doc)) return null;
+  if (Array.isArray(doc.resourceSpans)) return doc.resourceSpans;
+  if (Array.isArray(doc.batches)) return doc.batches;
+  if (isObj(doc.trace)) return otlpResourceSpans(doc.trace);
+  if (isObj(doc.result)) return otlpResourceSpans(doc.result);
+  return null;
+}
+
+export function anyValue(v: unknown): AttributeValue | undefined {
+  if (!isObj(v)) return undefined;
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (v.boolValue !== undefined) return v.boolValue === true || v.boolValue === 'true';
+  if (v.intValue !== undefined) {
+    const n = Number(v.intValue);
+    // Keep int64 beyond 2^53 as its exact decimal string.
+    return Number.isSafeInteger(n) ? n : String(v.intValue);
+  }
+  if (v.doubleValue !== undefined) return Number(v.doubleValue);
+  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  if (isObj(v.arrayValue)) {
+    const values = Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
+    const out: (string | number | boolean)[] = [];
+    for (const item of values) {
+      const x = anyValue(item);
+      if (x !== undefined && !Array.isArray(x)) out.push(x);
+    }
+    return out;
+  }
+  if (isObj(v.kvlistValue)) return JSON.stringify(v.kvlistValue);
+  return undefined;
+}
+
+function attributes(list: unknown, into: Attributes = {}): Attributes {
+  if (!Array.isArray(list)) return into;
+  for (const kv of list) {
+    if (!isObj(kv) || typeof kv.key !== 'string') continue;
+    const v = anyValue(kv.value);
+    if (v !== undefined) into[kv.key] = v;
+  }
+  return into;
+}
+
+function statusCode(code: unknown): 'ok' | 'error' | 'unset' {
+  if (code === 2 || code === 'STATUS_CODE_ERROR' || code === '2' || code === 'ERROR') return 'error';
+  if (code === 1 || code === 'STATUS_CODE_OK' || code === '1' || code === 'OK') return 'ok';
+  return 'unset';
+}
+
+export function parseOtlp(doc: unknown): Span[] {
+  const batches = otlpResourceSpans(doc);
+  if (!batches) throw new TraceFormatError('not OTLP JSON: no resourceSpans or batches');
+  const spans: Span[] = [];
+  for (const rs of batches) {
+    if (!isObj(rs)) continue;
+    const resource = isObj(rs.resource) ? attributes(rs.resource.attributes) : {};
+    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+    const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+    for (const scope of scopes) {
+      if (!isObj(scope) || !Array.isArray(scope.spans)) continue;
+      for (const raw of scope.spans) {
+        const span = toSpan(raw, service);
+        if (span) spans.push(span);
+      }
+    }
+  }
+  return spans;
+}
+
+function toSpan(raw: unknown, service: string): Span | null {
+  if (!isObj(raw)) return null;
+  const spanId = normaliseId(raw.spanId);
+  const traceId = normaliseId(raw.traceId);
+  if (!spanId || !traceId) return null;
+  const start = nanosToMicros(raw.startTimeUnixNano) ?? 0;
+  const end = nanosToMicros(raw.endTimeUnixNano) ?? start;
+  const kind = KINDS[String(raw.kind)] ?? 'internal';
+  const attrs = attributes(raw.attributes);
+  const events: SpanEvent[] = [];
+  if (Array.isArray(raw.events)) {
+    for (const e of raw.events) {
+      if (!isObj(e)) continue;
+      events.push({ name: typeof e.name === 'string' ? e.name : '', timeUs: nanosToMicros(e.timeUnixNano) ?? start, attributes: attributes(e.attributes) });
+    }
+  }
+  const links: SpanLink[] = [];
+  if (Array.isArray(raw.links)) {
+    for (const l of raw.links) {
+      if (!isObj(l)) continue;
+      const lt = normaliseId(l.traceId);
+      const ls = normaliseId(l.spanId);
+      if (lt && ls) links.push({ traceId: lt, spanId: ls, type: 'link' });
+    }
+  }
+  const status = isObj(raw.status) ? raw.status : {};
+  const derived = deriveStatus({
+    kind,
+    otel: statusCode(status.code),
+    otelMessage: typeof status.message === 'string' && status.message ? status.message : null,
+    errorTag: null,
+    attributes: attrs,
+    events,
+  });
+  return {
+    traceId,
+    spanId,
+    parentId: normaliseId(raw.parentSpanId),
+    parentIsAsync: false,
+    service,
+    operation: typeof raw.name === 'string' ? raw.name : '',
+    kind,
+    startUs: start,
+    endUs: end,
+    ...derived,
+    peer: peerOf(attrs),
+    shared: false,
+    attributes: attrs,
+    events,
+    links,
+  };
+}

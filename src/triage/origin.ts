@@ -1,0 +1,434 @@
+import type { Span } from './span.js';
+import { ancestry, childrenOf, durationOf, type SpanTree } from './tree.js';
+import { latencySuspect } from './critical-path.js';
+import { formatMicros } from './duration.js';
+
+// Follows the error chain from the failing entry point down to where the failure starts: the
+// failing span none of whose own (synchronous) calls failed. On the way it undoes the tricks real
+// traces play on naive tools: callers that gave up on a slow callee (timeout masking), servers that
+// answered 4xx without flagging an error, callees that left no span at all, retries that
+// recovered, errors that a caller swallowed, and later failures that are mere fallout.
+
+export type Focus = 'auto' | 'errors' | 'latency';
+
+export interface OriginCandidate {
+  kind: 'error' | 'latency';
+  /** The span carrying the evidence (for a peer-inferred origin: the caller's client span). */
+  span: number;
+  service: string;
+  operation: string;
+  inferredFrom: 'span' | 'peer';
+  message: string | null;
+  /** No ancestor up to the entry point failed: the error was handled. */
+  handled: boolean;
+  /** The failure is in an asynchronous consumer. */
+  async: boolean;
+  /** Spans from the root of the trace down to `span`. */
+  chain: number[];
+  confidence: number;
+  reasons: string[];
+}
+
+export interface OriginAnalysis {
+  primary: OriginCandidate | null;
+  alternatives: OriginCandidate[];
+}
+
+export interface FindOriginOptions {
+  focus?: Focus;
+  /** At most this many alternatives (default 5). */
+  maxAlternatives?: number;
+}
+
+// A child that ran for at least this share of its failing parent "held" the parent until it gave up.
+const MASKING_SHARE = 0.8;
+const NO_ANSWER = /refused|econn|unreachable|no route|enotfound|eai_again|reset|broken pipe|unavailable|could not connect|connection|time[d ]?\s?out|deadline/i;
+const TIMEOUTISH = /time[d ]?\s?out|deadline|timeout|cancel/i;
+// Attributes that legitimately differ between a failed attempt and its retry.
+const VOLATILE_ATTR = /retry|attempt|resend|thread|time|duration|port|sock|peer\.address|host\.name|status|error|exception/i;
+
+const tick = (s: string): string => `\`${s}\``;
+
+function clamp(x: number): number {
+  return Math.round(Math.min(0.95, Math.max(0.05, x)) * 100) / 100;
+}
+
+class ErrorChains {
+  private readonly spans: readonly Span[];
+  private readonly okRetries = new Map<number, Map<string, number>>();
+  /** Failed attempts skipped because a retry recovered them, for the reasons. */
+  readonly retried = new Set<number>();
+
+  constructor(private readonly tree: SpanTree) {
+    this.spans = tree.spans;
+  }
+
+  flagged(i: number): boolean {
+    return this.spans[i]!.status.code === 'error';
+  }
+
+  /** A server that answered 4xx to a caller whose span failed: by OTel conventions only the caller is flagged. */
+  answered4xx(i: number): boolean {
+    const s = this.spans[i]!;
+    if (s.kind !== 'server' || s.httpStatus === null || s.httpStatus < 400 || s.httpStatus >= 500) return false;
+    if (s.status.code === 'error') return false;
+    const p = this.tree.parent[i]!;
+    return p >= 0 && this.flagged(p) && this.spans[p]!.kind === 'client';
+  }
+
+  failing(i: number): boolean {
+    return this.flagged(i) || this.answered4xx(i);
+  }
+
+  private signature(i: number): string {
+    const s = this.spans[i]!;
+    const keys = Object.keys(s.attributes).filter((k) => !VOLATILE_ATTR.test(k)).sort();
+    const attrs = keys.map((k) => `${k}=${String(s.attributes[k])}`).join('\u0001');
+    return `${s.service}\u0000${s.operation}\u0000${s.kind}\u0000${s.peer ?? ''}\u0000${attrs}`;
+  }
+
+  /** A failed attempt that a later, successful call with the same signature under the same parent recovered. */
+  recovered(i: number): boolean {
+    const p = this.tree.parent[i]!;
+    if (p < 0) return false;
+    let latestOk = this.okRetries.get(p);
+    if (!latestOk) {
+      latestOk = new Map();
+      for (const c of childrenOf(this.tree, p)) {
+        if (this.failing(c)) continue;
+        const sig = this.signature(c);
+        latestOk.set(sig, Math.max(latestOk.get(sig) ?? -Infinity, this.tree.start[c]!));
+      }
+      this.okRetries.set(p, latestOk);
+    }
+    const recovered = (latestOk.get(this.signature(i)) ?? -Infinity) > this.tree.start[i]!;
+    if (recovered) this.retried.add(i);
+    return recovered;
+  }
+
+  /** Failing spans whose parent did not fail (or whose edge to it is asynchronous), minus recovered attempts. */
+  tops(): number[] {
+    const { tree } = this;
+    const tops: number[] = [];
+    for (let i = 0; i < this.spans.length; i++) {
+      if (!this.failing(i)) continue;
+      const p = tree.parent[i]!;
+      if (p >= 0 && this.failing(p) && tree.asyncEdge[i] === 0) continue;
+      if (!this.recovered(i)) tops.push(i);
+    }
+    return tops;
+  }
+
+  private timeoutish(i: number): boolean {
+    const s = this.spans[i]!;
+    return (
+      TIMEOUTISH.test(s.status.message ?? '') ||
+      s.httpStatus === 504 ||
+      s.httpStatus === 408 ||
+      s.grpcStatus === 4 ||
+      s.events.some((e) => TIMEOUTISH.test(String(e.attributes['exception.type'] ?? e.attributes['exception.message'] ?? '')))
+    );
+  }
+
+  /** The non-failing child that held `n` for nearly all of its time, if `n` only gave up waiting for it. */
+  private masking(n: number, alreadyMasked: boolean): number {
+    const { tree } = this;
+    const dur = durationOf(tree, n);
+    if (dur <= 0) return -1;
+    let best = -1;
+    for (const c of childrenOf(tree, n)) {
+      if (tree.asyncEdge[c] || this.failing(c)) continue;
+      const cdur = durationOf(tree, c);
+      if (cdur < MASKING_SHARE * dur) continue;
+      if (!alreadyMasked) {
+        const stillRunning = tree.end[c]! >= tree.end[n]!;
+        const endedWithParent = tree.end[c]! >= tree.end[n]! - 0.05 * dur;
+        if (!(stillRunning || (endedWithParent && this.timeoutish(n)))) continue;
+      }
+      if (best === -1 || cdur > durationOf(tree, best)) best = c;
+    }
+    return best;
+  }
+
+  /** Walks down from a failing span; see the file comment. */
+  descend(from: number): { chain: number[]; fallout: number[]; gaveUp: number; fourxx: number[] } {
+    const { tree } = this;
+    const chain = [from];
+    const fallout: number[] = [];
+    const fourxx: number[] = [];
+    let gaveUp = -1;
+    let n = from;
+    for (;;) {
+      let pick = -1;
+      const kids = childrenOf(tree, n);
+      for (const c of kids) {
+        // An async consumer cannot have caused its producer's failure.
+        if (tree.asyncEdge[c] || !this.failing(c) || this.recovered(c)) continue;
+        if (pick === -1) pick = c;
+        else if (tree.start[c]! < tree.start[pick]!) {
+          fallout.push(pick);
+          pick = c;
+        } else fallout.push(c);
+      }
+      if (pick !== -1) {
+        if (this.answered4xx(pick)) fourxx.push(pick);
+        n = pick;
+        chain.push(n);
+        continue;
+      }
+      if (!this.failing(n) && gaveUp === -1) break;
+      const held = this.masking(n, gaveUp !== -1);
+      if (held === -1) break;
+      if (gaveUp === -1) gaveUp = n;
+      n = held;
+      chain.push(n);
+    }
+    return { chain, fallout, gaveUp, fourxx };
+  }
+
+  hasAsyncAbove(i: number): boolean {
+    for (let j = i; j !== -1; j = this.tree.parent[j]!) if (this.tree.asyncEdge[j]) return true;
+    return false;
+  }
+}
+
+type TopClass = 'entry' | 'async' | 'handled';
+
+function classify(chains: ErrorChains, tree: SpanTree, t: number): TopClass {
+  if (tree.parent[t] === -1) return 'entry';
+  return chains.hasAsyncAbove(t) ? 'async' : 'handled';
+}
+
+const BASE: Record<TopClass, number> = { entry: 0.9, async: 0.7, handled: 0.3 };
+const RANK: Record<TopClass, number> = { entry: 0, async: 1, handled: 2 };
+
+function errorCandidates(tree: SpanTree): OriginCandidate[] {
+  const chains = new ErrorChains(tree);
+  const tops = chains.tops();
+  if (tops.length === 0) return [];
+  const classes = new Map(tops.map((t) => [t, classify(chains, tree, t)]));
+  tops.sort(
+    (a, b) =>
+      RANK[classes.get(a)!] - RANK[classes.get(b)!] || tree.orphan[a]! - tree.orphan[b]! || tree.start[a]! - tree.start[b]!,
+  );
+  const spans = tree.spans;
+  const statusOnly = !spans.some((s) => s.status.code === 'error' && (s.status.source === 'otel' || s.status.source === 'error-tag'));
+  const primaryClass = classes.get(tops[0]!)!;
+  const swallowed = tops.filter((t) => classes.get(t) === 'handled').length;
+
+  const out: OriginCandidate[] = [];
+  tops.slice(0, 6).forEach((top, rank) => {
+    const cls = classes.get(top)!;
+    const { chain, fallout, gaveUp, fourxx } = chains.descend(top);
+    const candidate = buildErrorCandidate(tree, chains, top, cls, chain, gaveUp, fourxx);
+    let confidence = candidate.confidence;
+    if (rank === 0) {
+      const recovered = chains.retried.size;
+      if (recovered > 0) candidate.reasons.push(`ignored ${recovered} failed attempt${recovered > 1 ? 's' : ''} that a retry of the same call recovered`);
+      if (cls !== 'handled' && swallowed > 0) {
+        candidate.reasons.push(`ignored ${swallowed} error${swallowed > 1 ? 's' : ''} that a caller handled and succeeded anyway`);
+      }
+      if (statusOnly) {
+        candidate.reasons.push('no span carries an error flag: failures were read from HTTP/gRPC status codes');
+        confidence -= 0.05;
+      }
+      if (fallout.length > 0) {
+        const first = fallout[0]!;
+        const close = Math.abs(tree.start[first]! - tree.start[candidate.span]!) < 1000;
+        candidate.reasons.push(
+          `${fallout.length} other failing call${fallout.length > 1 ? 's' : ''} (${describe(spans[first]!)}) started later and look${fallout.length > 1 ? '' : 's'} like fallout`,
+        );
+        confidence -= close ? 0.2 : 0.05;
+      }
+      const skew = tree.stats.skewCorrected;
+      if (skew > 0) candidate.reasons.push(`corrected clock skew on ${skew} span${skew > 1 ? 's' : ''}`);
+    } else {
+      // Later tops compete with the primary: an extra failing root, an unrelated async failure.
+      confidence *= cls === primaryClass ? 0.6 : 0.4;
+    }
+    candidate.confidence = clamp(confidence);
+    out.push(candidate);
+    if (rank === 0) {
+      for (const f of fallout.slice(0, 3)) {
+        const sub = chains.descend(f);
+        const alt = buildErrorCandidate(tree, chains, f, cls, [...chain.slice(0, chain.indexOf(tree.parent[f]!) + 1), ...sub.chain], sub.gaveUp, sub.fourxx);
+        alt.confidence = clamp(alt.confidence * 0.35);
+        alt.reasons.unshift(`started after ${tick(candidate.service)} had already failed: probably fallout`);
+        out.push(alt);
+      }
+      if (candidate.inferredFrom === 'peer' || gaveUp !== -1) {
+        const blamed = gaveUp !== -1 ? gaveUp : candidate.span;
+        const s = spans[blamed]!;
+        out.push({
+          ...candidate,
+          span: blamed,
+          service: s.service,
+          operation: s.operation,
+          inferredFrom: 'span',
+          message: s.status.message,
+          chain: ancestry(tree, blamed),
+          confidence: clamp(0.25),
+          reasons: [`the caller ${tick(s.service)} itself, if the callee was healthy and the fault is in how it called`],
+        });
+      }
+    }
+  });
+  return out;
+}
+
+function describe(s: Span): string {
+  return `${s.service} ${s.operation}`;
+}
+
+function buildErrorCandidate(
+  tree: SpanTree,
+  chains: ErrorChains,
+  top: number,
+  cls: TopClass,
+  descent: number[],
+  gaveUp: number,
+  fourxx: number[],
+): OriginCandidate {
+  const spans = tree.spans;
+  const last = descent[descent.length - 1]!;
+  const s = spans[last]!;
+  const chain = [...ancestry(tree, top).slice(0, -1), ...descent];
+  const reasons: string[] = [];
+  let confidence = BASE[cls];
+  const entry = spans[chain[0]!]!;
+
+  if (cls === 'entry' && descent.length > 1) {
+    const hops = new Set(descent.map((i) => spans[i]!.service)).size;
+    reasons.push(`${tick(entry.service)} ${entry.operation} failed and the error chain runs through ${hops} service${hops > 1 ? 's' : ''}`);
+  }
+  if (cls === 'entry') {
+    if (tree.orphan[top]) {
+      reasons.push(`the trace's root span is missing; the chain starts at orphan span ${spans[top]!.spanId}`);
+      confidence -= 0.1;
+    }
+  } else if (cls === 'async') {
+    reasons.push(`failure in an asynchronous consumer (${describe(spans[top]!)}); the request that produced the message succeeded`);
+  } else {
+    const caller = spans[tree.parent[top]!]!;
+    reasons.push(`handled error: ${tick(caller.service)} ${caller.operation} and every caller up to the entry point succeeded, so users probably did not see this`);
+  }
+
+  for (const f of fourxx) {
+    const srv = spans[f]!;
+    reasons.push(`${tick(srv.service)} answered HTTP ${srv.httpStatus}; by OpenTelemetry conventions a server does not flag 4xx, only its caller does`);
+    confidence -= 0.05;
+  }
+
+  let service = s.service;
+  let inferredFrom: OriginCandidate['inferredFrom'] = 'span';
+  let message = s.status.message ?? (chains.answered4xx(last) ? `HTTP ${s.httpStatus}` : null);
+  const calledOut = s.kind === 'client' || s.kind === 'producer';
+  const calleeSpan = Array.from(childrenOf(tree, last)).some((c) => spans[c]!.service !== s.service);
+  // A database that answered "relation does not exist" is the caller's query going wrong; only a
+  // database that did not answer is blamed. Other callees without a span of their own are blamed.
+  const isDb = 'db.system' in s.attributes || 'db.system.name' in s.attributes;
+  const blameCallee = !isDb || NO_ANSWER.test(s.status.message ?? '') || s.grpcStatus === 14;
+  if (calledOut && !calleeSpan && s.peer && s.peer !== s.service && blameCallee) {
+    service = s.peer;
+    inferredFrom = 'peer';
+    confidence -= 0.2;
+    reasons.push(
+      gaveUp !== -1
+        ? `${tick(s.service)} was still waiting on ${tick(s.peer)}, which left no span of its own: blaming the callee the caller named`
+        : `${tick(s.service)} called ${tick(s.peer)} but no span came back from it (connection refused or timed out before answering): blaming the callee the caller named`,
+    );
+  }
+
+  if (gaveUp !== -1) {
+    const g = spans[gaveUp]!;
+    const held = formatMicros(durationOf(tree, last));
+    reasons.push(
+      `timeout masking: ${tick(g.service)} ${g.operation} gave up after ${formatMicros(durationOf(tree, gaveUp))} while ${tick(s.service)} ${s.operation} was still working (${held}); the error hides a slow dependency`,
+    );
+    message = `${g.status.message ?? 'gave up'} (${g.service} waited ${formatMicros(durationOf(tree, gaveUp))}; ${s.operation} took ${held})`;
+    confidence -= 0.15;
+  } else if (cls !== 'handled' && inferredFrom === 'span') {
+    reasons.push(
+      descent.length > 1 || cls === 'entry'
+        ? `${tick(s.service)} ${s.operation} failed${message ? ` with '${message}'` : ''} and none of its own calls did`
+        : `${tick(s.service)} ${s.operation} failed${message ? ` with '${message}'` : ''}`,
+    );
+  }
+
+  return {
+    kind: 'error',
+    span: last,
+    service,
+    operation: s.operation,
+    inferredFrom,
+    message,
+    handled: cls === 'handled',
+    async: cls === 'async',
+    chain,
+    confidence: clamp(confidence),
+    reasons,
+  };
+}
+
+function latencyCandidate(tree: SpanTree, forced: boolean): (OriginCandidate & { standsOut: boolean }) | null {
+  const suspect = latencySuspect(tree);
+  if (!suspect) return null;
+  const s = tree.spans[suspect.span]!;
+  const pct = Math.round(suspect.share * 100);
+  const standsOut = tree.spans.length > 1 && suspect.share >= 0.5;
+  const reasons = [
+    `latency suspect: ${formatMicros(suspect.selfUs)} of the ${formatMicros(suspect.totalUs)} critical path (${pct}%) is spent in ${tick(s.service)} ${s.operation} itself, not in anything it called`,
+  ];
+  if (suspect.span === suspect.root) reasons.push('the time is in the entry span itself: uninstrumented work or a missing child span');
+  if (!forced && !standsOut) reasons.push('nothing stands out: no span holds half of the critical path');
+  const confidence = clamp((0.25 + 0.5 * suspect.share) * (suspect.span === suspect.root ? 0.7 : 1));
+  return {
+    kind: 'latency',
+    span: suspect.span,
+    service: s.service,
+    operation: s.operation,
+    inferredFrom: 'span',
+    message: `${formatMicros(suspect.selfUs)} exclusive of ${formatMicros(suspect.totalUs)} (${pct}%)`,
+    handled: false,
+    async: false,
+    chain: ancestry(tree, suspect.span),
+    confidence,
+    reasons,
+    standsOut,
+  };
+}
+
+function strip(c: OriginCandidate & { standsOut?: boolean }): OriginCandidate {
+  const { standsOut: _standsOut, ...rest } = c;
+  return rest;
+}
+
+export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): OriginAnalysis {
+  const focus = options.focus ?? 'auto';
+  const max = options.maxAlternatives ?? 5;
+  const errors = focus === 'latency' ? [] : errorCandidates(tree);
+  const latency = focus === 'errors' ? null : latencyCandidate(tree, focus === 'latency');
+
+  let primary: OriginCandidate | null = null;
+  let rest: OriginCandidate[] = [];
+  if (focus === 'latency') {
+    primary = latency ? strip(latency) : null;
+    rest = errorCandidates(tree);
+  } else if (errors.length > 0) {
+    [primary, ...rest] = errors as [OriginCandidate, ...OriginCandidate[]];
+    if (primary.handled && latency?.standsOut) rest.push(strip(latency));
+  } else if (latency?.standsOut) {
+    primary = strip(latency);
+  }
+
+  const seen = new Set(primary ? [`${primary.kind}|${primary.service}|${primary.span}`] : []);
+  const alternatives: OriginCandidate[] = [];
+  for (const c of rest.sort((a, b) => b.confidence - a.confidence)) {
+    const key = `${c.kind}|${c.service}|${c.span}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    alternatives.push(c);
+    if (alternatives.length >= max) break;
+  }
+  return { primary, alternatives };
+}

@@ -1,0 +1,53 @@
+import { parseConfig } from '../../src/config.js';
+import { startSitrep, type Sitrep } from '../../src/app.js';
+import { silentLogger } from '../../src/log.js';
+import type { RedisIncidentStore } from '../../src/store/incident-store.js';
+import { FakeSlack } from '../fakes/slack/server.js';
+import { SlackDriver } from '../fakes/slack/driver.js';
+import { cleanPrefix, testPrefix, testRedis, TEST_REDIS_URL } from './redis.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export interface SlackHarness {
+  fake: FakeSlack;
+  driver: SlackDriver;
+  sitrep: Sitrep;
+  store: RedisIncidentStore;
+  prefix: string;
+  /** Waits for the work the bot does after acknowledging (room, triage, paging). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The real bot (Bolt in HTTP mode, real Redis) against the fake Slack, on loopback. */
+export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
+  const fake = await FakeSlack.start();
+  const prefix = testPrefix('slack');
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: fake.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const sitrep = await startSitrep(config, silentLogger);
+  const driver = new SlackDriver({ botUrl: `${sitrep.url}/slack/events`, signingSecret: SIGNING_SECRET, fake });
+  return {
+    fake,
+    driver,
+    sitrep,
+    store: sitrep.deps.store as RedisIncidentStore,
+    prefix,
+    settle: () => sitrep.deps.background.idle(),
+    async stop() {
+      await sitrep.stop();
+      await fake.stop();
+      const redis = testRedis();
+      await cleanPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisIncidentStore } from '../../src/store/incident-store.js';
+import { SitrepError } from '../../src/domain/errors.js';
+import type { NewTimelineEvent } from '../../src/domain/timeline.js';
+import { cleanPrefix, testPrefix, testRedis } from '../helpers/redis.js';
+import { alice, bob, makeIncident } from '../helpers/incidents.js';
+
+const redis = testRedis();
+const prefix = testPrefix('store');
+const store = new RedisIncidentStore(redis, prefix);
+
+afterAll(async () => {
+  await cleanPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+const declared = (n: number): NewTimelineEvent => ({
+  type: 'declared',
+  actor: alice,
+  key: `declare:${n}`,
+  title: 'Checkout returns 500',
+  severity: 'SEV2',
+  source: 'command',
+});
+
+describe('Redis incident store', () => {
+  let number = 0;
+  beforeAll(async () => {
+    number = await store.nextNumber();
+  });
+
+  it('numbers incidents sequentially from INCR', async () => {
+    const next = await store.nextNumber();
+    expect(next).toBe(number + 1);
+  });
+
+  it('stores an incident with its first event and reads both back', async () => {
+    const { incident, appended } = await store.create(makeIncident(number), [declared(number)]);
+    expect(incident.version).toBe(1);
+    expect(appended).toHaveLength(1);
+    expect(await store.get(incident.id)).toEqual(incident);
+    const timeline = await store.timeline(incident.id);
+    expect(timeline.map((e) => e.type)).toEqual(['declared']);
+    expect(timeline[0]?.incidentId).toBe(incident.id);
+    expect((await store.listOpen()).map((i) => i.id)).toContain(incident.id);
+  });
+
+  it('refuses to create the same incident twice', async () => {
+    await expect(store.create(makeIncident(number), [declared(number)])).rejects.toBeInstanceOf(SitrepError);
+  });
+
+  it('records an event once however many times its key is appended concurrently', async () => {
+    const id = makeIncident(number).id;
+    const note: NewTimelineEvent = { type: 'note', actor: bob, key: 'slack-event:Ev123', text: 'db CPU at 100%' };
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.append(id, [note])));
+    expect(results.flat()).toHaveLength(1);
+    const notes = (await store.timeline(id)).filter((e) => e.type === 'note');
+    expect(notes).toHaveLength(1);
+  });
+
+  it('keeps both of two concurrent updates (optimistic concurrency retries the loser)', async () => {
+    const id = makeIncident(number).id;
+    const [a, b] = await Promise.all([
+      store.update(id, (cur) => ({
+        incident: { ...cur, affectedServices: [...cur.affectedServices, 'checkout'] },
+        events: [],
+      })),
+      store.update(id, (cur) => ({
+        incident: { ...cur, affectedServices: [...cur.affectedServices, 'payments'] },
+        events: [],
+      })),
+    ]);
+    expect(a.changed && b.changed).toBe(true);
+    const stored = await store.get(id);
+    expect(stored?.affectedServices.sort()).toEqual(['checkout', 'payments']);
+  });
+
+  it('treats a change whose event key was already recorded as done, writing nothing', async () => {
+    const id = makeIncident(number).id;
+    const before = await store.get(id);
+    const change = (cur: NonNullable<typeof before>) => ({
+      incident: { ...cur, title: `${cur.title}!` },
+      events: [{ type: 'note', actor: bob, key: 'button:retitle:1', text: 'retitled' } as NewTimelineEvent],
+    });
+    const first = await store.update(id, change);
+    const second = await store.update(id, change);
+    expect(first.changed).toBe(true);
+    expect(second.changed).toBe(false);
+    expect((await store.get(id))?.title).toBe(`${before?.title}!`);
+  });
+
+  it('a change function returning null writes nothing', async () => {
+    const id = makeIncident(number).id;
+    const before = await store.get(id);
+    const result = await store.update(id, () => null);
+    expect(result.changed).toBe(false);
+    expect((await store.get(id))?.version).toBe(before?.version);
+  });
+
+  it('drops an incident from the open index when it is resolved', async () => {
+    const id = makeIncident(number).id;
+    await store.update(id, (cur) => ({
+      incident: { ...cur, status: 'resolved', resolvedAt: new Date().toISOString() },
+      events: [{ type: 'resolved', actor: alice, key: 'resolve:1' }],
+    }));
+    expect((await store.listOpen()).map((i) => i.id)).not.toContain(id);
+  });
+
+  it('refuses to append to an incident that does not exist', async () => {
+    await expect(store.append('inc-999999999', [declared(1)])).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('finds incidents by room, captured message and alert fingerprint', async () => {
+    const id = makeIncident(number).id;
+    await store.bindRoom('slack', 'C123', id);
+    await store.bindMessage({ platform: 'slack', channel: 'C123', ts: '1.000001' }, id);
+    await store.bindFingerprint('fp-1', id);
+    expect((await store.findByRoom('slack', 'C123'))?.id).toBe(id);
+    expect(await store.findByMessage({ platform: 'slack', channel: 'C123', ts: '1.000001' })).toBe(id);
+    expect(await store.findByFingerprint('fp-1')).toBe(id);
+    expect(await store.findByRoom('slack', 'C-unknown')).toBeUndefined();
+  });
+});
