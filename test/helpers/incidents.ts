@@ -17,6 +17,7 @@ export function makeIncident(number: number, overrides: Partial<Incident> = {}):
     source: { kind: 'command', detail: 'slack' },
     affectedServices: [],
     alertFingerprints: [],
+    pages: [],
     links: [],
     declaredAt: '2026-11-24T03:00:00.000Z',
     version: 0,

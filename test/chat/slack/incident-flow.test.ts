@@ -15,11 +15,9 @@ afterAll(async () => {
 async function declare(title: string, userId = 'U_ALICE'): Promise<Incident> {
   const res = await h.driver.slashCommand({ text: title, userId, channelId: 'C_GENERAL' });
   expect(res.status).toBe(200);
-  const channel = await eventually(() => findChannelByTitle(title), `channel for "${title}"`, 3000);
-  const incident = await eventually(async () => {
-    const i = await h.store.findByRoom('slack', channel.id);
-    return i?.room?.cardId ? i : undefined;
-  }, 3000, 'incident with a card');
+  const incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.title === title && i.room?.cardId), `incident "${title}" with its card`);
+  // The declarer's confirmation is the last step of declare: everything before it is done.
+  await eventually(() => h.fake.ephemerals().find((e) => e.user === userId && e.text.startsWith(`INC-${incident.number} declared`)), 'declare confirmation');
   await h.settle();
   return (await h.store.get(incident.id))!;
 }
@@ -148,7 +146,7 @@ describe('inside an incident channel', () => {
 
     await run('note token cache was flushed at 03:02');
     await run('action add alerting on token cache size <@U_BOB|bob>');
-    cur = await run('status identified');
+    await run('status identified');
     cur = await run('status monitoring');
     expect(cur.mitigatedAt).toBeDefined();
     cur = await run('resolve cache warmed, logins back');
