@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 // Anything that can carry a credential is censored wherever it appears in a log object.
-const REDACT = [
+export const REDACT_PATHS = [
   'token',
   '*.token',
   '*.*.token',
@@ -37,7 +37,7 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
   return pino({
     name: options.name ?? 'sitrep',
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
-    redact: { paths: REDACT, censor: '[redacted]' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'sitrep' },
     timestamp: pino.stdTimeFunctions.isoTime,
   });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { randomUUID } from 'node:crypto';
 import { isSitrepError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from './metrics.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, log: Logger) => Promise<void> | void;
 
@@ -19,7 +20,10 @@ export class HttpServer {
   private readonly routes: { method: string; path: string; prefix: boolean; handler: Handler }[] = [];
   readonly server: Server;
 
-  constructor(private readonly logger: Logger) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly metrics?: Metrics,
+  ) {
     this.server = createServer((req, res) => void this.dispatch(req, res));
     // Slack and alert senders keep connections alive; don't let idle sockets pile up.
     this.server.keepAliveTimeout = 65_000;
@@ -46,6 +50,8 @@ export class HttpServer {
       sendJson(res, pathKnown ? 405 : 404, { ok: false, error: pathKnown ? `method ${req.method} not allowed` : `no route for ${path}` });
       return;
     }
+    const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });
+    res.once('finish', () => timer?.({ status: String(res.statusCode) }));
     try {
       await route.handler(req, res, log);
     } catch (err) {
