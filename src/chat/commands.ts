@@ -27,7 +27,8 @@ export type Command =
   | { kind: 'page'; target: { team: string } | { user: UserToken }; message?: string }
   | { kind: 'trace'; traceId: string }
   | { kind: 'owner'; team: string; reason?: string }
-  | { kind: 'postmortem' };
+  | { kind: 'postmortem' }
+  | { kind: 'repair'; number: number };
 
 /** Subcommands that only make sense inside an incident room. */
 export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem']);
@@ -44,7 +45,7 @@ export const HELP_TEXT = [
   '• */incident trace <trace id>* — find where the failure starts and who owns it',
   '• */incident owner <team> [reason]* — hand the incident to another team',
   '• */incident resolve [summary]*, */incident reopen*, */incident close* (lead only), */incident postmortem*',
-  'Anywhere: */incident list* — open incidents, */incident help*',
+  'Anywhere: */incident list* — open incidents, */incident repair <n>* — finish a half-opened room, */incident help*',
 ].join('\n');
 
 type MentionParser = (token: string) => UserToken | undefined;
@@ -118,6 +119,10 @@ export function parseCommand(text: string, options: { inRoom: boolean; parseMent
       return restWords[0] ? { kind: 'owner', team: restWords[0], reason: restWords.slice(1).join(' ') || undefined } : { kind: 'help', reason: 'Name the team: /incident owner <team> [reason]' };
     case 'postmortem':
       return { kind: 'postmortem' };
+    case 'repair': {
+      const number = Number(/^(?:inc-)?(\d+)$/i.exec(restWords[0] ?? '')?.[1]);
+      return number ? { kind: 'repair', number } : { kind: 'help', reason: 'Name the incident: /incident repair <number>' };
+    }
     default:
       if (options.inRoom) return { kind: 'help', reason: `Unknown subcommand "${word}". To declare another incident from here, use /incident new <title>.` };
       return { kind: 'declare', title: trimmed };

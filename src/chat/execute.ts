@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
-import { declareIncident } from '../incidents/declare.js';
+import { declareIncident, repairRoom } from '../incidents/declare.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../incidents/lifecycle.js';
 import { addActionItem, addNote } from '../incidents/record.js';
@@ -44,6 +44,10 @@ export async function executeCommand(deps: IncidentDeps, command: Command, ctx: 
     return ephemeral(`${incidentLabel(incident)} declared: ${roomLink(incident)}`);
   }
   if (command.kind === 'modal') return undefined;
+  if (command.kind === 'repair') {
+    const incident = await repairRoom(deps, command.number, ctx.platform);
+    return ephemeral(`${incidentLabel(incident)} room is complete: ${roomLink(incident)}`);
+  }
 
   const incident = await deps.store.findByRoom(ctx.platform, ctx.roomId);
   if (!incident) {

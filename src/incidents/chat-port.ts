@@ -41,6 +41,10 @@ export interface ChatPort {
   pin(room: RoomRef, messageId: string): Promise<void>;
   /** Posts a plain update, threaded under `threadOf` when given, to keep the room readable. */
   post(room: RoomRef, text: string, options?: { threadOf?: string }): Promise<string>;
+  /** Posts to any channel the bot is in (alerts routed to `post`); returns the message id. */
+  postTo(channelId: string, text: string): Promise<string>;
+  /** Posts in the room with a "Resolve incident" button: offered when the incident's alerts have resolved. */
+  offerResolve(room: RoomRef, incident: Incident, text: string): Promise<string>;
   /** Tells the announcements channel (if configured) that an incident started. */
   announce(incident: Incident, text: string): Promise<void>;
   /** Sends a page with Acknowledge / Can't take it buttons; returns a handle to update it later. */

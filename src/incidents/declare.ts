@@ -2,6 +2,8 @@ import type { Actor } from '../domain/actor.js';
 import { incidentIdFor, type Incident, type Link, type Platform } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
 import type { IncidentDeps } from './deps.js';
+import { SitrepError, userMessageOf } from '../domain/errors.js';
+import { incidentLabel } from '../domain/incident.js';
 import { openRoom } from './room.js';
 import { startTriage } from './triage.js';
 
@@ -65,7 +67,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
   for (const fp of incident.alertFingerprints) await deps.store.bindFingerprint(fp, incident.id);
   deps.logger.info({ incident: incident.id, severity, source: input.source }, 'incident declared');
 
-  const opened = await openRoom(deps, created.incident.id);
+  const opened = await openRoomOrExplain(deps, created.incident, input.platform);
 
   if (input.team && deps.paging) {
     const team = input.team;
@@ -74,4 +76,29 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
   }
   if (input.traceId) startTriage(deps, opened.id, input.traceId, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
   return opened;
+}
+
+/**
+ * A room that could not be finished (Slack down, a permission missing) leaves a stored incident; the
+ * message says so and how to finish it, so nobody declares the same incident twice.
+ */
+async function openRoomOrExplain(deps: IncidentDeps, incident: Incident, platform: Platform): Promise<Incident> {
+  try {
+    return await openRoom(deps, incident.id, platform);
+  } catch (err) {
+    deps.logger.error({ err, incident: incident.id }, 'could not finish the incident room');
+    const label = incidentLabel(incident);
+    throw new SitrepError(
+      'unavailable',
+      `${label} is declared, but its room could not be finished: ${userMessageOf(err)} Nothing is lost: run \`/incident repair ${incident.number}\` to finish it.`,
+      { cause: err },
+    );
+  }
+}
+
+/** `/incident repair <n>`: finishes a room that a failure left half-open (idempotent). */
+export async function repairRoom(deps: IncidentDeps, number: number, platform: Platform): Promise<Incident> {
+  const incident = await deps.store.get(incidentIdFor(number));
+  if (!incident) throw new SitrepError('not_found', `There is no INC-${number}.`);
+  return openRoom(deps, incident.id, platform);
 }

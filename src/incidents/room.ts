@@ -1,4 +1,4 @@
-import type { Incident } from '../domain/incident.js';
+import type { Incident, Platform } from '../domain/incident.js';
 import { incidentLabel } from '../domain/incident.js';
 import { chatFor, loadIncident, type IncidentDeps } from './deps.js';
 import type { IncidentView } from './chat-port.js';
@@ -17,9 +17,10 @@ export function topicOf(incident: Incident, deps: IncidentDeps): string {
  * pinned, topic, announcement. Every step that is done is recorded on the incident first, so after a
  * failure half-way the same call finishes the job — it never opens a second channel.
  */
-export async function openRoom(deps: IncidentDeps, incidentId: string): Promise<Incident> {
+export async function openRoom(deps: IncidentDeps, incidentId: string, platform?: Platform): Promise<Incident> {
   let incident = await loadIncident(deps, incidentId);
-  const chat = chatFor(deps, incident.room?.platform ?? platformOfDeclarer(incident));
+  // `platform`: where to open it when the declarer is no chat user (an alert source).
+  const chat = chatFor(deps, incident.room?.platform ?? platform ?? platformOfDeclarer(incident));
 
   if (!incident.room) {
     const room = await chat.createRoom(incident);
@@ -33,14 +34,13 @@ export async function openRoom(deps: IncidentDeps, incidentId: string): Promise<
 
   if (!room.cardId) {
     const cardId = await chat.postCard(room, viewOf(deps, incident));
-    incident = (
-      await deps.store.update(incidentId, (cur) =>
-        cur.room?.cardId ? null : { incident: { ...cur, room: { ...room, cardId } }, events: [] },
-      )
-    ).incident;
-    await chat.pin(room, cardId);
-    await chat.setTopic(room, topicOf(incident, deps));
-    await chat.announce(incident, `${incidentLabel(incident)} declared: ${incident.title}`);
+    // Recording the card and pinning it are independent; doing both at once shortens the wait for the room.
+    const [updated] = await Promise.all([
+      deps.store.update(incidentId, (cur) => (cur.room?.cardId ? null : { incident: { ...cur, room: { ...room, cardId } }, events: [] })),
+      chat.pin(room, cardId),
+    ]);
+    incident = updated.incident;
+    await Promise.all([chat.setTopic(room, topicOf(incident, deps)), chat.announce(incident, `${incidentLabel(incident)} declared: ${incident.title}`)]);
   }
   return incident;
 }

@@ -3,9 +3,10 @@ import type { Actor } from '../../domain/actor.js';
 import type { Incident, RoomRef } from '../../domain/incident.js';
 import type { ChatPort, IncidentView, PageView, UploadedFile } from '../../incidents/chat-port.js';
 import type { Logger } from '../../log.js';
-import { cardFallback, incidentCard, mention, pageBlocks } from './blocks.js';
+import { cardFallback, incidentCard, mention, pageBlocks, resolveOfferBlocks } from './blocks.js';
 import { channelName } from './channel-name.js';
 import { slackErrorCode, toSitrepError } from './errors.js';
+import { ChannelPacer } from './pacer.js';
 
 export interface SlackChatOptions {
   channelPrefix: string;
@@ -18,6 +19,7 @@ const MAX_NAME_ATTEMPTS = 10;
 /** The chat port on Slack's Web API. WebClient itself retries `ratelimited` after Retry-After. */
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
+  private readonly pacer = new ChannelPacer();
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -77,8 +79,10 @@ export class SlackChat implements ChatPort {
   }
 
   async updateCard(room: RoomRef, cardId: string, view: IncidentView): Promise<void> {
-    await this.call('update the incident card', () =>
-      this.client.chat.update({ channel: room.id, ts: cardId, text: cardFallback(view.incident), blocks: incidentCard(view) }),
+    await this.pacer.coalesce(`${room.id}:${cardId}`, () =>
+      this.call('update the incident card', () =>
+        this.client.chat.update({ channel: room.id, ts: cardId, text: cardFallback(view.incident), blocks: incidentCard(view) }),
+      ).then(() => undefined),
     );
   }
 
@@ -92,8 +96,21 @@ export class SlackChat implements ChatPort {
   }
 
   async post(room: RoomRef, text: string, options: { threadOf?: string } = {}): Promise<string> {
+    await this.pacer.slot(room.id);
     const res = await this.call('post to the incident channel', () =>
       this.client.chat.postMessage({ channel: room.id, text, thread_ts: options.threadOf }),
+    );
+    return res.ts!;
+  }
+
+  async postTo(channelId: string, text: string): Promise<string> {
+    const res = await this.call('post an alert to its channel', () => this.client.chat.postMessage({ channel: channelId, text }));
+    return res.ts!;
+  }
+
+  async offerResolve(room: RoomRef, incident: Incident, text: string): Promise<string> {
+    const res = await this.call('offer to resolve the incident', () =>
+      this.client.chat.postMessage({ channel: room.id, text, blocks: resolveOfferBlocks(incident, text) }),
     );
     return res.ts!;
   }

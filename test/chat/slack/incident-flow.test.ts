@@ -111,6 +111,26 @@ describe('declaring from Slack', () => {
   });
 });
 
+describe('when Slack fails half-way through declare', () => {
+  it('the declarer is told in plain words, and /incident repair finishes the same room without a second channel', async () => {
+    h.fake.failNext('chat.postMessage', 'not_in_channel');
+    await h.driver.slashCommand({ text: 'Half opened', userId: 'U_CAROL', channelId: 'C_GENERAL' });
+    const told = await eventually(() => h.fake.ephemerals().find((e) => e.user === 'U_CAROL' && e.text.includes('repair')), 'failure message');
+    expect(told.text).toMatch(/^INC-(\d+) is declared, but its room could not be finished: .*not a member of that channel.*\/incident repair \d+/);
+    const number = Number(/^INC-(\d+)/.exec(told.text)?.[1]);
+    const half = await h.store.get(`inc-${number}`);
+    expect(half?.room?.id).toBeDefined();
+    expect(half?.room?.cardId).toBeUndefined();
+
+    await h.driver.slashCommand({ text: `repair ${number}`, userId: 'U_CAROL', channelId: 'C_GENERAL' });
+    const fixed = await eventually(async () => ((await h.store.get(`inc-${number}`))?.room?.cardId ? h.store.get(`inc-${number}`) : undefined), 'repaired room');
+    expect(fixed?.room?.id).toBe(half?.room?.id);
+    expect(h.fake.pins(fixed!.room!.id).map((p) => p.ts)).toContain(fixed?.room?.cardId);
+    expect(h.fake.callsTo('conversations.create').filter((c) => String(c.args.name).endsWith('half-opened') && c.ok)).toHaveLength(1);
+    expect((await h.store.timeline(`inc-${number}`)).filter((e) => e.type === 'declared')).toHaveLength(1);
+  });
+});
+
 describe('inside an incident channel', () => {
   let incident: Incident;
   let channel: string;
