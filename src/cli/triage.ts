@@ -7,6 +7,7 @@ import {
   loadCatalog,
   loadTraceSources,
   parseTraceText,
+  traceLink,
   triage,
   TriageError,
   type Focus,
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const { spans, format } = parseTraceText(text);
       if (spans.length === 0) throw new TriageError('TRACE_FORMAT', `no spans in this ${format} trace`);
-      const verdict = analyseTrace(spans, { catalog, focus, source: file, link: values.link ? linkFor(values.link, spans[0]!.traceId) : null });
+      const verdict = analyseTrace(spans, { catalog, focus, source: file, link: values.link ? traceLink(values.link, { traceId: spans[0]!.traceId }) : null });
       print(verdict, { file, format }, file);
     } catch (err) {
       if (!(err instanceof TriageError)) throw err;
@@ -132,10 +133,6 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   return failures > 0 ? 1 : 0;
-}
-
-function linkFor(template: string, traceId: string): string {
-  return template.replaceAll('{traceId}', encodeURIComponent(traceId));
 }
 
 async function fetchAndPrint(

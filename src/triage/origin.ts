@@ -297,10 +297,6 @@ function buildErrorCandidate(
   let confidence = BASE[cls];
   const entry = spans[chain[0]!]!;
 
-  if (cls === 'entry' && descent.length > 1) {
-    const hops = new Set(descent.map((i) => spans[i]!.service)).size;
-    reasons.push(`${tick(entry.service)} ${entry.operation} failed and the error chain runs through ${hops} service${hops > 1 ? 's' : ''}`);
-  }
   if (cls === 'entry') {
     if (tree.orphan[top]) {
       reasons.push(`the trace's root span is missing; the chain starts at orphan span ${spans[top]!.spanId}`);
@@ -336,6 +332,16 @@ function buildErrorCandidate(
       gaveUp !== -1
         ? `${tick(s.service)} was still waiting on ${tick(s.peer)}, which left no span of its own: blaming the callee the caller named`
         : `${tick(s.service)} called ${tick(s.peer)} but no span came back from it (connection refused or timed out before answering): blaming the callee the caller named`,
+    );
+  }
+
+  if (cls === 'entry' && descent.length > 1) {
+    const services: string[] = [];
+    for (const i of descent) if (services[services.length - 1] !== spans[i]!.service) services.push(spans[i]!.service);
+    if (inferredFrom === 'peer') services.push(service);
+    const onward = services.slice(1);
+    reasons.unshift(
+      `${tick(entry.service)} ${entry.operation} failed; followed the failing calls${onward.length > 0 ? ` through ${onward.join(' → ')}` : ` within ${entry.service}`}`,
     );
   }
 
@@ -407,7 +413,9 @@ export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): Ori
   const focus = options.focus ?? 'auto';
   const max = options.maxAlternatives ?? 5;
   const errors = focus === 'latency' ? [] : errorCandidates(tree);
-  const latency = focus === 'errors' ? null : latencyCandidate(tree, focus === 'latency');
+  // The critical path is only needed when there is no unhandled error to report.
+  const needLatency = focus === 'latency' || (focus === 'auto' && (errors.length === 0 || errors[0]!.handled));
+  const latency = needLatency ? latencyCandidate(tree, focus === 'latency') : null;
 
   let primary: OriginCandidate | null = null;
   let rest: OriginCandidate[] = [];
@@ -416,7 +424,8 @@ export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): Ori
     rest = errorCandidates(tree);
   } else if (errors.length > 0) {
     [primary, ...rest] = errors as [OriginCandidate, ...OriginCandidate[]];
-    if (primary.handled && latency?.standsOut) rest.push(strip(latency));
+    // A standing-out latency suspect is worth a look, but ranks below the error in auto mode.
+    if (primary.handled && latency?.standsOut) rest.push({ ...strip(latency), confidence: Math.min(latency.confidence, primary.confidence) });
   } else if (latency?.standsOut) {
     primary = strip(latency);
   }

@@ -34,6 +34,9 @@ export function pathHops(tree: SpanTree, candidate: OriginCandidate): PathHop[] 
 
 function hopStatus(tree: SpanTree, group: number[]): string {
   const spans = group.map((i) => tree.spans[i]!);
+  // What the service answered (its entry span), else the first failing status code inside it.
+  const head = spans[0]!;
+  if (head.httpStatus !== null && (head.kind === 'server' || head.kind === 'consumer')) return String(head.httpStatus);
   const http = spans.find((s) => s.httpStatus !== null)?.httpStatus;
   if (http !== undefined && http !== null && (http >= 400 || spans.every((s) => s.status.code !== 'error'))) return String(http);
   const grpc = spans.find((s) => s.grpcStatus !== null && s.grpcStatus !== 0)?.grpcStatus;

@@ -65,6 +65,13 @@ export const spanSchema = z.object({
 });
 export type Span = z.infer<typeof spanSchema>;
 
+/**
+ * Shared, frozen empty lists for spans without events or links: a 100k-span trace would otherwise
+ * keep 200k empty arrays alive. Parsers build a fresh array whenever there is something to put in it.
+ */
+export const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
+export const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
+
 export function durationUs(span: Span): number {
   return Math.max(0, span.endUs - span.startUs);
 }

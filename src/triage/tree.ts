@@ -50,50 +50,129 @@ export function ancestry(tree: SpanTree, i: number): number[] {
 }
 
 function sameSpan(a: Span, b: Span): boolean {
-  return a.operation === b.operation && a.startUs === b.startUs && a.endUs === b.endUs;
+  return a.kind === b.kind && a.service === b.service && a.operation === b.operation && a.startUs === b.startUs && a.endUs === b.endUs;
 }
 
-function dedupe(input: readonly Span[]): { spans: Span[]; dropped: number } {
-  const seen = new Map<string, number>();
+/**
+ * Span id → index of the first span with that id. An open-addressing table over typed arrays:
+ * for 100k ids it is several times faster than a Map, which has to hash every freshly parsed string.
+ */
+class IdIndex {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(
+    private readonly ids: readonly string[],
+    capacity: number,
+  ) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  private static hash(s: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  }
+
+  /** Index of the first span with this id, or -1. */
+  get(id: string): number {
+    for (let slot = IdIndex.hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.slots[slot]!;
+      if (v === 0) return -1;
+      if (this.ids[v - 1] === id) return v - 1;
+    }
+  }
+
+  /** Records index i for its id unless the id is known; returns the earlier index or -1. */
+  add(i: number): number {
+    const id = this.ids[i]!;
+    for (let slot = IdIndex.hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const v = this.slots[slot]!;
+      if (v === 0) {
+        this.slots[slot] = i + 1;
+        return -1;
+      }
+      if (this.ids[v - 1] === id) return v - 1;
+    }
+  }
+}
+
+interface SpanIndex {
+  spans: Span[];
+  first: IdIndex;
+  /** Every index per id, only for ids carried by more than one span (Zipkin shared halves). */
+  multi: Map<string, number[]>;
+  dropped: number;
+}
+
+/**
+ * Indexes spans by id and drops exact duplicates (same id, kind, service, operation and times).
+ * Exporters that deliver a span twice sometimes deliver only one copy with the error flag.
+ */
+function indexSpans(input: readonly Span[]): SpanIndex {
   const spans: Span[] = [];
+  const ids: string[] = [];
+  const first = new IdIndex(ids, input.length);
+  const multi = new Map<string, number[]>();
   let dropped = 0;
-  for (const s of input) {
-    const key = `${s.spanId}|${s.kind}|${s.service}`;
-    const prev = seen.get(key);
-    if (prev !== undefined && sameSpan(spans[prev]!, s)) {
-      // Exporters that deliver a span twice sometimes deliver only one copy with the error flag.
-      if (s.status.code === 'error' && spans[prev]!.status.code !== 'error') spans[prev] = s;
+  for (let k = 0; k < input.length; k++) {
+    const s = input[k]!;
+    const i = spans.length;
+    spans.push(s);
+    ids.push(s.spanId);
+    const prev = first.add(i);
+    if (prev === -1) continue;
+    const same = multi.get(s.spanId) ?? [prev];
+    const dup = same.find((j) => sameSpan(spans[j]!, s));
+    if (dup !== undefined) {
+      if (s.status.code === 'error' && spans[dup]!.status.code !== 'error') spans[dup] = s;
+      spans.pop();
+      ids.pop();
       dropped++;
       continue;
     }
-    if (prev === undefined) seen.set(key, spans.length);
-    spans.push(s);
+    same.push(i);
+    multi.set(s.spanId, same);
   }
-  return { spans, dropped };
+  return { spans, first, multi, dropped };
+}
+
+/** Sorts list[from, to) by key; sibling lists are short, so insertion sort beats allocating. */
+function sortRange(list: Int32Array, from: number, to: number, key: Float64Array): void {
+  if (to - from > 32) {
+    list.subarray(from, to).sort((a, b) => key[a]! - key[b]! || a - b);
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = list[i]!;
+    const kv = key[v]!;
+    let j = i - 1;
+    while (j >= from && (key[list[j]!]! > kv || (key[list[j]!]! === kv && list[j]! > v))) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = v;
+  }
 }
 
 const ENTRY_KINDS = new Set(['server', 'consumer']);
 
 export function buildTree(input: readonly Span[]): SpanTree {
-  const { spans, dropped } = dedupe(input);
-  const n = spans.length;
-
   // span id → indices; usually one, two for a Zipkin shared client/server pair.
-  const byId = new Map<string, number | number[]>();
-  for (let i = 0; i < n; i++) {
-    const id = spans[i]!.spanId;
-    const prev = byId.get(id);
-    if (prev === undefined) byId.set(id, i);
-    else if (typeof prev === 'number') byId.set(id, [prev, i]);
-    else prev.push(i);
-  }
+  const { spans, first, multi, dropped } = indexSpans(input);
+  const n = spans.length;
+  const rawStart = new Float64Array(n);
+  for (let i = 0; i < n; i++) rawStart[i] = spans[i]!.startUs;
 
   const parent = new Int32Array(n).fill(-1);
   const orphan = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const s = spans[i]!;
-    const same = byId.get(s.spanId);
-    if (Array.isArray(same) && ENTRY_KINDS.has(s.kind)) {
+    const same = multi.size > 0 ? multi.get(s.spanId) : undefined;
+    if (same && ENTRY_KINDS.has(s.kind)) {
       // Zipkin shared span: the server half's parent is the client half with the same id.
       const client = same.find((j) => j !== i && (spans[j]!.kind === 'client' || spans[j]!.kind === 'producer'));
       if (client !== undefined) {
@@ -102,13 +181,14 @@ export function buildTree(input: readonly Span[]): SpanTree {
       }
     }
     if (s.parentId === null) continue;
-    const cands = byId.get(s.parentId);
-    if (cands === undefined) {
+    const firstParent = first.get(s.parentId);
+    if (firstParent === -1) {
       orphan[i] = 1;
       continue;
     }
-    if (typeof cands === 'number') {
-      if (cands !== i) parent[i] = cands;
+    const cands = multi.size > 0 ? multi.get(s.parentId) : undefined;
+    if (!cands) {
+      if (firstParent !== i) parent[i] = firstParent;
       continue;
     }
     // Children of a shared id ran inside the server half.
@@ -120,28 +200,14 @@ export function buildTree(input: readonly Span[]): SpanTree {
     parent[i] = pick;
   }
 
-  const cyclesBroken = breakCycles(parent);
-
-  const childCount = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) if (parent[i]! >= 0) childCount[parent[i]!]!++;
-  const childStart = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) childStart[i + 1] = childStart[i]! + childCount[i]!;
-  const fill = childStart.slice(0, n);
-  const childList = new Int32Array(childStart[n]!);
-  for (let i = 0; i < n; i++) {
-    const p = parent[i]!;
-    if (p >= 0) childList[fill[p]!++] = i;
+  let links = linkChildren(parent, orphan, rawStart);
+  let cyclesBroken = 0;
+  if (links.order.length < n) {
+    // Spans unreachable from any root sit on a parent loop (corrupt data): cut the loops, relink.
+    cyclesBroken = breakCycles(parent);
+    links = linkChildren(parent, orphan, rawStart);
   }
-  const byStart = (a: number, b: number): number => spans[a]!.startUs - spans[b]!.startUs || a - b;
-  for (let i = 0; i < n; i++) {
-    const from = childStart[i]!;
-    const to = childStart[i + 1]!;
-    if (to - from > 1) childList.subarray(from, to).sort(byStart);
-  }
-
-  const roots: number[] = [];
-  for (let i = 0; i < n; i++) if (parent[i] === -1) roots.push(i);
-  roots.sort((a, b) => orphan[a]! - orphan[b]! || byStart(a, b));
+  const { childStart, childList, roots, order } = links;
   let orphans = 0;
   for (const r of roots) orphans += orphan[r]!;
 
@@ -151,16 +217,6 @@ export function buildTree(input: readonly Span[]): SpanTree {
     if (p < 0) continue;
     const s = spans[i]!;
     if (s.parentIsAsync || s.kind === 'consumer' || spans[p]!.kind === 'producer') asyncEdge[i] = 1;
-  }
-
-  // Breadth-first order: parents before children, without recursion.
-  const order = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  for (const r of roots) order[tail++] = r;
-  while (head < tail) {
-    const i = order[head++]!;
-    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) order[tail++] = childList[c]!;
   }
 
   const start = new Float64Array(n);
@@ -180,6 +236,44 @@ export function buildTree(input: readonly Span[]): SpanTree {
     order,
     stats: { spans: n, duplicatesDropped: dropped, orphans, skewCorrected, cyclesBroken },
   };
+}
+
+interface Links {
+  childStart: Int32Array;
+  childList: Int32Array;
+  roots: number[];
+  /** Breadth-first from the roots: parents before children; shorter than n if parents loop. */
+  order: Int32Array;
+}
+
+function linkChildren(parent: Int32Array, orphan: Uint8Array, rawStart: Float64Array): Links {
+  const n = parent.length;
+  const childStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) childStart[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) childStart[i + 1]! += childStart[i]!;
+  const fill = childStart.slice(0, n);
+  const childList = new Int32Array(childStart[n]!);
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    if (p >= 0) childList[fill[p]!++] = i;
+  }
+  for (let i = 0; i < n; i++) {
+    if (childStart[i + 1]! - childStart[i]! > 1) sortRange(childList, childStart[i]!, childStart[i + 1]!, rawStart);
+  }
+
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) if (parent[i] === -1) roots.push(i);
+  roots.sort((a, b) => orphan[a]! - orphan[b]! || rawStart[a]! - rawStart[b]! || a - b);
+
+  const order = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (const r of roots) order[tail++] = r;
+  while (head < tail) {
+    const i = order[head++]!;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) order[tail++] = childList[c]!;
+  }
+  return { childStart, childList, roots, order: tail < n ? order.slice(0, tail) : order };
 }
 
 /** Parent pointers can loop in corrupt data; cut each loop once so every span hangs off a root. */

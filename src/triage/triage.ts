@@ -86,13 +86,19 @@ export function analyseTrace(spans: readonly Span[], options: AnalyseOptions = {
     alternatives,
     stats: {
       spans: tree.stats.spans,
-      services: new Set(tree.spans.map((s) => s.service)).size,
+      services: countServices(tree.spans),
       roots: tree.roots.length,
       orphans: tree.stats.orphans,
       duplicatesDropped: tree.stats.duplicatesDropped,
       skewCorrected: tree.stats.skewCorrected,
     },
   };
+}
+
+function countServices(spans: readonly Span[]): number {
+  const names = new Set<string>();
+  for (const s of spans) names.add(s.service);
+  return names.size;
 }
 
 export interface TriageOptions {

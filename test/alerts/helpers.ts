@@ -5,7 +5,7 @@ import { AlertPayloadError, NormalizedAlert } from '../../src/alerts/index.js';
 
 /** The read-only fixtures shared by every workstream (see their SOURCES.md). */
 export function sharedFixture(name: string): unknown {
-  return JSON.parse(readFileSync(resolve(process.cwd(), '../shared/fixtures/alerts', name), 'utf8'));
+  return JSON.parse(readFileSync(resolve(process.cwd(), 'test/fixtures/shared/alerts', name), 'utf8'));
 }
 
 /** Fixtures written for these tests (see fixtures/SOURCES.md). */

@@ -4,7 +4,14 @@
 const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
+const CANONICAL = /^[0-9a-f]{16}(?:[0-9a-f]{16})?$/;
+const ZEROS = /^0+$/;
+
 export function normaliseId(raw: unknown): string | null {
+  if (typeof raw === 'string' && CANONICAL.test(raw)) {
+    // The common case, taken for every span of a large trace: already canonical.
+    return raw.charCodeAt(0) === 48 && ZEROS.test(raw) ? null : raw;
+  }
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) return raw.toString(16).padStart(16, '0');
   if (typeof raw !== 'string' || raw.length === 0) return null;
   let hex: string;
@@ -19,7 +26,7 @@ export function normaliseId(raw: unknown): string | null {
   const width = hex.length <= 16 ? 16 : 32;
   hex = hex.padStart(width, '0');
   // An all-zero parent id is how several exporters spell "no parent".
-  return /^0+$/.test(hex) ? null : hex;
+  return ZEROS.test(hex) ? null : hex;
 }
 
 /** Accepts the trace id a person pasted into chat: hex with or without dashes, any case. */
@@ -30,9 +37,15 @@ export function normaliseTraceIdInput(raw: string): string {
 /** Nanoseconds (OTLP) to microseconds, read from the decimal string when possible to keep precision. */
 export function nanosToMicros(raw: unknown): number | null {
   if (typeof raw === 'string') {
-    if (!/^\d+$/.test(raw)) return null;
-    if (raw.length <= 3) return Number(raw) / 1000;
-    return Number(raw.slice(0, -3)) + Number(raw.slice(-3)) / 1000;
+    if (raw.length <= 3) {
+      const n = raw.length > 0 ? Number(raw) : NaN;
+      return Number.isInteger(n) ? n / 1000 : null;
+    }
+    // Split so that neither half exceeds 2^53: whole microseconds, then the nanosecond remainder.
+    const us = Number(raw.slice(0, -3));
+    const l = raw.length;
+    const ns = (raw.charCodeAt(l - 3) - 48) * 100 + (raw.charCodeAt(l - 2) - 48) * 10 + (raw.charCodeAt(l - 1) - 48);
+    return Number.isInteger(us) && ns >= 0 && ns < 1000 ? us + ns / 1000 : null;
   }
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw / 1000;
   return null;

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, Span, SpanEvent, SpanKind, SpanLink } from '../span.js';
+import { NO_EVENTS, NO_LINKS, type Attributes, type AttributeValue, type Span, type SpanKind } from '../span.js';
 import { TraceFormatError } from '../errors.js';
 import { nanosToMicros, normaliseId } from './ids.js';
 import { deriveStatus, peerOf } from './status.js';
@@ -9,6 +9,7 @@ import { deriveStatus, peerOf } from './status.js';
 
 type Json = Record<string, unknown>;
 
+// Indexed by the integer or by the proto name (numbers index an object as their decimal string).
 const KINDS: Record<string, SpanKind> = {
   '1': 'internal', '2': 'server', '3': 'client', '4': 'producer', '5': 'consumer',
   SPAN_KIND_INTERNAL: 'internal', SPAN_KIND_SERVER: 'server', SPAN_KIND_CLIENT: 'client',
@@ -55,8 +56,15 @@ export function anyValue(v: unknown): AttributeValue | undefined {
 
 function attributes(list: unknown, into: Attributes = {}): Attributes {
   if (!Array.isArray(list)) return into;
-  for (const kv of list) {
-    if (!isObj(kv) || typeof kv.key !== 'string') continue;
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as { key?: unknown; value?: { stringValue?: unknown } } | null;
+    if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    // Strings are most attributes: take them without the general conversion.
+    const str = kv.value?.stringValue;
+    if (typeof str === 'string') {
+      into[kv.key] = str;
+      continue;
+    }
     const v = anyValue(kv.value);
     if (v !== undefined) into[kv.key] = v;
   }
@@ -96,17 +104,19 @@ function toSpan(raw: unknown, service: string): Span | null {
   if (!spanId || !traceId) return null;
   const start = nanosToMicros(raw.startTimeUnixNano) ?? 0;
   const end = nanosToMicros(raw.endTimeUnixNano) ?? start;
-  const kind = KINDS[String(raw.kind)] ?? 'internal';
+  const kind = KINDS[raw.kind as string] ?? 'internal';
   const attrs = attributes(raw.attributes);
-  const events: SpanEvent[] = [];
-  if (Array.isArray(raw.events)) {
+  let events = NO_EVENTS;
+  if (Array.isArray(raw.events) && raw.events.length > 0) {
+    events = [];
     for (const e of raw.events) {
       if (!isObj(e)) continue;
       events.push({ name: typeof e.name === 'string' ? e.name : '', timeUs: nanosToMicros(e.timeUnixNano) ?? start, attributes: attributes(e.attributes) });
     }
   }
-  const links: SpanLink[] = [];
-  if (Array.isArray(raw.links)) {
+  let links = NO_LINKS;
+  if (Array.isArray(raw.links) && raw.links.length > 0) {
+    links = [];
     for (const l of raw.links) {
       if (!isObj(l)) continue;
       const lt = normaliseId(l.traceId);
@@ -114,11 +124,11 @@ function toSpan(raw: unknown, service: string): Span | null {
       if (lt && ls) links.push({ traceId: lt, spanId: ls, type: 'link' });
     }
   }
-  const status = isObj(raw.status) ? raw.status : {};
+  const status = isObj(raw.status) ? raw.status : undefined;
   const derived = deriveStatus({
     kind,
-    otel: statusCode(status.code),
-    otelMessage: typeof status.message === 'string' && status.message ? status.message : null,
+    otel: status ? statusCode(status.code) : 'unset',
+    otelMessage: status && typeof status.message === 'string' && status.message ? status.message : null,
     errorTag: null,
     attributes: attrs,
     events,
@@ -133,7 +143,9 @@ function toSpan(raw: unknown, service: string): Span | null {
     kind,
     startUs: start,
     endUs: end,
-    ...derived,
+    status: derived.status,
+    httpStatus: derived.httpStatus,
+    grpcStatus: derived.grpcStatus,
     peer: peerOf(attrs),
     shared: false,
     attributes: attrs,

@@ -65,32 +65,32 @@ function isErrorLog(e: SpanEvent): boolean {
   return e.name === 'error' || e.attributes['event'] === 'error' || e.attributes['level'] === 'error';
 }
 
+// Most spans of a big trace are fine: they all share one frozen status object instead of 100k copies.
+const UNSET: SpanStatus = Object.freeze({ code: 'unset', source: 'none', message: null });
+const OK: SpanStatus = Object.freeze({ code: 'ok', source: 'otel', message: null });
+
+function derived(code: SpanStatus['code'], source: SpanStatus['source'], message: string | null, httpStatus: number | null, grpcStatus: number | null): DerivedStatus {
+  const status = code === 'unset' ? UNSET : code === 'ok' ? OK : { code, source, message };
+  return { status, httpStatus, grpcStatus };
+}
+
 export function deriveStatus(input: StatusInput): DerivedStatus {
   const httpStatus = httpStatusOf(input.attributes);
   const grpcStatus = grpcStatusOf(input.attributes);
-  const message = (): string | null => errorMessageOf(input);
-  const result = (code: SpanStatus['code'], source: SpanStatus['source'], msg: string | null): DerivedStatus => ({
-    status: { code, source, message: msg },
-    httpStatus,
-    grpcStatus,
-  });
-
-  if (input.otel === 'error') return result('error', 'otel', message());
-  if (input.otel === 'ok') return result('ok', 'otel', null);
+  if (input.otel === 'error') return derived('error', 'otel', errorMessageOf(input), httpStatus, grpcStatus);
+  if (input.otel === 'ok') return derived('ok', 'otel', null, httpStatus, grpcStatus);
   if (input.errorTag !== null && input.errorTag !== false && input.errorTag !== 'false') {
-    return result('error', 'error-tag', message());
+    return derived('error', 'error-tag', errorMessageOf(input), httpStatus, grpcStatus);
   }
   // No flag at all: fall back to status codes the way OTel instrumentation would have set the flag.
   const k = input.kind;
-  if (httpStatus !== null) {
-    const failed = k === 'client' || k === 'producer' ? httpStatus >= 400 : httpStatus >= 500;
-    if (failed) return result('error', 'http', message() ?? `HTTP ${httpStatus}`);
+  if (httpStatus !== null && httpStatus >= (k === 'client' || k === 'producer' ? 400 : 500)) {
+    return derived('error', 'http', errorMessageOf(input) ?? `HTTP ${httpStatus}`, httpStatus, grpcStatus);
   }
-  if (grpcStatus !== null && grpcStatus !== 0) {
-    const failed = k === 'server' || k === 'consumer' ? GRPC_SERVER_ERRORS.has(grpcStatus) : true;
-    if (failed) return result('error', 'grpc', message() ?? `gRPC ${grpcCodeName(grpcStatus)}`);
+  if (grpcStatus !== null && grpcStatus !== 0 && (k === 'server' || k === 'consumer' ? GRPC_SERVER_ERRORS.has(grpcStatus) : true)) {
+    return derived('error', 'grpc', errorMessageOf(input) ?? `gRPC ${grpcCodeName(grpcStatus)}`, httpStatus, grpcStatus);
   }
-  return result('unset', 'none', null);
+  return derived('unset', 'none', null, httpStatus, grpcStatus);
 }
 
 /** The callee as the caller saw it, for client spans whose callee left no span of its own. */

@@ -16,11 +16,12 @@ import { ZipkinSource } from './zipkin.js';
 //       url: http://jaeger-query:16686
 //       timeoutMs: 2000               # per attempt, default 2000
 //       retries: 2                    # on 5xx, 429 and connection errors, default 2
-//       auth: { bearer: ${JAEGER_TOKEN} }   # or { basic: { username: u, password: ${P} } }
+//       auth: { bearer: "${JAEGER_TOKEN}" }   # or { basic: { username: u, password: "${P}" } }
 //       orgId: tenant-a               # Tempo X-Scope-OrgID
 //       uiUrl: https://jaeger.example/trace/{traceId}
 //
-// ${VAR} is replaced from the environment so credentials stay out of the file.
+// ${VAR} in a value is replaced from the environment so credentials stay out of the file (quote
+// it inside flow maps: `{ bearer: "${TOKEN}" }`).
 
 export const traceSourceConfigSchema = z.object({
   name: z.string().min(1),
@@ -40,10 +41,12 @@ export const traceSourceConfigSchema = z.object({
 });
 export type TraceSourceConfig = z.infer<typeof traceSourceConfigSchema>;
 
-export const traceSourcesFileSchema = z
-  .union([z.array(traceSourceConfigSchema), z.object({ sources: z.array(traceSourceConfigSchema) })])
-  .transform((v) => (Array.isArray(v) ? v : v.sources))
+const sourceListSchema = z
+  .array(traceSourceConfigSchema)
   .refine((list) => new Set(list.map((s) => s.name)).size === list.length, { message: 'source names must be unique' });
+
+/** Either `sources: [...]` or the bare list. */
+export const traceSourcesFileSchema = z.union([sourceListSchema, z.object({ sources: sourceListSchema }).transform((v) => v.sources)]);
 
 function expandEnv(value: unknown, env: NodeJS.ProcessEnv, file: string): unknown {
   if (typeof value === 'string') {
@@ -64,7 +67,9 @@ export function parseTraceSources(text: string, file: string, env: NodeJS.Proces
   const doc = parseDocument(text, { prettyErrors: true });
   const err = doc.errors[0];
   if (err) throw new SourcesConfigError(`invalid YAML at line ${err.linePos?.[0]?.line ?? '?'}: ${err.message.split('\n')[0]}`, file);
-  const parsed = traceSourcesFileSchema.safeParse(expandEnv(doc.toJS(), env, file));
+  const raw = expandEnv(doc.toJS(), env, file);
+  // Validate against the shape the file chose, so errors point at the field rather than "invalid union".
+  const parsed = Array.isArray(raw) ? sourceListSchema.safeParse(raw) : z.object({ sources: sourceListSchema }).transform((v) => v.sources).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
