@@ -87,6 +87,7 @@ export const VARIABLES = {
   PAGERDUTY_WEBHOOK_SECRET: { schema: optionalString, doc: 'secret of the PagerDuty v3 webhook subscription (signature check)' },
 
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
+  ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
 
   POSTMORTEM_TEMPLATE: { schema: optionalString, doc: 'custom postmortem Markdown template with {{placeholders}}' },
   CONFLUENCE_URL: { schema: url.optional(), doc: 'Confluence Cloud base URL, e.g. https://acme.atlassian.net/wiki' },

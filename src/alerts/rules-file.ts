@@ -24,6 +24,10 @@ export const AlertRules = z.strictObject({
   groupByOrigin: z.boolean().default(false),
   /** Resolve the incident when every alert in it has resolved. */
   autoResolve: z.boolean().default(false),
+  /** Channel id where `action: post` alerts go when their route names no channel. */
+  postChannel: z.string().trim().min(1).optional(),
+  /** The label naming the team that owns an alert: that team owns (and is paged for) its incident. */
+  teamLabel: z.string().trim().min(1).default('team'),
   /** Webhook authentication per source; a source without any refuses its webhooks. */
   sources: z
     .strictObject(

@@ -49,6 +49,20 @@ export const PageState = z.object({
   acknowledgedBy: Actor.optional(),
   acknowledgedAt: z.string().optional(),
   message: z.string().optional(),
+  /** Everyone this page has reached at any level: who may still acknowledge it. */
+  paged: z.array(Actor).default([]),
+  /** Who pressed "Can't take it". */
+  declined: z.array(Actor).default([]),
+  /** oncall.yaml users of the current level without an id on the room's platform (named in the channel). */
+  unreachable: z.array(z.string()).default([]),
+  /** Page messages sent, per person and level, so they can be updated in place; `outcome` as last shown. */
+  handles: z
+    .array(z.object({ user: Actor, handle: z.string(), level: z.number().int(), pass: z.number().int(), outcome: z.string().optional() }))
+    .default([]),
+  /** `level.pass` whose announcement in the channel is done, or `exhausted` once "nobody answered" was told. */
+  announced: z.string().optional(),
+  /** The provider's key for the page (PagerDuty dedup key), for webhooks and resolve. */
+  externalKey: z.string().optional(),
 });
 export type PageState = z.infer<typeof PageState>;
 

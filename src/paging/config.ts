@@ -11,7 +11,8 @@ export const UserSchema = z.strictObject({
   name: z.string().min(1, 'give the person a display name'),
   slack: z
     .string()
-    .regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id looks like U024BE7LH (profile → ⋮ → "Copy member ID")')
+    // "_" is not in real Slack ids but keeps test workspaces (U_ALICE) readable; it cannot collide with one.
+    .regex(/^[UW][A-Z0-9_]{2,}$/, 'a Slack user id looks like U024BE7LH (profile → ⋮ → "Copy member ID")')
     .optional(),
   teams: z.guid('a Teams user is their Entra ID (AAD) object id, e.g. 8f3b2c1a-…').optional(),
   email: z.email('not an email address').optional(),
@@ -130,10 +131,25 @@ const TargetSchema = z
     return { kind: 'group', id: t.group as string };
   });
 
-const LevelSchema = z.strictObject({
-  targets: z.array(TargetSchema).min(1, 'a level needs at least one target'),
-  timeoutMinutes: z.number().int().min(1, 'wait at least 1 minute before escalating'),
-});
+// timeoutSeconds exists for tests and drills, where waiting minutes per level is impractical.
+const LevelSchema = z
+  .strictObject({
+    targets: z.array(TargetSchema).min(1, 'a level needs at least one target'),
+    timeoutMinutes: z.number().int().min(1, 'wait at least 1 minute before escalating').optional(),
+    timeoutSeconds: z.number().int().min(1, 'wait at least 1 second before escalating').optional(),
+  })
+  .superRefine((level, ctx) => {
+    if (level.timeoutMinutes === undefined && level.timeoutSeconds === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeoutMinutes'],
+        message: 'required: how long to wait for an acknowledgement before escalating, e.g. "timeoutMinutes: 10"',
+      });
+    }
+    if (level.timeoutMinutes !== undefined && level.timeoutSeconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['timeoutSeconds'], message: 'set timeoutMinutes or timeoutSeconds, not both' });
+    }
+  });
 export type Level = z.infer<typeof LevelSchema>;
 
 const PolicySchema = z.strictObject({

@@ -1,3 +1,5 @@
+import { SitrepError, type ErrorCode } from '../domain/errors.js';
+
 // One error type for the paging core, told apart by code so the HTTP layer and chat replies can map each
 // to a status and a message in one place. Every message says what to do next.
 export type PagingErrorCode =
@@ -42,4 +44,27 @@ export class OncallConfigError extends PagingError {
   ) {
     super(code, issues.map(formatConfigIssue).join('\n'), options);
   }
+}
+
+/**
+ * The same problem as a SitrepError, so chat replies and HTTP statuses come from the one mapping in
+ * src/domain/errors.ts: forged webhooks are 401, an unknown team is the user's to fix, PagerDuty trouble is 503.
+ */
+export function asSitrepError(err: PagingError): SitrepError {
+  const code: ErrorCode = (
+    {
+      ONCALL_CONFIG_NOT_FOUND: 'invalid_input',
+      ONCALL_CONFIG_INVALID: 'invalid_input',
+      UNKNOWN_TEAM: 'invalid_input',
+      UNKNOWN_POLICY: 'invalid_input',
+      UNKNOWN_LEVEL: 'invalid_input',
+      PAGERDUTY_NOT_CONFIGURED: 'unavailable',
+      PAGERDUTY_REJECTED: 'unavailable',
+      PAGERDUTY_UNAVAILABLE: 'unavailable',
+      WEBHOOK_UNSIGNED: 'unauthenticated',
+      WEBHOOK_FORGED: 'unauthenticated',
+      WEBHOOK_MALFORMED: 'invalid_input',
+    } as const satisfies Record<PagingErrorCode, ErrorCode>
+  )[err.code];
+  return new SitrepError(code, err.message, { cause: err });
 }

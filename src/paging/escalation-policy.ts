@@ -15,7 +15,9 @@ export type ResolvedTarget = {
 export type ResolvedLevel = {
   policyId: string;
   levelIndex: number;
+  /** Fractional when the level is configured in seconds. */
   timeoutMinutes: number;
+  timeoutMs: number;
   targets: ResolvedTarget[];
   /** Everyone to page, each once, in the order the targets name them. */
   users: ResolvedUser[];
@@ -68,7 +70,8 @@ export function resolveLevel(config: OncallConfig, policyId: string, levelIndex:
       users.push({ id, ...user });
     }
   }
-  return { policyId, levelIndex, timeoutMinutes: level.timeoutMinutes, targets, users };
+  const timeoutMs = levelTimeoutMs(policy, levelIndex);
+  return { policyId, levelIndex, timeoutMinutes: timeoutMs / 60_000, timeoutMs, targets, users };
 }
 
 function resolveTarget(config: OncallConfig, target: Target, at: Date): ResolvedTarget {
@@ -96,5 +99,5 @@ export function nextStep(policy: EscalationPolicy, levelIndex: number, pass: num
 export function levelTimeoutMs(policy: EscalationPolicy, levelIndex: number): number {
   const level = policy.levels[levelIndex];
   if (!level) throw new PagingError('UNKNOWN_LEVEL', `The escalation policy has no level ${levelIndex + 1}.`);
-  return level.timeoutMinutes * 60_000;
+  return level.timeoutSeconds !== undefined ? level.timeoutSeconds * 1000 : (level.timeoutMinutes ?? 0) * 60_000;
 }

@@ -78,6 +78,7 @@ describe('alert rules file', () => {
       groupBy: ['alertname', 'service'],
       groupByOrigin: false,
       autoResolve: false,
+      teamLabel: 'team',
       sources: {},
     });
     const path = join(dir, 'empty.yaml');
@@ -153,5 +154,19 @@ describe('alert rules file', () => {
 
   it('refuses a wrong type with what it got', () => {
     expect(failure('groupByOrigin: "yes"\n').reason).toBe('groupByOrigin must be true or false (got "yes")');
+  });
+});
+
+describe('the documented example rules file', () => {
+  it('loads as written, with its secrets from the environment', async () => {
+    const env = {
+      SITREP_ALERTMANAGER_TOKEN: 'am-0123456789abcdef',
+      SITREP_GRAFANA_TOKEN: 'gf-0123456789abcdef',
+      SITREP_DATADOG_HMAC: 'dd-0123456789abcdef',
+      SITREP_GENERIC_TOKEN: 'gen-0123456789abcdef',
+    };
+    const rules = await loadAlertRules(join(process.cwd(), 'src/alerts/alert-rules.example.yaml'), env);
+    expect(rules).toMatchObject({ postChannel: 'C0123ALERTS', teamLabel: 'team', groupBy: ['alertname', 'service'], sources: { datadog: { hmacSecret: 'dd-0123456789abcdef' } } });
+    expect(rules.routes.map((r) => r.action)).toEqual(['ignore', 'post', 'incident']);
   });
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OncallConfigError } from '../../src/paging/errors.js';
 import { loadOncallConfig, parseOncallConfig } from '../../src/paging/load-config.js';
+import { levelTimeoutMs } from '../../src/paging/escalation-policy.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const exampleFile = fileURLToPath(new URL('../../oncall.example.yaml', import.meta.url));
@@ -60,6 +61,12 @@ describe('a valid oncall.yaml', () => {
     expect(config.escalationPolicies.default?.repeat).toBe(0);
   });
 
+  it('a level may wait seconds instead of minutes (for drills and tests)', () => {
+    const config = parseOncallConfig(valid.replace('timeoutMinutes: 10', 'timeoutSeconds: 5'), 'oncall.yaml');
+    expect(levelTimeoutMs(config.escalationPolicies.default!, 0)).toBe(5000);
+    expect(levelTimeoutMs(parseOncallConfig(valid, 'oncall.yaml').escalationPolicies.default!, 0)).toBe(600_000);
+  });
+
   it('override times without an offset are read in the schedule zone', () => {
     const config = parseOncallConfig(
       valid.replace('start: 2024-01-01', 'start: 2024-01-01\n    overrides:\n      - { user: carol, start: "2024-07-01 09:00", end: "2024-07-01T12:00:00Z" }'),
@@ -102,7 +109,14 @@ describe('mistakes in oncall.yaml are reported with file, line and reason', () =
       expect.objectContaining({ line: 16, path: 'escalationPolicies.default.levels[0].timeout', message: expect.stringMatching(/^unknown key/) }),
     );
     expect(error.issues).toContainEqual(
-      expect.objectContaining({ line: 15, path: 'escalationPolicies.default.levels[0].timeoutMinutes', message: 'required (number)' }),
+      expect.objectContaining({ line: 15, path: 'escalationPolicies.default.levels[0].timeoutMinutes', message: expect.stringMatching(/^required/) }),
+    );
+  });
+
+  it('a level with both timeoutMinutes and timeoutSeconds', () => {
+    const error = problemsWith(valid.replace('timeoutMinutes: 10', 'timeoutMinutes: 10\n        timeoutSeconds: 5'));
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({ line: 17, path: 'escalationPolicies.default.levels[0].timeoutSeconds', message: 'set timeoutMinutes or timeoutSeconds, not both' }),
     );
   });
 

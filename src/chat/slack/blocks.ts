@@ -147,6 +147,27 @@ function controls(i: Incident, labels: SeverityLabels): KnownBlock {
   };
 }
 
+/** The alerts behind an incident have resolved: offer to resolve it (handled as ACTIONS.resolveFromAlert). */
+export function resolveOfferBlocks(i: Incident, message: string): KnownBlock[] {
+  return [
+    { type: 'section', text: mrkdwn(message) },
+    {
+      type: 'actions',
+      block_id: `sitrep_alert_resolve:${i.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTIONS.resolveFromAlert,
+          text: text('Resolve incident'),
+          value: i.id,
+          style: 'primary',
+          confirm: { title: text('Resolve incident?'), text: mrkdwn(`Mark ${incidentLabel(i)} resolved? Pending pages stop.`), confirm: text('Resolve'), deny: text('Cancel') },
+        },
+      ],
+    },
+  ];
+}
+
 export function cardFallback(i: Incident): string {
   return `${incidentLabel(i)} ${i.severity} ${i.status}: ${i.title}`;
 }

@@ -1,0 +1,353 @@
+import {
+  CardFactory,
+  TeamsActivityHandler,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type MessageActionsPayload,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { Actor } from '../../domain/actor.js';
+import { SitrepError, userMessageOf } from '../../domain/errors.js';
+import { incidentIdFor, incidentLabel, type Incident } from '../../domain/incident.js';
+import { parseSeverity } from '../../domain/severity.js';
+import { parseStatus } from '../../domain/status.js';
+import type { PageView } from '../../incidents/chat-port.js';
+import { loadIncident, type IncidentDeps } from '../../incidents/deps.js';
+import { changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
+import { captureMessage, type CapturedMessage } from '../../incidents/record.js';
+import { viewOf } from '../../incidents/room.js';
+import { handOff } from '../../incidents/triage.js';
+import type { Logger } from '../../log.js';
+import type { DeliveryLog } from '../../store/deliveries.js';
+import { HELP_TEXT, parseCommand, type UserToken } from '../commands.js';
+import { executeCommand } from '../execute.js';
+import { describeError } from './adapter.js';
+import { capturePickCard, incidentCard, pageCard, readCardAction, type AdaptiveCard, type CardAction } from './cards.js';
+import { channelOf, roomIdCandidates } from './conversation-ids.js';
+import type { TeamsDirectory } from './directory.js';
+import { commandTextOf } from './mentions.js';
+import type { PendingCaptures } from './pending-captures.js';
+import type { TeamsChat } from './teams-chat.js';
+import { htmlToText, toPlainText } from './text.js';
+
+/** The message action's command id in manifests/teams/manifest.json. */
+export const ADD_TO_TIMELINE = 'addToTimeline';
+
+/** Teams waits 5 s for an invoke answer; leave room for the network. */
+const DEFAULT_ANSWER_WITHIN_MS = 4000;
+
+export interface TeamsBotDeps {
+  deps: IncidentDeps;
+  chat: TeamsChat;
+  directory: TeamsDirectory;
+  deliveries: DeliveryLog;
+  captures: PendingCaptures;
+  /** The bot registration's tenant: activities from any other tenant are ignored. */
+  tenantId: string;
+  logger: Logger;
+  answerWithinMs?: number;
+}
+
+/** What a card button did: the incident afterwards, and for page answers the page as its card shows it. */
+interface ActionOutcome {
+  incident: Incident;
+  page?: PageView;
+  /** Said instead of a new card when the press changed nothing for a reason worth telling. */
+  message?: string;
+}
+
+/**
+ * sitrep in Teams: `@sitrep incident …` messages, card buttons (Universal Actions and the Submit
+ * fallback) and the "Add to incident timeline" message action, all turned into the same use cases
+ * Slack drives. Messages are answered at once and worked on in the background, like Slack's ack.
+ */
+export class SitrepTeamsBot extends TeamsActivityHandler {
+  private readonly deps: IncidentDeps;
+  private readonly log: Logger;
+
+  constructor(private readonly bot: TeamsBotDeps) {
+    super();
+    this.deps = bot.deps;
+    this.log = bot.logger;
+    this.onTurn(async (context, next) => {
+      if (!this.fromOurTenant(context.activity)) {
+        this.log.warn({ activityType: context.activity.type }, 'ignored a Teams activity from another tenant');
+        return;
+      }
+      await this.bot.directory.remember(context.activity).catch((err: unknown) => this.log.warn({ err: describeError(err) }, 'could not remember the Teams conversation reference'));
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      this.onUserMessage(context.activity);
+      await next();
+    });
+  }
+
+  private fromOurTenant(activity: Activity): boolean {
+    const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    return !tenant || tenant === this.bot.tenantId;
+  }
+
+  // --- messages: commands and Action.Submit ------------------------------------------------------
+
+  private onUserMessage(activity: Activity): void {
+    const actor = actorOf(activity);
+    if (!actor) return;
+    const conversationId = activity.conversation.id;
+    const submitted = !activity.text?.trim() && isRecord(activity.value);
+    this.deps.background.run(submitted ? 'teams-card-submit' : 'teams-command', async () => {
+      // Teams redelivers an activity it thinks we missed; its id is the delivery id.
+      if (activity.id && (await this.bot.deliveries.handled('teams', activity.id))) return;
+      try {
+        if (submitted) await this.runCardSubmit(activity, actor);
+        else await this.runCommand(activity, actor);
+        if (activity.id) await this.bot.deliveries.markHandled('teams', activity.id);
+      } catch (err) {
+        this.log.warn({ err: describeError(err), conversationId }, 'Teams command failed');
+        await this.bot.chat.reply(conversationId, userMessageOf(err)).catch((replyErr: unknown) => this.log.error({ err: describeError(replyErr) }, 'could not tell the Teams user about a failure'));
+      }
+    });
+  }
+
+  private async runCommand(activity: Activity, actor: Actor): Promise<void> {
+    const conversationId = activity.conversation.id;
+    const { text, mentions } = commandTextOf(activity);
+    const room = await this.roomOf(conversationId);
+    const command = parseCommand(text, { inRoom: Boolean(room.incident), parseMention: (token) => mentions.get(token) });
+    if (command.kind === 'modal') {
+      await this.bot.chat.reply(conversationId, `Give the incident a title: /incident <title>\n\n${HELP_TEXT}`);
+      return;
+    }
+    const reply = await executeCommand(this.deps, command, {
+      platform: 'teams',
+      actor,
+      roomId: room.id,
+      key: `teams:msg:${activity.id ?? activity.timestamp}`,
+      resolveUser: (token) => this.resolveUser(conversationId, token),
+    });
+    if (reply) await this.bot.chat.reply(conversationId, reply.text);
+  }
+
+  /** Clients without Universal Actions send the card's Submit data as a message; the card is refreshed in place. */
+  private async runCardSubmit(activity: Activity, actor: Actor): Promise<void> {
+    const action = readCardAction(undefined, activity.value);
+    if (!action) {
+      await this.bot.chat.reply(activity.conversation.id, 'That button belongs to an older card. Use the newest card, or /incident help.');
+      return;
+    }
+    const outcome = await this.act(action, actor, `teams:submit:${activity.id}`);
+    if (outcome.message) await this.bot.chat.reply(activity.conversation.id, outcome.message);
+  }
+
+  /** The incident room a conversation belongs to: the thread itself, or (channel mode) its channel. */
+  private async roomOf(conversationId: string): Promise<{ id: string; incident?: Incident }> {
+    for (const id of roomIdCandidates(conversationId)) {
+      const incident = await this.deps.store.findByRoom('teams', id);
+      if (incident) return { id, incident };
+    }
+    return { id: conversationId };
+  }
+
+  private async resolveUser(conversationId: string, token: UserToken): Promise<Actor> {
+    // Entities name people by their Teams id (29:…); sitrep knows them by their AAD object id.
+    if (!token.id.includes(':')) return { platform: 'teams', id: token.id, name: token.name };
+    const member = await this.bot.chat.member(conversationId, token.id);
+    return { ...member, name: member.name ?? token.name };
+  }
+
+  // --- card buttons ------------------------------------------------------------------------------
+
+  /** Universal Actions: answer with the refreshed card within Teams' 5 s, or with a message saying why not. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const actor = actorOf(context.activity);
+    if (!actor) return messageResponse('Only people in your organisation can use these buttons.');
+    const action = readCardAction(invokeValue.action.verb, invokeValue.action.data);
+    if (!action) return messageResponse('That button belongs to an older card. Use the newest card, or @sitrep incident help.');
+    try {
+      const outcome = await this.withinDeadline(this.act(action, actor, `teams:card:${context.activity.id}`));
+      // Still working: show the state as it is now; the card is updated in place when the work is done.
+      const shown = outcome ?? { incident: await loadIncident(this.deps, action.incidentId) };
+      if (shown.message) return messageResponse(shown.message);
+      return cardResponse(action.card === 'page' && shown.page ? pageCard(shown.page) : incidentCard(viewOf(this.deps, shown.incident)));
+    } catch (err) {
+      if (!(err instanceof SitrepError)) this.log.error({ err: describeError(err), verb: action.verb }, 'Teams card action failed');
+      return messageResponse(userMessageOf(err));
+    }
+  }
+
+  private async withinDeadline<T>(work: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.bot.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS);
+    });
+    try {
+      const result = await Promise.race([work, deadline]);
+      if (result === undefined) this.deps.background.run('teams-card-action', () => work);
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async act(action: CardAction, actor: Actor, key: string): Promise<ActionOutcome> {
+    const { deps } = this;
+    const id = action.incidentId;
+    switch (action.verb) {
+      case 'severity': {
+        const severity = parseSeverity(action.severity ?? '');
+        if (!severity) throw new SitrepError('invalid_input', 'Pick a severity first, then press "Set severity".');
+        return { incident: (await changeSeverity(deps, id, severity, actor, key)).incident };
+      }
+      case 'status': {
+        const status = parseStatus(action.status ?? '');
+        if (!status) throw new SitrepError('invalid_input', 'Pick a status first, then press "Set status".');
+        return { incident: (await changeStatus(deps, id, status, actor, key)).incident };
+      }
+      case 'resolve':
+        return { incident: (await resolveIncident(deps, id, actor, key)).incident };
+      case 'resolveFromAlert':
+        return { incident: (await resolveIncident(deps, id, actor, key, 'all alerts resolved')).incident };
+      case 'close':
+        return { incident: (await closeIncident(deps, id, actor, key)).incident };
+      case 'reopen':
+        return { incident: (await reopenIncident(deps, id, actor, key)).incident };
+      case 'handoff': {
+        const team = action.team?.trim();
+        if (!team) throw new SitrepError('invalid_input', 'Name the team that should own this incident.');
+        return { incident: await handOff(deps, id, team, action.reason?.trim() || undefined, actor, key) };
+      }
+      case 'pageTeam': {
+        if (!deps.paging) throw new SitrepError('unavailable', 'Paging is not configured. Set ONCALL_FILE to an on-call schedule (see oncall.example.yaml).');
+        if (!action.team) throw new SitrepError('invalid_input', 'That button names no team to page.');
+        await deps.paging.page(await loadIncident(deps, id), { team: action.team }, actor);
+        return { incident: await loadIncident(deps, id) };
+      }
+      case 'acknowledge':
+      case 'decline':
+        return this.answerPage(action, actor);
+    }
+  }
+
+  private async answerPage(action: CardAction, actor: Actor): Promise<ActionOutcome> {
+    const { paging } = this.deps;
+    if (!paging) throw new SitrepError('unavailable', 'Paging is not configured. Set ONCALL_FILE to an on-call schedule (see oncall.example.yaml).');
+    if (!action.pageId) throw new SitrepError('invalid_input', 'That button names no page to answer.');
+    const answer = action.verb === 'decline' ? 'decline' : 'acknowledge';
+    const result = await paging.answer(action.incidentId, action.pageId, actor, answer);
+    const incident = await loadIncident(this.deps, action.incidentId);
+    const page = pageViewOf(incident, action.pageId, result.ok && answer === 'decline' ? actor : undefined, this.deps.clock().toISOString());
+    return { incident, page, message: result.ok ? undefined : result.message };
+  }
+
+  // --- "Add to incident timeline" ------------------------------------------------------------------
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    const actor = actorOf(context.activity);
+    if (!actor) return taskMessage('Only people in your organisation can add messages to an incident timeline.');
+    if (action.commandId !== ADD_TO_TIMELINE) return taskMessage(`sitrep has no command "${action.commandId ?? ''}".`);
+    try {
+      return await this.addToTimeline(context.activity.conversation.id, action, actor);
+    } catch (err) {
+      if (!(err instanceof SitrepError)) this.log.error({ err: describeError(err) }, 'Teams message capture failed');
+      return taskMessage(userMessageOf(err));
+    }
+  }
+
+  private async addToTimeline(conversationId: string, action: MessagingExtensionAction, actor: Actor): Promise<MessagingExtensionActionResponse> {
+    const data = isRecord(action.data) ? action.data : {};
+    // Second step: the person picked the incident in our dialog.
+    if (typeof data.captureToken === 'string') {
+      const waiting = await this.bot.captures.get(data.captureToken);
+      if (!waiting) return taskMessage('That message is no longer waiting to be added (it has been over 15 minutes). Run "Add to incident timeline" on it again.');
+      if (typeof data.incidentId !== 'string') return taskMessage('Pick an incident.');
+      return this.capture(data.incidentId, waiting, actor);
+    }
+    const message = capturedMessageOf(action.messagePayload, conversationId);
+    if (!message) return taskMessage('Use "Add to incident timeline" from the … menu of a message.');
+
+    const named = typeof data.incident === 'string' ? data.incident.trim() : '';
+    if (named) {
+      const number = /^(?:inc-?)?(\d+)$/i.exec(named)?.[1];
+      if (!number) return taskMessage(`"${named}" is not an incident number; write 42 or INC-42, or leave it empty inside an incident thread.`);
+      return this.capture(incidentIdFor(Number(number)), message, actor);
+    }
+    const room = await this.roomOf(conversationId);
+    if (room.incident) return this.capture(room.incident.id, message, actor);
+    const open = await this.deps.store.listOpen();
+    if (open.length === 0) return taskMessage('There is no open incident to add this message to.');
+    if (open.length === 1) return this.capture(open[0]!.id, message, actor);
+    const token = await this.bot.captures.put(message);
+    const sorted = open.sort((a, b) => a.severity.localeCompare(b.severity) || b.number - a.number);
+    return { task: { type: 'continue', value: { title: 'Add to incident timeline', height: 'small', width: 'medium', card: CardFactory.adaptiveCard(capturePickCard(sorted, token)) } } };
+  }
+
+  private async capture(incidentId: string, message: CapturedMessage, actor: Actor): Promise<MessagingExtensionActionResponse> {
+    const incident = await loadIncident(this.deps, incidentId);
+    const appended = await captureMessage(this.deps, incident.id, message, actor);
+    const label = incidentLabel(incident);
+    return taskMessage(appended.length ? `Added to the ${label} timeline.` : `That message is already on the ${label} timeline.`);
+  }
+}
+
+/** A Teams person as sitrep knows them: by AAD object id, stable across chats, channels and renames. */
+export function actorOf(activity: Pick<Activity, 'from'>): Actor | undefined {
+  const aad = activity.from?.aadObjectId;
+  return aad ? { platform: 'teams', id: aad, name: activity.from.name || undefined } : undefined;
+}
+
+function capturedMessageOf(payload: MessageActionsPayload | undefined, conversationId: string): CapturedMessage | undefined {
+  if (!payload?.id) return undefined;
+  const user = payload.from?.user;
+  const app = payload.from?.application;
+  const author: Actor = user?.id
+    ? { platform: 'teams', id: user.id, name: user.displayName }
+    : { platform: 'teams', id: app?.id ?? 'unknown', name: app?.displayName ?? 'unknown' };
+  const body = payload.body?.content ?? '';
+  return {
+    // Message ids are unique within a channel: keyed by the channel, however the thread was reached.
+    ref: { platform: 'teams', channel: channelOf(conversationId), ts: payload.id },
+    author,
+    text: payload.body?.contentType === 'text' ? body : htmlToText(body),
+    permalink: payload.linkToMessage,
+    files: (payload.attachments ?? [])
+      .filter((a) => a.contentType === 'reference' || a.contentUrl)
+      .map((a) => ({ name: a.name ?? 'file', url: a.contentUrl })),
+    via: 'message_extension',
+  };
+}
+
+function pageViewOf(incident: Incident, pageId: string, declinedBy: Actor | undefined, now: string): PageView {
+  const state = incident.pages.find((p) => p.id === pageId);
+  const base = { incident, pageId, level: state?.level ?? 0, team: state?.team, message: state?.message };
+  if (declinedBy) return { ...base, outcome: { kind: 'declined', by: declinedBy, at: now } };
+  switch (state?.status) {
+    case 'acknowledged':
+      return { ...base, outcome: { kind: 'acknowledged', by: state.acknowledgedBy, at: state.acknowledgedAt ?? now } };
+    case 'cancelled':
+      return { ...base, outcome: { kind: 'cancelled', at: now } };
+    case 'exhausted':
+      return { ...base, outcome: { kind: 'escalated', at: now } };
+    default:
+      return base;
+  }
+}
+
+function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+}
+
+/** Teams shows a message-typed Universal Action answer as a notice on the card. */
+function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: toPlainText(text) as unknown as Record<string, unknown> };
+}
+
+function taskMessage(text: string): MessagingExtensionActionResponse {
+  return { task: { type: 'message', value: toPlainText(text) } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,433 @@
+import type { NormalizedAlert } from '../alerts/alert.js';
+import { groupKey } from '../alerts/group-key.js';
+import type { AlertRules } from '../alerts/rules-file.js';
+import { routeAlert, type RouteAction } from '../alerts/routing.js';
+import type { Actor } from '../domain/actor.js';
+import { SitrepError } from '../domain/errors.js';
+import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
+import { worstSeverity } from '../domain/severity.js';
+import { isOpen } from '../domain/status.js';
+import { declareIncident, type DeclareInput } from './declare.js';
+import type { IncidentDeps, TriageOutcome, TriagePort } from './deps.js';
+import { resolveIncident } from './lifecycle.js';
+import { openRoom, refreshRoom } from './room.js';
+import { startTriage } from './triage.js';
+
+/** What joining an alert to its group found. */
+export type GroupJoin =
+  /** This call opens the group's incident; the alert is the first in the group's inbox. */
+  | { kind: 'claimed'; token: string }
+  /** Another call (maybe another bot) is opening it; the alert waits in the inbox and is recorded then. */
+  | { kind: 'queued' }
+  /** The group's incident, with the alert already counted into it (if it turns out open, record it). */
+  | { kind: 'incident'; incidentId: string; tally: AlertTally }
+  /** Nothing is open for the group and the alert may not open anything (a resolved alert). */
+  | { kind: 'none' };
+
+/** An alert counted into an incident. */
+export interface AlertTally {
+  /** How often the alert fired into the incident: N in "fired again (count N)"; 0 if it never did. */
+  timesFired: number;
+  /** The incident's alerts still firing, this one included. */
+  stillFiring: number;
+}
+
+/** Alert groups and their fire counts, shared by every bot process. Implemented on Redis in `src/store/alert-groups.ts`. */
+export interface AlertGroupStore {
+  readonly timings: { claimTtlMs: number };
+  /**
+   * Puts the alert in its group, atomically across processes: exactly one firing alert claims a group
+   * that has no open incident (`stale` names an incident the caller found resolved or closed).
+   */
+  join(groupKey: string, alert: NormalizedAlert, options: { mayClaim: boolean; stale?: string }): Promise<GroupJoin>;
+  /** Keeps a claim alive while the incident is being declared; false when it is no longer ours. */
+  extend(groupKey: string, token: string): Promise<boolean>;
+  /** The alerts waiting for the group's incident, oldest first (left in place). */
+  inbox(groupKey: string): Promise<NormalizedAlert[]>;
+  /** Points the group at its incident and hands over the waiting alerts in one step; undefined if the claim was lost. */
+  bind(groupKey: string, token: string, incidentId: string): Promise<NormalizedAlert[] | undefined>;
+  /** Drops a claim and its inbox (nothing in it could open an incident). */
+  release(groupKey: string, token: string): Promise<void>;
+  /** Claims groups whose declaring bot stopped (claim expired with alerts waiting). */
+  adoptOrphans(now: number): Promise<{ groupKey: string; token: string }[]>;
+  /** Counts a firing (or a resolution) of the alert into the group's incident. */
+  tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
+}
+
+export type AlertOutcomeKind =
+  | 'declaring' // opened a new incident (declared in the background)
+  | 'queued' // joins the incident being opened for its group
+  | 'recorded' // added to the group's open incident
+  | 'posted'
+  | 'ignored'
+  | 'not_recorded'; // nothing to add it to (e.g. resolved alert without an open incident)
+
+export interface AlertOutcome {
+  fingerprint: string;
+  status: NormalizedAlert['status'];
+  action: RouteAction;
+  outcome: AlertOutcomeKind;
+  incidentId?: string;
+  /** For people reading the webhook response: why nothing happened, or where it went. */
+  detail?: string;
+}
+
+export interface AlertIntakeOptions {
+  /** Where alert incidents open (ALERT_PLATFORM). */
+  platform: Platform;
+}
+
+const MAX_LINKS = 6;
+const ORIGIN_CACHE_MS = 5 * 60_000;
+const ORIGIN_CACHE_MAX = 1000;
+const JOIN_WINDOW_MS = 500;
+const ROOM_RETRY_ATTEMPTS = 8;
+const ROOM_RETRY_FIRST_MS = 1000;
+
+const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: alert.source, name: alert.source });
+
+/**
+ * Alerts in, incidents out. Decides per alert (route), groups and deduplicates them so one problem is
+ * one incident even across replicas, and records repeats and resolutions on the incident's timeline.
+ * `receive` returns once every alert is persisted (timeline, or the group's inbox); the slow part —
+ * opening the room — runs in the background.
+ */
+export class AlertIntake {
+  private readonly origins = new Map<string, { at: number; result: Promise<TriageOutcome> }>();
+  /** Alerts that joined an open incident in the last moment, per incident, not yet on its card. */
+  private readonly joining = new Map<string, { alert: NormalizedAlert; announce: boolean }[]>();
+  private readonly retries = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly deps: IncidentDeps,
+    private readonly groups: AlertGroupStore,
+    private readonly rules: AlertRules,
+    private readonly options: AlertIntakeOptions,
+  ) {}
+
+  async receive(alerts: readonly NormalizedAlert[]): Promise<AlertOutcome[]> {
+    const decisions = alerts.map((alert) => ({ alert, decision: routeAlert(alert, this.rules) }));
+    // Refuse before writing anything, so the sender retries once the platform is back.
+    if (decisions.some((d) => d.decision.action !== 'ignore') && !this.deps.chats[this.options.platform]) {
+      throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
+    }
+    const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action === 'incident' ? this.groupKeyOf(alert) : undefined)));
+
+    const outcomes: AlertOutcome[] = [];
+    // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
+    for (const [i, { alert, decision }] of decisions.entries()) {
+      const base = { fingerprint: alert.fingerprint, status: alert.status, action: decision.action };
+      if (decision.action === 'ignore') outcomes.push({ ...base, outcome: 'ignored', detail: describeRule(decision.rule) });
+      else if (decision.action === 'post') outcomes.push({ ...base, ...this.post(alert, decision.channel) });
+      else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
+    }
+    return outcomes;
+  }
+
+  /** Cancels pending room retries (shutdown); work already started finishes through `deps.background`. */
+  stop(): void {
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
+  }
+
+  /** Declares incidents whose declaring bot died; run periodically by every replica. */
+  async recoverOrphans(): Promise<number> {
+    // Wall-clock time, like the claim deadlines the store writes (not the injectable clock).
+    const adopted = await this.groups.adoptOrphans(Date.now());
+    for (const { groupKey, token } of adopted) this.startDeclare(groupKey, token);
+    return adopted.length;
+  }
+
+  private async joinGroup(alert: NormalizedAlert, key: string): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
+    let stale: string | undefined;
+    // A lost race (the incident closed, the group was claimed again) only needs another look.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const joined = await this.groups.join(key, alert, { mayClaim: alert.status === 'firing', stale });
+      switch (joined.kind) {
+        case 'claimed':
+          this.startDeclare(key, joined.token);
+          return { outcome: 'declaring', detail: 'a new incident is being opened for this alert group' };
+        case 'queued':
+          return { outcome: 'queued', detail: 'joins the incident being opened for this alert group' };
+        case 'none':
+          return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
+        case 'incident': {
+          const incident = await this.deps.store.get(joined.incidentId);
+          if (incident && isOpen(incident.status)) {
+            const recorded = await this.record(incident, alert, joined.tally, { announce: true });
+            return recorded
+              ? { outcome: 'recorded', incidentId: incident.id }
+              : { outcome: 'not_recorded', incidentId: incident.id, detail: 'this alert never fired into the open incident of its group' };
+          }
+          // Resolved or closed incidents no longer absorb their group: the next firing opens a new one.
+          stale = joined.incidentId;
+        }
+      }
+    }
+    throw new SitrepError('conflict', 'This alert group changed too often to record the alert; please retry the webhook.');
+  }
+
+  /**
+   * Puts one alert, already counted, on an open incident's timeline, then tells the room in the background.
+   * False for a resolution of an alert that never fired into the incident.
+   */
+  private async record(incident: Incident, alert: NormalizedAlert, tally: AlertTally, options: { announce: boolean }): Promise<boolean> {
+    const actor = alertActor(alert);
+    const { fingerprint, source, title } = alert;
+    if (alert.status === 'firing') {
+      const count = tally.timesFired;
+      const url = alert.dashboardUrl ?? alert.runbookUrl;
+      await this.deps.store.append(incident.id, [
+        { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
+      ]);
+      if (count === 1) this.joined(incident.id, alert, options.announce);
+      return true;
+    }
+    if (tally.timesFired === 0) return false;
+    const appended = await this.deps.store.append(incident.id, [
+      { type: 'alert_resolved', actor, key: `alert:${fingerprint}:resolved:${tally.timesFired}`, fingerprint, source, title },
+    ]);
+    if (appended.length) this.deps.background.run('alert-resolved', () => this.afterResolved(incident.id, alert, tally.stillFiring));
+    return true;
+  }
+
+  private async afterResolved(incidentId: string, alert: NormalizedAlert, stillFiring: number): Promise<void> {
+    const incident = await this.deps.store.get(incidentId);
+    if (!incident?.room || !isOpen(incident.status)) return;
+    const chat = this.deps.chats[incident.room.platform];
+    if (!chat) return;
+    if (stillFiring > 0) {
+      await chat.post(incident.room, `Alert resolved: ${alert.title}. ${stillFiring} alert${stillFiring === 1 ? '' : 's'} of ${incidentLabel(incident)} still firing.`, { threadOf: incident.room.cardId });
+      return;
+    }
+    if (this.rules.autoResolve) {
+      await resolveIncident(this.deps, incidentId, alertActor(alert), `alert:auto-resolve:${alert.fingerprint}:${incident.version}`, 'all alerts resolved');
+      return;
+    }
+    await chat.offerResolve(incident.room, incident, `All alerts of ${incidentLabel(incident)} have resolved (last: ${alert.title}). Resolve the incident if the problem is over.`);
+  }
+
+  /**
+   * A new alert joined an open incident. Joins are gathered for a moment and applied together: a storm
+   * gives one card update and one "N more alerts joined" note, not one per alert.
+   */
+  private joined(incidentId: string, alert: NormalizedAlert, announce: boolean): void {
+    const batch = this.joining.get(incidentId);
+    if (batch) {
+      batch.push({ alert, announce });
+      return;
+    }
+    const fresh = [{ alert, announce }];
+    this.joining.set(incidentId, fresh);
+    this.deps.background.run('alerts-joined', async () => {
+      await new Promise((r) => setTimeout(r, JOIN_WINDOW_MS));
+      this.joining.delete(incidentId);
+      await this.absorb(incidentId, fresh.map((j) => j.alert), fresh.filter((j) => j.announce).map((j) => j.alert));
+    });
+  }
+
+  /** Puts joined alerts' fingerprints, services and links on the incident (and the card). */
+  private async absorb(incidentId: string, alerts: NormalizedAlert[], announced: NormalizedAlert[]): Promise<void> {
+    const result = await this.deps.store.update(incidentId, (cur) => {
+      const fingerprints = unique([...cur.alertFingerprints, ...alerts.map((a) => a.fingerprint)]);
+      const services = unique([...cur.affectedServices, ...alerts.flatMap((a) => (a.service ? [a.service] : []))]);
+      const links = mergeLinks(cur.links, alerts);
+      if (fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
+      return { incident: { ...cur, alertFingerprints: fingerprints, affectedServices: services, links }, events: [] };
+    });
+    for (const alert of alerts) await this.deps.store.bindFingerprint(alert.fingerprint, incidentId);
+    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, joinedNote(announced));
+  }
+
+  private startDeclare(key: string, token: string): void {
+    this.deps.background.run('alert-declare', () => this.declareGroup(key, token));
+  }
+
+  /** The claimer's job: declare the group's incident, bind the group to it, record what queued meanwhile. */
+  private async declareGroup(key: string, token: string): Promise<void> {
+    const heartbeat = setInterval(() => {
+      this.groups.extend(key, token).catch((err: unknown) => this.deps.logger.warn({ err, groupKey: key }, 'could not extend alert group claim'));
+    }, Math.max(50, Math.floor(this.groups.timings.claimTtlMs / 3)));
+    try {
+      const waiting = await this.groups.inbox(key);
+      const firing = waiting.filter((a) => a.status === 'firing');
+      if (firing.length === 0) {
+        await this.groups.release(key, token); // only resolutions of an incident that never opened
+        return;
+      }
+      const input = this.declareInput(key, token, firing);
+      const incident = await this.declare(input);
+      const queued = await this.groups.bind(key, token, incident.id);
+      if (!queued) {
+        this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
+        return;
+      }
+      for (const alert of queued) await this.record(incident, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
+      this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Declares; if that fails after the incident was stored (e.g. Slack down while creating the room), finds
+   * it by its first fingerprint and keeps trying to open its room, so a retry never declares a second one.
+   */
+  private async declare(input: DeclareInput): Promise<Incident> {
+    const deps = { ...this.deps, triage: this.cachedTriage() };
+    try {
+      return await declareIncident(deps, input);
+    } catch (err) {
+      const created = await this.findDeclared(input);
+      if (!created) throw err; // nothing stored: the claim expires and the sweep declares again
+      this.deps.logger.warn({ err, incident: created.id }, 'alert incident stored but its room failed to open; retrying in the background');
+      this.retryRoom(created.id, input, 1);
+      return created;
+    }
+  }
+
+  private async findDeclared(input: DeclareInput): Promise<Incident | undefined> {
+    const fingerprint = input.fingerprints?.[0];
+    const id = fingerprint ? await this.deps.store.findByFingerprint(fingerprint) : undefined;
+    if (!id) return undefined;
+    const [first] = await this.deps.store.timeline(id, { limit: 1 });
+    return first?.key === input.key ? this.deps.store.get(id) : undefined;
+  }
+
+  /** Opens the room later, then does what declaring would have done next (page the team, triage the trace). */
+  private retryRoom(incidentId: string, input: DeclareInput, attempt: number): void {
+    // An unref'd timer, not a background task: shutdown must not wait out the back-off.
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.deps.background.run('alert-room-retry', async () => {
+        let opened: Incident;
+        try {
+          opened = await openRoom(this.deps, incidentId, this.options.platform);
+        } catch (err) {
+          if (attempt >= ROOM_RETRY_ATTEMPTS) {
+            this.deps.logger.error({ err, incident: incidentId }, 'gave up opening the room of an alert incident; its alerts are still recorded on its timeline');
+            return;
+          }
+          this.retryRoom(incidentId, input, attempt + 1);
+          return;
+        }
+        if (input.team && this.deps.paging) await this.deps.paging.page(opened, { team: input.team }, input.actor);
+        if (input.traceId) startTriage({ ...this.deps, triage: this.cachedTriage() }, opened.id, input.traceId, input.actor, { autoPage: !input.team });
+      });
+    }, Math.min(ROOM_RETRY_FIRST_MS * 2 ** (attempt - 1), 60_000));
+    timer.unref();
+    this.retries.add(timer);
+  }
+
+  private declareInput(key: string, token: string, firing: NormalizedAlert[]): DeclareInput {
+    const lead = firing[0]!;
+    const severity = firing.map((a) => a.severity).reduce(worstSeverity);
+    const team = firing.map((a) => a.labels[this.rules.teamLabel]?.trim()).find(Boolean);
+    const others = firing.length > 1 ? `\n\n${firing.length} alerts in this group: ${unique(firing.map((a) => a.title)).join('; ')}` : '';
+    return {
+      title: lead.title,
+      severity,
+      description: `${lead.summary}${others}`.trim() || undefined,
+      services: unique(firing.flatMap((a) => (a.service ? [a.service] : []))),
+      traceId: firing.find((a) => a.traceId)?.traceId,
+      team,
+      actor: alertActor(lead),
+      platform: this.options.platform,
+      source: { kind: 'alert', detail: lead.source },
+      key: `alertgroup:${key}:${token}`,
+      fingerprints: unique(firing.map((a) => a.fingerprint)),
+      links: mergeLinks([], firing),
+      autoPageSuggestedOwner: true,
+    };
+  }
+
+  private post(alert: NormalizedAlert, routeChannel: string | undefined): Pick<AlertOutcome, 'outcome' | 'detail'> {
+    const channel = routeChannel ?? this.rules.postChannel;
+    if (!channel) {
+      this.deps.logger.warn({ fingerprint: alert.fingerprint, source: alert.source }, 'alert routed to post, but no channel is configured');
+      return { outcome: 'not_recorded', detail: 'routed to post, but no channel is configured: set postChannel in the alert rules file, or channel on the route' };
+    }
+    const chat = this.deps.chats[this.options.platform]!;
+    // Slack allows about one message per second per channel: never hold the webhook for it.
+    this.deps.background.run('alert-post', () => chat.postTo(channel, alertText(alert)));
+    return { outcome: 'posted', detail: `posted to ${channel}` };
+  }
+
+  private async groupKeyOf(alert: NormalizedAlert): Promise<string> {
+    const origin = this.rules.groupByOrigin && alert.traceId ? await this.originOf(alert.traceId) : undefined;
+    return groupKey(alert, this.rules.groupBy, { origin });
+  }
+
+  /** The service where the failure starts, by triage; undefined when triage cannot tell (group by labels then). */
+  private async originOf(traceId: string): Promise<string | undefined> {
+    const triage = this.cachedTriage();
+    if (!triage) return undefined;
+    try {
+      const result = await triage.run(traceId);
+      return result.outcome === 'ok' ? result.service : undefined;
+    } catch (err) {
+      this.deps.logger.warn({ err, traceId }, 'triage failed while grouping an alert by origin; grouping by labels');
+      return undefined;
+    }
+  }
+
+  /** Triage once per trace: grouping by origin and the incident's own triage read the same trace. */
+  private cachedTriage(): TriagePort | undefined {
+    const triage = this.deps.triage;
+    if (!triage) return undefined;
+    return {
+      traceUrl: (traceId) => triage.traceUrl(traceId),
+      run: (traceId) => {
+        const now = Date.now();
+        const hit = this.origins.get(traceId);
+        if (hit && now - hit.at < ORIGIN_CACHE_MS) return hit.result;
+        if (this.origins.size >= ORIGIN_CACHE_MAX) this.origins.delete(this.origins.keys().next().value!);
+        const result = triage.run(traceId);
+        this.origins.set(traceId, { at: now, result });
+        result.catch(() => this.origins.delete(traceId));
+        return result;
+      },
+    };
+  }
+}
+
+function joinedNote(alerts: NormalizedAlert[]): string | undefined {
+  if (alerts.length === 0) return undefined;
+  const names = alerts.slice(0, 10).map((a) => `${a.title}${a.service ? ` (${a.service})` : ''}`);
+  const more = alerts.length > names.length ? ` and ${alerts.length - names.length} more` : '';
+  return alerts.length === 1 ? `Another alert joined this incident: ${names[0]}` : `${alerts.length} more alerts joined this incident: ${names.join('; ')}${more}`;
+}
+
+function describeRule(rule: number | null): string {
+  return rule === null ? 'ignored by the default routes' : `ignored by routes[${rule}] of the alert rules file`;
+}
+
+function alertText(alert: NormalizedAlert): string {
+  const state = alert.status === 'firing' ? `${alert.severity} alert` : 'Resolved';
+  const lines = [`${state}: ${alert.title}${alert.service ? ` (${alert.service})` : ''} — from ${alert.source}`];
+  if (alert.summary) lines.push(alert.summary);
+  // Alerts of one rule differ only in their labels (pod, instance…): show them so each post says which one.
+  const labels = Object.entries(alert.labels).filter(([k]) => k !== 'alertname' && k !== 'severity');
+  if (labels.length) lines.push(`Labels: ${labels.slice(0, 8).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  const links = [alert.runbookUrl && `Runbook: ${alert.runbookUrl}`, alert.dashboardUrl && `Dashboard: ${alert.dashboardUrl}`].filter(Boolean);
+  if (links.length) lines.push(links.join(' · '));
+  return lines.join('\n');
+}
+
+function mergeLinks(existing: Link[], alerts: NormalizedAlert[]): Link[] {
+  const links = [...existing];
+  for (const alert of alerts) {
+    for (const [label, url] of [
+      ['Runbook', alert.runbookUrl],
+      ['Dashboard', alert.dashboardUrl],
+    ] as const) {
+      if (!url || links.length >= MAX_LINKS || links.some((l) => l.url === url)) continue;
+      links.push({ label: links.some((l) => l.label === label) ? `${label}: ${alert.title}` : label, url });
+    }
+  }
+  return links;
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,147 @@
+// Durable paging work on BullMQ: escalation timers (delayed jobs) and the sending of pages, both in Redis so
+// a restart or a crashed replica loses nothing, and a worker in every replica picks them up.
+// Job ids are deterministic per (kind, page, level, pass): scheduling the same step twice is one job, and a
+// finished job is kept for a day so a late duplicate `add` stays a no-op. Handlers are idempotent by state
+// as well, because BullMQ runs a job again when the worker that held it dies.
+import { Queue, Worker, type Job } from 'bullmq';
+import { Cluster, type Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import { createKeys } from '../store/keys.js';
+import type { RedisClient } from '../store/redis.js';
+
+export const PAGING_QUEUE = 'escalations';
+
+export const PagingJob = z.object({
+  /** escalate: the level timed out; deliver: send the page for a level; exhausted: tell that nobody answered. */
+  kind: z.enum(['escalate', 'deliver', 'exhausted']),
+  incidentId: z.string().min(1),
+  pageId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  level: z.number().int().nonnegative(),
+  pass: z.number().int().nonnegative(),
+});
+export type PagingJob = z.infer<typeof PagingJob>;
+
+/** `attempt` counts from 1; `final` is the last try BullMQ will make. */
+export type PagingJobHandler = (job: PagingJob, run: { attempt: number; final: boolean }) => Promise<void>;
+
+/** `escalate.pg-1a2b.0.1` — no ":" (BullMQ forbids it in custom ids). */
+export function jobIdOf(job: Pick<PagingJob, 'kind' | 'pageId' | 'level' | 'pass'>): string {
+  return job.kind === 'exhausted' ? `exhausted.${job.pageId}` : `${job.kind}.${job.pageId}.${job.level}.${job.pass}`;
+}
+
+/** BullMQ's key prefix, under sitrep's own (see src/store/keys.ts). */
+export function pagingQueuePrefix(keyPrefix: string): string {
+  return createKeys(keyPrefix).pagingQueuePrefix;
+}
+
+export interface PagingTimersOptions {
+  keyPrefix: string;
+  logger: Logger;
+  /** Jobs one replica works on at once; each mostly waits on the chat platform. */
+  concurrency?: number;
+  /** How often a worker looks for jobs whose worker died; BullMQ's default is 30 s. */
+  stalledIntervalMs?: number;
+}
+
+const DAY_S = 24 * 3600;
+
+export class PagingTimers {
+  private readonly queue: Queue;
+  private readonly connection: RedisClient;
+  private worker: Worker | undefined;
+  private workerConnection: RedisClient | undefined;
+
+  constructor(
+    redis: RedisClient,
+    private readonly options: PagingTimersOptions,
+  ) {
+    this.connection = bullConnection(redis);
+    this.queue = new Queue(PAGING_QUEUE, {
+      connection: this.connection as Redis,
+      prefix: pagingQueuePrefix(options.keyPrefix),
+      defaultJobOptions: {
+        // Slack or PagerDuty may be briefly down at 3 a.m.; a page is worth retrying for a few minutes.
+        attempts: 6,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: DAY_S },
+        removeOnFail: { age: 7 * DAY_S },
+      },
+    });
+    this.queue.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'paging queue error'));
+  }
+
+  /** Schedules `job` to run after `delayMs`; a job with the same id (pending or done today) makes this a no-op. */
+  async schedule(job: PagingJob, delayMs = 0): Promise<void> {
+    const parsed = PagingJob.parse(job);
+    await this.queue.add(parsed.kind, parsed, { jobId: jobIdOf(parsed), delay: Math.max(0, Math.round(delayMs)) });
+  }
+
+  /** Removes a pending job; one already running is left alone (its handler re-checks the state). */
+  async unschedule(job: Pick<PagingJob, 'kind' | 'pageId' | 'level' | 'pass'>): Promise<void> {
+    const id = jobIdOf(job);
+    const found = await this.queue.getJob(id);
+    if (!found) return;
+    const state = await found.getState();
+    if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
+      await this.queue.remove(id).catch((err: unknown) => {
+        this.options.logger.debug({ err: { message: (err as Error).message }, job: id }, 'paging job could not be removed; its handler will skip it');
+      });
+    }
+  }
+
+  /** Starts this replica's worker. */
+  start(handler: PagingJobHandler): void {
+    if (this.worker) return;
+    const log = this.options.logger;
+    this.workerConnection = bullConnection(this.connection);
+    this.worker = new Worker(
+      PAGING_QUEUE,
+      async (job: Job) => {
+        const parsed = PagingJob.safeParse(job.data);
+        if (!parsed.success) {
+          log.error({ job: job.id }, 'paging job with unreadable data dropped');
+          return;
+        }
+        const attempt = job.attemptsMade + 1;
+        await handler(parsed.data, { attempt, final: attempt >= (job.opts.attempts ?? 1) });
+      },
+      {
+        connection: this.workerConnection as Redis,
+        prefix: pagingQueuePrefix(this.options.keyPrefix),
+        concurrency: this.options.concurrency ?? 16,
+        ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+      },
+    );
+    this.worker.on('failed', (job, err) =>
+      log.error({ job: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'paging job failed'),
+    );
+    this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'paging worker error'));
+  }
+
+  /** Resolves once the worker is connected and waiting for jobs. */
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
+    await this.worker?.waitUntilReady();
+  }
+
+  /** Stops taking jobs, lets the running ones finish, and closes the connections. */
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.workerConnection?.disconnect();
+    this.connection.disconnect();
+  }
+}
+
+// BullMQ blocks on its connections and needs ioredis to retry forever instead of failing a command.
+function bullConnection(redis: RedisClient): RedisClient {
+  if (redis instanceof Cluster) {
+    return redis.duplicate(undefined, {
+      ...redis.options,
+      enableAutoPipelining: false,
+      redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null },
+    });
+  }
+  return redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+}

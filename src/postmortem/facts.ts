@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { actorLabel, type Actor } from '../domain/actor.js';
+import type { Incident } from '../domain/incident.js';
+import { computeMetrics, type ResponseMetrics } from '../domain/metrics.js';
+import type { SeverityLabels } from '../domain/severity.js';
+import type { EventOf, MessageRef, TimelineEvent } from '../domain/timeline.js';
+import { checkBlameless, type BlamelessFinding, type CheckedText } from './blameless.js';
+import { OrgTime } from './time.js';
+
+/** Everything a postmortem is drafted from: the incident and its timeline, as stored. */
+export interface PostmortemInput {
+  incident: Incident;
+  timeline: TimelineEvent[];
+  severityLabels: SeverityLabels;
+  timeZone: string;
+  /** When the draft is made (the duration of an unresolved incident runs to here). */
+  generatedAt: string;
+  /** A link into the incident room (the pinned card's permalink), when the platform gives one. */
+  roomLink?: string;
+}
+
+/** A captured chat message as it reads now, with its edits and deletion as history. */
+export interface CapturedView {
+  event: EventOf<'message_captured'>;
+  text: string;
+  deleted: boolean;
+  history: Array<{ kind: 'edited' | 'deleted'; at: string; actor: Actor; previousText: string }>;
+}
+
+/** The part of triage's verdict the postmortem shows; read leniently, as triage may add fields. */
+const VerdictView = z.object({
+  origin: z.object({ service: z.string(), operation: z.string().optional(), message: z.string().nullish() }).nullish(),
+  owner: z.object({ team: z.string().optional() }).passthrough().nullish(),
+  path: z.array(z.object({ service: z.string(), operation: z.string().optional(), status: z.string().optional() })).default([]),
+  confidence: z.number().optional(),
+  confidenceLevel: z.string().optional(),
+  reasons: z.array(z.string()).default([]),
+  alternatives: z.array(z.object({ origin: z.object({ service: z.string() }).nullish(), confidence: z.number().optional() }).passthrough()).default([]),
+  link: z.string().nullish(),
+});
+export type VerdictView = z.infer<typeof VerdictView>;
+
+export interface PostmortemFacts {
+  input: PostmortemInput;
+  time: OrgTime;
+  /** The timeline in the order things happened; edits and deletions are folded into `captured`. */
+  events: TimelineEvent[];
+  metrics: ResponseMetrics;
+  /** People who took part: actors, captured authors, role holders. Never sitrep or alert sources. */
+  participants: Actor[];
+  captured: Map<string, CapturedView>;
+  actionItems: EventOf<'action_item_added'>[];
+  alerts: EventOf<'alert_fired'>[];
+  triage?: { event: EventOf<'triage_suggested'>; verdict?: VerdictView };
+  findings: BlamelessFinding[];
+  /** How to show a person: by the name any event gave them (a reaction carries only an id). */
+  label(actor: Actor): string;
+}
+
+const refKey = (m: MessageRef) => `${m.platform}:${m.channel}:${m.ts}`;
+const isPerson = (a: Actor) => a.platform === 'slack' || a.platform === 'teams';
+
+export function gatherFacts(input: PostmortemInput): PostmortemFacts {
+  const time = new OrgTime(input.timeZone);
+  const events = input.timeline
+    .map((event, index) => ({ event, index }))
+    .sort((a, b) => Date.parse(a.event.at) - Date.parse(b.event.at) || a.index - b.index)
+    .map(({ event }) => event);
+
+  const participants = new Map<string, Actor>();
+  const meet = (a: Actor | undefined) => {
+    if (!a || !isPerson(a)) return;
+    const key = `${a.platform}:${a.id}`;
+    // The latest name wins: people get renamed, ids do not.
+    participants.set(key, a.name ? a : (participants.get(key) ?? a));
+  };
+  const captured = new Map<string, CapturedView>();
+  const byMessage = new Map<string, CapturedView>();
+  const actionItems: EventOf<'action_item_added'>[] = [];
+  const alerts = new Map<string, EventOf<'alert_fired'>>();
+  let triage: PostmortemFacts['triage'];
+
+  for (const e of events) {
+    meet(e.actor);
+    switch (e.type) {
+      case 'message_captured': {
+        meet(e.author);
+        const view: CapturedView = { event: e, text: e.text, deleted: false, history: [] };
+        captured.set(e.id, view);
+        byMessage.set(refKey(e.message), view);
+        break;
+      }
+      case 'message_edited': {
+        const view = byMessage.get(refKey(e.message));
+        if (view) {
+          view.history.push({ kind: 'edited', at: e.at, actor: e.actor, previousText: e.previousText });
+          view.text = e.text;
+        }
+        break;
+      }
+      case 'message_deleted': {
+        const view = byMessage.get(refKey(e.message));
+        if (view) {
+          view.history.push({ kind: 'deleted', at: e.at, actor: e.actor, previousText: e.previousText });
+          view.deleted = true;
+        }
+        break;
+      }
+      case 'role_assigned':
+        meet(e.assignee);
+        break;
+      case 'action_item_added':
+        meet(e.owner);
+        actionItems.push(e);
+        break;
+      case 'alert_fired':
+        if (!alerts.has(e.fingerprint)) alerts.set(e.fingerprint, e);
+        break;
+      case 'triage_suggested':
+        // The latest conclusive verdict is the hypothesis; a later "unavailable" does not erase it.
+        if (e.outcome === 'ok' || !triage || triage.event.outcome !== 'ok') {
+          const parsed = VerdictView.safeParse(e.verdict);
+          triage = { event: e, verdict: parsed.success ? parsed.data : undefined };
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  for (const role of Object.values(input.incident.roles)) meet(role);
+
+  const people = [...participants.values()];
+  const label = (a: Actor) => actorLabel(participants.get(`${a.platform}:${a.id}`) ?? a);
+  return {
+    label,
+    input,
+    time,
+    events,
+    metrics: computeMetrics(input.timeline),
+    participants: people,
+    captured,
+    actionItems,
+    alerts: [...alerts.values()],
+    triage,
+    findings: checkBlameless(textsToCheck(input.incident, events, time, label), people.flatMap((p) => [p.name ?? '', p.id])),
+  };
+}
+
+/** What people wrote in their own words: notes, resolve summaries and action items. */
+function textsToCheck(incident: Incident, events: TimelineEvent[], time: OrgTime, label: (a: Actor) => string): CheckedText[] {
+  const texts: CheckedText[] = [];
+  const summaries = new Set<string>();
+  for (const e of events) {
+    const by = `${label(e.actor)} at ${time.time(e.at)}`;
+    if (e.type === 'note') texts.push({ source: `note by ${by}`, text: e.text });
+    if (e.type === 'action_item_added') texts.push({ source: `action item by ${by}`, text: e.text });
+    if (e.type === 'resolved' && e.summary && !summaries.has(e.summary)) {
+      summaries.add(e.summary);
+      texts.push({ source: `resolve summary by ${by}`, text: e.summary });
+    }
+  }
+  if (incident.resolveSummary && !summaries.has(incident.resolveSummary)) texts.push({ source: 'resolve summary', text: incident.resolveSummary });
+  return texts;
+}
