@@ -45,8 +45,8 @@ const ms = (e: TimelineEvent) => Date.parse(e.at);
  */
 function chronological(timeline: readonly TimelineEvent[]): TimelineEvent[] {
   return timeline
-    .map((event, index) => ({ event, index }))
-    .sort((a, b) => ms(a.event) - ms(b.event) || a.index - b.index)
+    .map((event, index) => ({ event, index, t: ms(event) }))
+    .sort((a, b) => a.t - b.t || a.index - b.index)
     .map(({ event }) => event);
 }
 

@@ -63,8 +63,8 @@ const isPerson = (a: Actor) => a.platform === 'slack' || a.platform === 'teams';
 export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   const time = new OrgTime(input.timeZone);
   const events = input.timeline
-    .map((event, index) => ({ event, index }))
-    .sort((a, b) => Date.parse(a.event.at) - Date.parse(b.event.at) || a.index - b.index)
+    .map((event, index) => ({ event, index, t: Date.parse(event.at) }))
+    .sort((a, b) => a.t - b.t || a.index - b.index)
     .map(({ event }) => event);
 
   const participants = new Map<string, Actor>();

@@ -10,6 +10,7 @@ export class OrgTime {
   private readonly inZone: (value: string | number | Date) => TZDate;
   private readonly offsets = new Map<number, number>();
   private readonly days = new Map<number, string>();
+  private readonly shortDays = new Map<number, string>();
 
   constructor(readonly timeZone: string) {
     this.inZone = tz(timeZone);
@@ -29,7 +30,7 @@ export class OrgTime {
 
   /** "Tue 24 Nov 2026, 04:00:00" */
   dateTime(iso: string): string {
-    return format(this.inZone(iso), 'EEE d MMM yyyy, HH:mm:ss');
+    return `${this.cachedDay(iso, 'EEE d MMM yyyy', this.shortDays)}, ${this.time(iso)}`;
   }
 
   /** "04:00:00" */
@@ -40,11 +41,15 @@ export class OrgTime {
 
   /** "Tuesday 24 November 2026": the heading of a day in the timeline. */
   day(iso: string): string {
+    return this.cachedDay(iso, 'EEEE d MMMM yyyy', this.days);
+  }
+
+  private cachedDay(iso: string, pattern: string, cache: Map<number, string>): string {
     const key = Math.floor(this.wallClock(iso) / 86_400_000);
-    let day = this.days.get(key);
+    let day = cache.get(key);
     if (day === undefined) {
-      day = format(this.inZone(iso), 'EEEE d MMMM yyyy');
-      this.days.set(key, day);
+      day = format(this.inZone(iso), pattern);
+      cache.set(key, day);
     }
     return day;
   }

@@ -13,6 +13,7 @@ describe('times in the organisation time zone', () => {
         const iso = new Date(Date.parse(`${day}T00:00:00.000Z`) + m * 60_000 + 13_000).toISOString();
         expect(time.time(iso), `${zone} ${iso}`).toBe(format(inZone(iso), 'HH:mm:ss'));
         expect(time.day(iso), `${zone} ${iso}`).toBe(format(inZone(iso), 'EEEE d MMMM yyyy'));
+        expect(time.dateTime(iso), `${zone} ${iso}`).toBe(format(inZone(iso), 'EEE d MMM yyyy, HH:mm:ss'));
       }
     }
   });
