@@ -70,6 +70,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
         channelPrefix: config.INCIDENT_CHANNEL_PREFIX,
         announceChannel: config.SLACK_ANNOUNCE_CHANNEL,
         captureEmoji: config.SLACK_CAPTURE_EMOJI,
+        minPostIntervalMs: config.SLACK_MIN_POST_INTERVAL_MS,
       },
       logger,
     );

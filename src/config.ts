@@ -53,6 +53,7 @@ export const VARIABLES = {
   SLACK_APP_TOKEN: { schema: z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(), doc: 'Slack app-level token with connections:write; when set, sitrep uses Socket Mode' },
   SLACK_API_URL: { schema: url.optional(), doc: 'Slack Web API base URL (tests, enterprise proxies); default https://slack.com/api/' },
   SLACK_ANNOUNCE_CHANNEL: { schema: optionalString, doc: 'channel id where new incidents are announced (optional)' },
+  SLACK_MIN_POST_INTERVAL_MS: { schema: int(1000, 0, 60000), doc: 'least time between two sitrep messages in one channel (Slack allows about one per second)' },
   SLACK_CAPTURE_EMOJI: { schema: z.string().default('pushpin'), doc: 'reaction that adds a message to the incident timeline' },
 
   TEAMS_APP_ID: { schema: optionalString, doc: 'Azure Bot (single-tenant) Microsoft App ID' },

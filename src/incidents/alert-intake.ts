@@ -177,8 +177,10 @@ export class AlertIntake {
     if (alert.status === 'firing') {
       const count = tally.timesFired;
       const url = alert.dashboardUrl ?? alert.runbookUrl;
+      // The first firing is dated when the alert started (time to detect is measured from it), never in the future.
+      const at = count === 1 ? new Date(Math.min(Date.parse(alert.startsAt), this.deps.clock().getTime())).toISOString() : undefined;
       await this.deps.store.append(incident.id, [
-        { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
+        { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(at ? { at } : {}), ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
       ]);
       if (count === 1) this.joined(incident.id, alert, options.announce);
       return true;

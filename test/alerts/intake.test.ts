@@ -138,6 +138,9 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
     expect(cardJson).toContain('viewPanel=4|Dashboard');
     expect(h.fake.pins(incident.room!.id).map((p) => p.ts)).toContain(incident.room!.cardId);
     expect(await alertEvents(incident)).toEqual([expect.objectContaining({ type: 'alert_fired', count: 1, title: 'CheckoutHighErrorRate', service: 'checkout' })]);
+    // The first firing is dated when the alert started, so time to detect (first alert → declared) is measurable.
+    const firing = (grafanaFiring() as { alerts: { startsAt: string }[] }).alerts[0]!.startsAt;
+    expect((await alertEvents(incident))[0]?.at).toBe(new Date(firing).toISOString());
   });
 
   it('the same alert firing again adds "count 2" to the timeline instead of a second incident', async () => {

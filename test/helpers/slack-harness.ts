@@ -31,6 +31,8 @@ export async function startSlackHarness(env: Record<string, string> = {}): Promi
     REDIS_KEY_PREFIX: prefix,
     PORT: '0',
     HOST: '127.0.0.1',
+    // Tests post far faster than people do; pacing itself is covered by test/chat/slack/pacer.test.ts.
+    SLACK_MIN_POST_INTERVAL_MS: '20',
     ...env,
   });
   const sitrep = await startSitrep(config, silentLogger);

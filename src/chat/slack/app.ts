@@ -27,6 +27,7 @@ export interface SlackSettings {
   channelPrefix: string;
   announceChannel?: string;
   captureEmoji: string;
+  minPostIntervalMs?: number;
 }
 
 export interface SlackAdapter {
@@ -65,7 +66,7 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger): Sla
     logger: boltLogger(log),
   });
   let botUserId: string | undefined;
-  const chat = new SlackChat(app.client, { channelPrefix: settings.channelPrefix, announceChannel: settings.announceChannel, botUserId: () => botUserId }, log);
+  const chat = new SlackChat(app.client, { channelPrefix: settings.channelPrefix, announceChannel: settings.announceChannel, minPostIntervalMs: settings.minPostIntervalMs, botUserId: () => botUserId }, log);
 
   return {
     chat,

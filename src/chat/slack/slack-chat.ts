@@ -11,6 +11,8 @@ import { ChannelPacer } from './pacer.js';
 export interface SlackChatOptions {
   channelPrefix: string;
   announceChannel?: string;
+  /** Least time between two of sitrep's messages in one channel. */
+  minPostIntervalMs?: number;
   botUserId?: () => string | undefined;
 }
 
@@ -19,13 +21,15 @@ const MAX_NAME_ATTEMPTS = 10;
 /** The chat port on Slack's Web API. WebClient itself retries `ratelimited` after Retry-After. */
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
-  private readonly pacer = new ChannelPacer();
+  private readonly pacer: ChannelPacer;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly options: SlackChatOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pacer = new ChannelPacer(options.minPostIntervalMs ?? 1000);
+  }
 
   private async call<T>(doing: string, fn: () => Promise<T>): Promise<T> {
     try {
