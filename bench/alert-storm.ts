@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { FakeSlack } from '../test/fakes/slack/server.js';
+import { cleanPrefix } from '../test/helpers/redis.js';
 
 const TOTAL = Number(process.env.BENCH_ALERTS ?? 10_000);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 50);
@@ -186,12 +187,7 @@ async function main() {
       }),
     );
     await fake.stop();
-    let cursor = '0';
-    do {
-      const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = c;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await cleanPrefix(redis, prefix);
     redis.disconnect();
     await rm(dir, { recursive: true, force: true });
   }

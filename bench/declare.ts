@@ -8,6 +8,7 @@ import { stringify } from 'node:querystring';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { FakeSlack } from '../test/fakes/slack/server.js';
+import { cleanPrefix } from '../test/helpers/redis.js';
 
 /**
  * The sender runs on its own thread so the acks it measures are not delayed by the fake Slack's work
@@ -165,12 +166,7 @@ async function main() {
     await exited;
     await fake.stop();
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    let cursor = '0';
-    do {
-      const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = c;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await cleanPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../src/log.js';
 import { jobIdOf, PagingTimers } from '../src/paging/timers.js';
+import { cleanPrefix } from '../test/helpers/redis.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WORKERS = 2;
@@ -96,12 +97,7 @@ async function main(count: number, concurrency: number): Promise<void> {
   for (const child of children) child.send('stop');
   await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
   await producer.close();
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await redis.del(...found);
-  } while (cursor !== '0');
+  await cleanPrefix(redis, prefix);
   redis.disconnect();
   process.exitCode = ok ? 0 : 1;
 }

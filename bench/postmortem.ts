@@ -13,6 +13,7 @@ import type { NewTimelineEvent } from '../src/domain/timeline.js';
 import { htmlDocument } from '../src/postmortem/html.js';
 import { draftPostmortem, postmortemTitle } from '../src/postmortem/render.js';
 import { RedisIncidentStore } from '../src/store/incident-store.js';
+import { cleanPrefix } from '../test/helpers/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -128,12 +129,7 @@ async function main(): Promise<void> {
     console.log(`sizes: Markdown ${(markdown.length / 1024).toFixed(0)} KiB, HTML ${(html.length / 1024).toFixed(0)} KiB`);
     if (median(markdowns) >= GOAL_MS || median(htmls) >= GOAL_MS) process.exitCode = 1;
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await cleanPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { incidentIdFor, type Incident } from '../src/domain/incident.js';
 import type { NewTimelineEvent } from '../src/domain/timeline.js';
 import { RedisIncidentStore } from '../src/store/incident-store.js';
+import { cleanPrefix } from '../test/helpers/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APPENDS = 100_000;
@@ -77,12 +78,7 @@ async function main() {
     console.log(`  ratio: ${(sitrepRate / rawRate).toFixed(2)}× (goal ≥ 0.5×)`);
     console.log(`timeline read: ${READ_EVENTS} events, median ${reads[3]!.toFixed(1)} ms, best ${reads[0]!.toFixed(1)} ms (goal < 50 ms)`);
   } finally {
-    let cursor = '0';
-    do {
-      const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = c;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await cleanPrefix(redis, prefix);
     redis.disconnect();
   }
 }

@@ -118,7 +118,8 @@ export class RedisIncidentStore implements IncidentStore {
     const at = this.now().toISOString();
     const argv: string[] = [];
     const stored = events.map((e) => {
-      const event = TimelineEvent.parse({ at, ...e, id: randomUUID(), incidentId });
+      // Events come typed from the use cases; they are validated where they come back in (timeline()).
+      const event = { at, ...e, id: randomUUID(), incidentId } as TimelineEvent;
       argv.push(event.key, event.id, JSON.stringify(event));
       return event;
     });

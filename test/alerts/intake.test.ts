@@ -1,12 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { startSitrep, type Sitrep } from '../../src/app.js';
+import type { Sitrep } from '../../src/app.js';
 import type { Incident } from '../../src/domain/incident.js';
 import type { TimelineEvent } from '../../src/domain/timeline.js';
-import { silentLogger } from '../../src/log.js';
-import { SIGNING_SECRET, startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
-import { testRedis, TEST_REDIS_URL } from '../helpers/redis.js';
+import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
+import { testRedis } from '../helpers/redis.js';
 import { eventually } from '../helpers/wait.js';
 import { ALERTMANAGER_FIXTURE, clone, DATADOG_FIXTURE, GRAFANA_FIXTURE, localFixture, sharedFixture } from './helpers.js';
 import { genericAlert, INTAKE_RULES, redisSnapshot, sendHook } from './webhooks.js';
@@ -238,19 +236,7 @@ describe('grouping', () => {
   });
 
   it('two bot processes on one Redis receiving the same storm open exactly one incident per group, losing no alert', async () => {
-    const second: Sitrep = await startSitrep(
-      parseConfig({
-        SLACK_BOT_TOKEN: h.fake.token,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: h.fake.apiUrl,
-        REDIS_URL: TEST_REDIS_URL,
-        REDIS_KEY_PREFIX: h.prefix,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ALERT_RULES_FILE: INTAKE_RULES,
-      }),
-      silentLogger,
-    );
+    const second: Sitrep = await h.startReplica();
     try {
       const before = await incidentCount();
       const groups = ['orders', 'billing', 'cart', 'auth', 'ledger'];

@@ -16,6 +16,11 @@ export interface SlackHarness {
   prefix: string;
   /** Waits for the work the bot does after acknowledging (room, triage, paging). */
   settle(): Promise<void>;
+  /**
+   * Another sitrep on the same Redis prefix and fake Slack, configured like this one (plus `env`):
+   * a second replica, or the bot after a restart. The caller stops it.
+   */
+  startReplica(env?: Record<string, string>): Promise<Sitrep>;
   stop(): Promise<void>;
 }
 
@@ -23,19 +28,21 @@ export interface SlackHarness {
 export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
   const fake = await FakeSlack.start();
   const prefix = testPrefix('slack');
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: fake.token,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    // Tests post far faster than people do; pacing itself is covered by test/chat/slack/pacer.test.ts.
-    SLACK_MIN_POST_INTERVAL_MS: '20',
-    ...env,
-  });
-  const sitrep = await startSitrep(config, silentLogger);
+  const configWith = (extra: Record<string, string>) =>
+    parseConfig({
+      SLACK_BOT_TOKEN: fake.token,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      // Tests post far faster than people do; pacing itself is covered by test/chat/slack/pacer.test.ts.
+      SLACK_MIN_POST_INTERVAL_MS: '20',
+      ...env,
+      ...extra,
+    });
+  const sitrep = await startSitrep(configWith({}), silentLogger);
   const driver = new SlackDriver({ botUrl: `${sitrep.url}/slack/events`, signingSecret: SIGNING_SECRET, fake });
   return {
     fake,
@@ -44,6 +51,7 @@ export async function startSlackHarness(env: Record<string, string> = {}): Promi
     store: sitrep.deps.store as RedisIncidentStore,
     prefix,
     settle: () => sitrep.deps.background.idle(),
+    startReplica: (extra = {}) => startSitrep(configWith(extra), silentLogger),
     async stop() {
       await sitrep.stop();
       await fake.stop();

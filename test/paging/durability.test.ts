@@ -5,7 +5,7 @@ import type { RedisIncidentStore } from '../../src/store/incident-store.js';
 import { cleanPrefix, testRedis } from '../helpers/redis.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
-import { channelTexts, current, declare, page, pagesReceived, pagingEvents, sleep, startReplica, waitForPage, ONCALL_FIXTURE } from './e2e.js';
+import { channelTexts, current, declare, page, pagesReceived, pagingEvents, sleep, waitForPage, ONCALL_FIXTURE } from './e2e.js';
 
 let h: SlackHarness | undefined;
 const replicas: Sitrep[] = [];
@@ -50,7 +50,7 @@ describe('escalation timers live in Redis', () => {
     await sleep(due - Date.now() + 500); // the escalation comes due while no bot runs
     expect(pagesReceived(h, 'U_BOB', incident)).toEqual([]);
 
-    const restarted = await startReplica(h);
+    const restarted = await h.startReplica();
     replicas.push(restarted);
     const after: SlackHarness = { ...h, sitrep: restarted, store: restarted.deps.store as RedisIncidentStore };
     const bobs = await waitForPage(after, 'U_BOB', incident);
@@ -63,7 +63,7 @@ describe('escalation timers live in Redis', () => {
 
   it('with two replicas on one Redis, each escalation fires exactly once', async () => {
     h = await startSlackHarness({ ONCALL_FILE: ONCALL_FIXTURE });
-    replicas.push(await startReplica(h));
+    replicas.push(await h.startReplica());
     const incidents = await Promise.all([declare(h, 'Twins A'), declare(h, 'Twins B'), declare(h, 'Twins C')]);
     await Promise.all(incidents.map((i) => page(h!, i, 'team-identity')));
 

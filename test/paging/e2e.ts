@@ -1,14 +1,10 @@
 // Helpers for paging tests that run the real bot against the fake Slack: declare, page, find the page a
-// person received, press its buttons, and start more sitrep replicas on the same Redis prefix and fake.
+// person received, press its buttons (more replicas: `h.startReplica()`).
 import { fileURLToPath } from 'node:url';
-import { startSitrep, type Sitrep } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
 import type { Incident } from '../../src/domain/incident.js';
 import type { EventOf, TimelineEvent, TimelineEventType } from '../../src/domain/timeline.js';
-import { silentLogger } from '../../src/log.js';
 import type { FakeMessage } from '../fakes/slack/workspace.js';
-import { TEST_REDIS_URL } from '../helpers/redis.js';
-import { SIGNING_SECRET, type SlackHarness } from '../helpers/slack-harness.js';
+import type { SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
 
 export const ONCALL_FIXTURE = fileURLToPath(new URL('./fixtures/oncall-slack.yaml', import.meta.url));
@@ -77,22 +73,6 @@ export async function current(h: SlackHarness, incident: Incident): Promise<Inci
 
 export function channelTexts(h: SlackHarness, incident: Incident): string[] {
   return h.fake.messages(incident.room!.id).map((m) => m.text);
-}
-
-/** Another sitrep on the harness's Redis prefix and fake Slack: a second replica, or the bot after a restart. */
-export async function startReplica(h: SlackHarness, env: Record<string, string> = {}): Promise<Sitrep> {
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: h.fake.token,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: h.fake.apiUrl,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: h.prefix,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ONCALL_FILE: ONCALL_FIXTURE,
-    ...env,
-  });
-  return startSitrep(config, silentLogger);
 }
 
 export function sleep(ms: number): Promise<void> {
