@@ -15,15 +15,12 @@ export class AlertPayloadError extends SitrepError {
 }
 
 /** The alert rules file cannot be used. Fatal at startup: the message names the file, the line and the fix. */
-export class AlertRulesFileError extends Error {
-  override readonly name = 'AlertRulesFileError';
-  readonly code = 'ALERT_RULES_INVALID';
-
+export class AlertRulesFileError extends SitrepError {
   constructor(
     readonly file: string,
     readonly reason: string,
     readonly line?: number,
   ) {
-    super(`Alert rules file ${file}${line === undefined ? '' : ` (line ${line})`}: ${reason}`);
+    super('invalid_input', `Alert rules file ${file}${line === undefined ? '' : ` (line ${line})`}: ${reason}`);
   }
 }
