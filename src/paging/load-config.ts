@@ -36,7 +36,8 @@ export function parseOncallConfig(text: string, fileName: string): OncallConfig 
   if (data === null || data === undefined) {
     throw invalid([{ file: fileName, line: 1, path: '', message: 'the file is empty; start from oncall.example.yaml' }]);
   }
-  const result = OncallConfigSchema.safeParse(data);
+  // reportInput: so a wrong type reads "expected string, got number" rather than "required".
+  const result = OncallConfigSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => toConfigIssue(issue, doc, lineCounter, fileName));
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));

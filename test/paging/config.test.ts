@@ -113,6 +113,13 @@ describe('mistakes in oncall.yaml are reported with file, line and reason', () =
     );
   });
 
+  it('a value of the wrong type says what it got, not that it is missing', () => {
+    const error = problemsWith(valid.replace('timeoutMinutes: 10', 'timeoutMinutes: ten'));
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({ path: 'escalationPolicies.default.levels[0].timeoutMinutes', message: expect.stringMatching(/^expected number, got string/) }),
+    );
+  });
+
   it('a level with both timeoutMinutes and timeoutSeconds', () => {
     const error = problemsWith(valid.replace('timeoutMinutes: 10', 'timeoutMinutes: 10\n        timeoutSeconds: 5'));
     expect(error.issues).toContainEqual(
