@@ -7,6 +7,8 @@ import {
   type MessageActionsPayload,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
   type TurnContext,
 } from 'botbuilder';
 import type { Actor } from '../../domain/actor.js';
@@ -15,6 +17,7 @@ import { incidentIdFor, incidentLabel, type Incident } from '../../domain/incide
 import { parseSeverity } from '../../domain/severity.js';
 import { parseStatus } from '../../domain/status.js';
 import type { PageView } from '../../incidents/chat-port.js';
+import { declareIncident } from '../../incidents/declare.js';
 import { loadIncident, type IncidentDeps } from '../../incidents/deps.js';
 import { changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
 import { captureMessage, type CapturedMessage } from '../../incidents/record.js';
@@ -22,11 +25,13 @@ import { viewOf } from '../../incidents/room.js';
 import { handOff } from '../../incidents/triage.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
-import { HELP_TEXT, parseCommand, type UserToken } from '../commands.js';
+import { parseCommand, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
 import { describeError } from './adapter.js';
-import { capturePickCard, incidentCard, pageCard, readCardAction, type AdaptiveCard, type CardAction } from './cards.js';
+import { capturePickCard, declareFormCard, declareLauncherCard, incidentCard, pageCard, readCardAction, type AdaptiveCard, type CardAction, type DeclareFormState } from './cards.js';
 import { channelOf, roomIdCandidates } from './conversation-ids.js';
+import { isDeclareDialog, readDeclareForm, type DeclareFields } from './declare-form.js';
+import type { DialogSubmissions } from './dialog-submissions.js';
 import type { TeamsDirectory } from './directory.js';
 import { commandTextOf } from './mentions.js';
 import type { PendingCaptures } from './pending-captures.js';
@@ -39,12 +44,16 @@ export const ADD_TO_TIMELINE = 'addToTimeline';
 /** Teams waits 5 s for an invoke answer; leave room for the network. */
 const DEFAULT_ANSWER_WITHIN_MS = 4000;
 
+/** An empty answer to task/submit, which closes the dialog; botbuilder's type has no word for "nothing". */
+const CLOSE_DIALOG = undefined as unknown as TaskModuleResponse;
+
 export interface TeamsBotDeps {
   deps: IncidentDeps;
   chat: TeamsChat;
   directory: TeamsDirectory;
   deliveries: DeliveryLog;
   captures: PendingCaptures;
+  submissions: DialogSubmissions;
   /** The bot registration's tenant: activities from any other tenant are ignored. */
   tenantId: string;
   logger: Logger;
@@ -118,7 +127,8 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     const room = await this.roomOf(conversationId);
     const command = parseCommand(text, { inRoom: Boolean(room.incident), parseMention: (token) => mentions.get(token) });
     if (command.kind === 'modal') {
-      await this.bot.chat.reply(conversationId, `Give the incident a title: /incident <title>\n\n${HELP_TEXT}`);
+      // Teams opens a dialog only from a button press, never from a message: answer with the button.
+      await this.bot.chat.replyCard(conversationId, declareLauncherCard(), 'Declare an incident');
       return;
     }
     const reply = await executeCommand(this.deps, command, {
@@ -242,6 +252,57 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     return { incident, page, message: result.ok ? undefined : result.message };
   }
 
+  // --- the declare dialog ------------------------------------------------------------------------
+
+  /** The launcher card's button: Teams asks for the dialog to show. */
+  protected override async handleTeamsTaskModuleFetch(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    if (!actorOf(context.activity)) return dialogMessage('Only people in your organisation can declare incidents.');
+    if (!isDeclareDialog(request.data)) return dialogMessage('That button belongs to an older card. Use @sitrep incident to open the declare form again.');
+    return this.declareDialog();
+  }
+
+  /**
+   * The form's Declare button. A refused form comes back with the errors beside the fields; an accepted
+   * one closes the dialog at once and is declared in the background, like Slack's ack: opening the room
+   * takes longer than Teams waits for an answer.
+   */
+  protected override async handleTeamsTaskModuleSubmit(context: TurnContext, request: TaskModuleRequest): Promise<TaskModuleResponse> {
+    const { activity } = context;
+    const actor = actorOf(activity);
+    if (!actor) return dialogMessage('Only people in your organisation can declare incidents.');
+    if (!isDeclareDialog(request.data)) return dialogMessage('That button belongs to an older card. Use @sitrep incident to open the declare form again.');
+    const form = readDeclareForm(request.data);
+    if (!form.ok) return this.declareDialog(form.form);
+    const delivery = activity.id ?? activity.timestamp?.toString() ?? '';
+    // Teams redelivers an invoke it thinks we missed, with the same id: one submit, one incident.
+    if (delivery && !(await this.bot.submissions.claim(delivery))) return CLOSE_DIALOG;
+    this.deps.background.run('teams-declare-dialog', () => this.declareFromDialog(activity.conversation.id, form.fields, actor, delivery));
+    return CLOSE_DIALOG;
+  }
+
+  private declareDialog(state?: DeclareFormState): TaskModuleResponse {
+    const { severityLabels, defaultSeverity } = this.deps.settings;
+    const form = declareFormCard(severityLabels, defaultSeverity, state);
+    return { task: { type: 'continue', value: { title: 'Declare an incident', height: 'large', width: 'medium', card: CardFactory.adaptiveCard(form) } } };
+  }
+
+  /** Declares exactly as Slack's declare form does, then answers where the button was pressed. */
+  private async declareFromDialog(conversationId: string, fields: DeclareFields, actor: Actor, delivery: string): Promise<void> {
+    try {
+      const incident = await declareIncident(this.deps, {
+        ...fields,
+        actor,
+        platform: 'teams',
+        source: { kind: 'command', detail: 'teams' },
+        key: `declare:teams:dialog:${delivery}`,
+      });
+      await this.bot.chat.reply(conversationId, `${incidentLabel(incident)} declared: ${incident.room?.url ?? incident.room?.name ?? incident.title}`);
+    } catch (err) {
+      this.log.warn({ err: describeError(err), conversationId }, 'Teams declare dialog failed');
+      await this.bot.chat.reply(conversationId, userMessageOf(err)).catch((replyErr: unknown) => this.log.error({ err: describeError(replyErr) }, 'could not tell the Teams user about a failure'));
+    }
+  }
+
   // --- "Add to incident timeline" ------------------------------------------------------------------
 
   protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
@@ -342,6 +403,11 @@ function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
 /** Teams shows a message-typed Universal Action answer as a notice on the card. */
 function messageResponse(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: toPlainText(text) as unknown as Record<string, unknown> };
+}
+
+/** Teams shows a message-typed dialog answer in a small box in place of the dialog. */
+function dialogMessage(text: string): TaskModuleResponse {
+  return { task: { type: 'message', value: toPlainText(text) } };
 }
 
 function taskMessage(text: string): MessagingExtensionActionResponse {

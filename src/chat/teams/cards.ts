@@ -3,7 +3,7 @@ import { tz } from '@date-fns/tz';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actor.js';
 import { incidentLabel, type Incident, type PageState } from '../../domain/incident.js';
-import { SEVERITIES, type Severity, type SeverityLabels } from '../../domain/severity.js';
+import { parseSeverity, SEVERITIES, type Severity, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
 
@@ -46,12 +46,13 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
   return { contentType: CONTENT_TYPE, content: card };
 }
 
-function card(body: Element[], actions: Element[] = []): AdaptiveCard {
+/** Messages use the thread's full width; a dialog sizes its card itself. */
+function card(body: Element[], actions: Element[] = [], options: { fullWidth?: boolean } = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
-    msteams: { width: 'Full' },
+    ...(options.fullWidth === false ? {} : { msteams: { width: 'Full' } }),
     body,
     ...(actions.length ? { actions } : {}),
   };
@@ -251,6 +252,48 @@ export function capturePickCard(open: Incident[], captureToken: string): Adaptiv
     ],
     [{ type: 'Action.Submit', title: 'Add', data: { captureToken } }],
   );
+}
+
+/** Names the declare dialog in its buttons' data, which Teams hands back on task/fetch and task/submit. */
+export const DECLARE_DIALOG = 'declare';
+
+/** The declare form's inputs as typed, and the problems to show beside them when it comes back. */
+export interface DeclareFormState {
+  values?: { title?: string; severity?: string; description?: string; service?: string; traceId?: string };
+  errors?: { title?: string; traceId?: string };
+}
+
+/** `@sitrep incident` alone: a button that opens the declare form in a dialog (Teams asks us for it with task/fetch). */
+export function declareLauncherCard(): AdaptiveCard {
+  return card(
+    [textBlock('Declare an incident with its severity, what is happening, the affected service and a trace id. In a hurry? @sitrep incident <title> declares at once.')],
+    [{ type: 'Action.Submit', title: 'Declare an incident', style: 'positive', data: { msteams: { type: 'task/fetch' }, dialog: DECLARE_DIALOG } }],
+  );
+}
+
+const errorBlock = (message: string | undefined): Element[] => (message ? [textBlock(message, { color: 'attention', spacing: 'Small' })] : []);
+
+const textInput = (id: string, label: string, value: string | undefined, extra: Element = {}): Element => ({ type: 'Input.Text', id, label, ...extra, ...(value ? { value } : {}) });
+
+/** The declare form, the same fields as Slack's; a refused submit shows it again with what was typed and the errors. */
+export function declareFormCard(labels: SeverityLabels, defaultSeverity: Severity, state: DeclareFormState = {}): AdaptiveCard {
+  const { values = {}, errors = {} } = state;
+  const body: Element[] = [
+    textInput('title', 'Title', values.title, { isRequired: true, maxLength: 200, errorMessage: 'Give the incident a title.', placeholder: 'Checkout returns 500 for EU users' }),
+    ...errorBlock(errors.title),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'severity',
+      label: 'Severity',
+      value: parseSeverity(values.severity ?? '') ?? defaultSeverity,
+      choices: SEVERITIES.map((s) => ({ title: `${s} · ${labels[s]}`, value: s })),
+    },
+    textInput('description', 'What is happening?', values.description, { isMultiline: true }),
+    textInput('service', 'Affected service', values.service),
+    textInput('traceId', 'Trace ID', values.traceId, { placeholder: 'sitrep reads the trace to find where the failure starts' }),
+    ...errorBlock(errors.traceId),
+  ];
+  return card(body, [{ type: 'Action.Submit', title: 'Declare', style: 'positive', data: { dialog: DECLARE_DIALOG } }], { fullWidth: false });
 }
 
 export function cardFallback(i: Incident): string {

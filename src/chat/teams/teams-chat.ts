@@ -185,6 +185,11 @@ export class TeamsChat implements ChatPort {
     return this.send(conversationId, textActivity(text), 'answer in Teams');
   }
 
+  /** A card in a conversation the bot was addressed in (the declare form's launcher). */
+  async replyCard(conversationId: string, card: AdaptiveCard, summary: string): Promise<string> {
+    return this.send(conversationId, cardActivity(card, summary), 'answer in Teams');
+  }
+
   /** The person behind a Teams user id (29:…) of a conversation, by their AAD object id. */
   async member(conversationId: string, userId: string): Promise<Actor> {
     const member = await this.deliver('look up the person mentioned', conversationId, (context) => TeamsInfo.getMember(context, userId));

@@ -79,16 +79,6 @@ describe('declaring from Teams', () => {
     expect(incident.roles.lead).toMatchObject({ id: priya.aadObjectId });
     expect(texts(h.fake.activities(chat.id))).toEqual([expect.stringContaining(`INC-${incident.number} declared`)]);
   });
-
-  it('@sitrep with no title explains how to declare, and declares nothing', async () => {
-    const before = await h.incidentCounter();
-    const asked = h.driver.channelConversation();
-    await h.driver.message({ text: 'incident', conversation: asked });
-    await h.settle();
-
-    expect(await h.incidentCounter()).toBe(before);
-    expect(texts(h.fake.activities(asked.id))).toEqual([expect.stringContaining('Give the incident a title: @sitrep incident')]);
-  });
 });
 
 describe('inside an incident thread', () => {

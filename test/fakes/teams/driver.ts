@@ -135,6 +135,19 @@ export class TeamsDriver {
     );
   }
 
+  /**
+   * A card button `Action.Submit` with `msteams: { type: 'task/fetch' }` pressed: Teams asks the bot for
+   * the dialog with invoke `task/fetch`, the button's data as `value.data`.
+   */
+  taskFetch(data: Record<string, unknown>, input: ActivityInput = {}, options: SendOptions = {}): Promise<DriverResponse> {
+    return this.invoke('task/fetch', { data, context: { theme: 'default' } }, input, options);
+  }
+
+  /** An `Action.Submit` inside a dialog: invoke `task/submit`, the button's data merged with the card's inputs. */
+  taskSubmit(data: Record<string, unknown>, input: ActivityInput = {}, options: SendOptions = {}): Promise<DriverResponse> {
+    return this.invoke('task/submit', { data, context: { theme: 'default' } }, input, options);
+  }
+
   /** A message action ("…" on a message → our command), invoke `composeExtension/submitAction`. */
   messageExtensionAction(
     action: { commandId: string; messagePayload?: Record<string, unknown>; data?: Record<string, unknown> },
