@@ -41,6 +41,11 @@ async function main() {
   const store = new RedisIncidentStore(redis, prefix);
   try {
     await store.create(incident(1), []);
+    // Warm the JIT and the connection first, as a running bot would be.
+    await store.create(incident(3), []);
+    for (let i = 0; i < 10_000; i += CONCURRENCY) {
+      await Promise.all(Array.from({ length: CONCURRENCY }, (_, j) => store.append(incident(3).id, [note(i + j)])));
+    }
     let next = 0;
     const started = performance.now();
     await Promise.all(
