@@ -152,12 +152,13 @@ export class AlertIntake {
         case 'none':
           return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
         case 'incident': {
-          const incident = await this.deps.store.get(joined.incidentId);
-          if (incident && isOpen(incident.status)) {
-            const recorded = await this.record(incident, alert, joined.tally, { announce: true });
+          // Only the status is needed here: a storm should not read and parse the whole incident per alert.
+          const status = await this.deps.store.statusOf(joined.incidentId);
+          if (status && isOpen(status)) {
+            const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
             return recorded
-              ? { outcome: 'recorded', incidentId: incident.id }
-              : { outcome: 'not_recorded', incidentId: incident.id, detail: 'this alert never fired into the open incident of its group' };
+              ? { outcome: 'recorded', incidentId: joined.incidentId }
+              : { outcome: 'not_recorded', incidentId: joined.incidentId, detail: 'this alert never fired into the open incident of its group' };
           }
           // Resolved or closed incidents no longer absorb their group: the next firing opens a new one.
           stale = joined.incidentId;
@@ -171,7 +172,7 @@ export class AlertIntake {
    * Puts one alert, already counted, on an open incident's timeline, then tells the room in the background.
    * False for a resolution of an alert that never fired into the incident.
    */
-  private async record(incident: Incident, alert: NormalizedAlert, tally: AlertTally, options: { announce: boolean }): Promise<boolean> {
+  private async record(incidentId: string, alert: NormalizedAlert, tally: AlertTally, options: { announce: boolean }): Promise<boolean> {
     const actor = alertActor(alert);
     const { fingerprint, source, title } = alert;
     if (alert.status === 'firing') {
@@ -179,17 +180,17 @@ export class AlertIntake {
       const url = alert.dashboardUrl ?? alert.runbookUrl;
       // The first firing is dated when the alert started (time to detect is measured from it), never in the future.
       const at = count === 1 ? new Date(Math.min(Date.parse(alert.startsAt), this.deps.clock().getTime())).toISOString() : undefined;
-      await this.deps.store.append(incident.id, [
+      await this.deps.store.append(incidentId, [
         { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(at ? { at } : {}), ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
       ]);
-      if (count === 1) this.joined(incident.id, alert, options.announce);
+      if (count === 1) this.joined(incidentId, alert, options.announce);
       return true;
     }
     if (tally.timesFired === 0) return false;
-    const appended = await this.deps.store.append(incident.id, [
+    const appended = await this.deps.store.append(incidentId, [
       { type: 'alert_resolved', actor, key: `alert:${fingerprint}:resolved:${tally.timesFired}`, fingerprint, source, title },
     ]);
-    if (appended.length) this.deps.background.run('alert-resolved', () => this.afterResolved(incident.id, alert, tally.stillFiring));
+    if (appended.length) this.deps.background.run('alert-resolved', () => this.afterResolved(incidentId, alert, tally.stillFiring));
     return true;
   }
 
@@ -264,7 +265,7 @@ export class AlertIntake {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
       }
-      for (const alert of queued) await this.record(incident, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
+      for (const alert of queued) await this.record(incident.id, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
       this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
     } finally {
       clearInterval(heartbeat);

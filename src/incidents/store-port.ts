@@ -1,4 +1,5 @@
 import type { Incident, Platform } from '../domain/incident.js';
+import type { Status } from '../domain/status.js';
 import type { MessageRef, NewTimelineEvent, TimelineEvent } from '../domain/timeline.js';
 
 /**
@@ -22,6 +23,8 @@ export interface IncidentStore {
   /** Stores a new incident with its first events; fails with `conflict` if the id exists. */
   create(incident: Incident, events: NewTimelineEvent[]): Promise<CommitResult>;
   get(id: string): Promise<Incident | undefined>;
+  /** Just the status (cheap: no incident to read and parse), for hot paths such as alert storms. */
+  statusOf(id: string): Promise<Status | undefined>;
   /** Reads, applies `change`, writes if nobody else wrote in between (retrying on conflict). */
   update(id: string, change: (current: Incident) => Change | Promise<Change>): Promise<CommitResult>;
   /** Appends events; an event whose key was already used is skipped. */

@@ -4,7 +4,30 @@ import { isSitrepError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, log: Logger) => Promise<void> | void;
+export type Handler = (req: IncomingMessage, res: ServerResponse, log: RequestLog) => Promise<void> | void;
+
+type LogCall = (obj: object, msg?: string) => void;
+export interface RequestLog {
+  debug: LogCall;
+  info: LogCall;
+  warn: LogCall;
+  error: LogCall;
+}
+
+/**
+ * The request's logger (request id, method, path bound), made on first use: a pino child redacts its
+ * bindings when created, which costs more than the many requests that never log (alert storms).
+ */
+function requestLog(parent: Logger, bindings: () => Record<string, unknown>): RequestLog {
+  let child: Logger | undefined;
+  const log = (): Logger => (child ??= parent.child(bindings()));
+  return {
+    debug: (obj, msg) => log().debug(obj, msg),
+    info: (obj, msg) => log().info(obj, msg),
+    warn: (obj, msg) => log().warn(obj, msg),
+    error: (obj, msg) => log().error(obj, msg),
+  };
+}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -43,7 +66,7 @@ export class HttpServer {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    const log = this.logger.child({ requestId, method: req.method, path });
+    const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
     const route = this.routes.find((r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path));
     if (!route) {
       const pathKnown = this.routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));

@@ -2,22 +2,23 @@
 export const COMMIT_SCRIPT = `
 -- KEYS: 1 incident hash, 2 timeline stream, 3 idempotency hash
 -- ARGV: 1 mode ("create" | "update" | "append"), 2 expected version, 3 incident JSON,
---       4 new version, then pairs of (idempotency key, event id, event JSON)
+--       4 new version, 5 new status (kept beside the JSON so "is it open?" needs no parse),
+--       then triples of (idempotency key, event id, event JSON)
 local mode = ARGV[1]
 if mode ~= 'append' then
   local current = redis.call('HGET', KEYS[1], 'version')
   if mode == 'create' and current then return {'exists'} end
   if mode == 'update' and current ~= ARGV[2] then return {'conflict', current or ''} end
   -- A change is identified by its events' keys: if one was recorded, the whole change happened already.
-  for i = 5, #ARGV, 3 do
+  for i = 6, #ARGV, 3 do
     if redis.call('HEXISTS', KEYS[3], ARGV[i]) == 1 then return {'duplicate'} end
   end
-  redis.call('HSET', KEYS[1], 'data', ARGV[3], 'version', ARGV[4])
+  redis.call('HSET', KEYS[1], 'data', ARGV[3], 'version', ARGV[4], 'status', ARGV[5])
 elseif redis.call('EXISTS', KEYS[1]) == 0 then
   return {'missing'}
 end
 local written = {'ok'}
-for i = 5, #ARGV, 3 do
+for i = 6, #ARGV, 3 do
   if redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) == 1 then
     redis.call('XADD', KEYS[2], '*', 'e', ARGV[i + 2])
     table.insert(written, ARGV[i + 1])

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SitrepError } from '../domain/errors.js';
 import { Incident, incidentIdFor, incidentLabel, type Platform } from '../domain/incident.js';
-import { isOpen } from '../domain/status.js';
+import { isOpen, Status } from '../domain/status.js';
 import { TimelineEvent, type MessageRef, type NewTimelineEvent } from '../domain/timeline.js';
 import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
@@ -44,6 +44,12 @@ export class RedisIncidentStore implements IncidentStore {
   async get(id: string): Promise<Incident | undefined> {
     const data = await this.redis.hget(this.keys.incident(id), 'data');
     return data ? Incident.parse(JSON.parse(data)) : undefined;
+  }
+
+  async statusOf(id: string): Promise<Status | undefined> {
+    const status = await this.redis.hget(this.keys.incident(id), 'status');
+    if (status) return Status.parse(status);
+    return (await this.get(id))?.status; // written before the status field existed
   }
 
   async update(id: string, change: (current: Incident) => Change | Promise<Change>): Promise<CommitResult> {
@@ -142,6 +148,7 @@ export class RedisIncidentStore implements IncidentStore {
       String(expectedVersion),
       incident ? JSON.stringify(incident) : '',
       String(incident?.version ?? 0),
+      incident?.status ?? '',
       ...argv,
     )) as string[];
     const [status = 'error', ...writtenIds] = reply;

@@ -39,6 +39,7 @@ describe('Redis incident store', () => {
     expect(incident.version).toBe(1);
     expect(appended).toHaveLength(1);
     expect(await store.get(incident.id)).toEqual(incident);
+    expect(await store.statusOf(incident.id)).toBe('declared');
     const timeline = await store.timeline(incident.id);
     expect(timeline.map((e) => e.type)).toEqual(['declared']);
     expect(timeline[0]?.incidentId).toBe(incident.id);
@@ -104,6 +105,9 @@ describe('Redis incident store', () => {
       events: [{ type: 'resolved', actor: alice, key: 'resolve:1' }],
     }));
     expect((await store.listOpen()).map((i) => i.id)).not.toContain(id);
+    // The status kept beside the JSON moves with every commit.
+    expect(await store.statusOf(id)).toBe('resolved');
+    expect(await store.statusOf('inc-999999999')).toBeUndefined();
   });
 
   it('refuses to append to an incident that does not exist', async () => {
