@@ -7,6 +7,8 @@ import {
   type MessageActionsPayload,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
+  type SearchInvokeResponse,
+  type SearchInvokeValue,
   type TaskModuleRequest,
   type TaskModuleResponse,
   type TurnContext,
@@ -19,7 +21,7 @@ import { parseStatus } from '../../domain/status.js';
 import type { PageView } from '../../incidents/chat-port.js';
 import { declareIncident } from '../../incidents/declare.js';
 import { loadIncident, type IncidentDeps } from '../../incidents/deps.js';
-import { changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
+import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
 import { captureMessage, type CapturedMessage } from '../../incidents/record.js';
 import { viewOf } from '../../incidents/room.js';
 import { handOff } from '../../incidents/triage.js';
@@ -28,11 +30,24 @@ import type { DeliveryLog } from '../../store/deliveries.js';
 import { parseCommand, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
 import { describeError } from './adapter.js';
-import { capturePickCard, declareFormCard, declareLauncherCard, incidentCard, pageCard, readCardAction, type AdaptiveCard, type CardAction, type DeclareFormState } from './cards.js';
+import {
+  capturePickCard,
+  declareFormCard,
+  declareLauncherCard,
+  incidentCard,
+  MEMBERS_DATASET,
+  pageCard,
+  readCardAction,
+  type AdaptiveCard,
+  type CardAction,
+  type DeclareFormState,
+} from './cards.js';
 import { channelOf, roomIdCandidates } from './conversation-ids.js';
 import { isDeclareDialog, readDeclareForm, type DeclareFields } from './declare-form.js';
 import type { DialogSubmissions } from './dialog-submissions.js';
 import type { TeamsDirectory } from './directory.js';
+import { toSitrepError } from './errors.js';
+import { searchMembers, type MemberChoice } from './member-search.js';
 import { commandTextOf } from './mentions.js';
 import type { PendingCaptures } from './pending-captures.js';
 import type { TeamsChat } from './teams-chat.js';
@@ -43,6 +58,9 @@ export const ADD_TO_TIMELINE = 'addToTimeline';
 
 /** Teams waits 5 s for an invoke answer; leave room for the network. */
 const DEFAULT_ANSWER_WITHIN_MS = 4000;
+
+/** Entra ID object ids are GUIDs; anything else in the lead picker was not put there by sitrep. */
+const AAD_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An empty answer to task/submit, which closes the dialog; botbuilder's type has no word for "nothing". */
 const CLOSE_DIALOG = undefined as unknown as TaskModuleResponse;
@@ -148,7 +166,7 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
       await this.bot.chat.reply(activity.conversation.id, 'That button belongs to an older card. Use the newest card, or /incident help.');
       return;
     }
-    const outcome = await this.act(action, actor, `teams:submit:${activity.id}`);
+    const outcome = await this.act(action, actor, `teams:submit:${activity.id}`, activity.conversation.id);
     if (outcome.message) await this.bot.chat.reply(activity.conversation.id, outcome.message);
   }
 
@@ -177,7 +195,7 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     const action = readCardAction(invokeValue.action.verb, invokeValue.action.data);
     if (!action) return messageResponse('That button belongs to an older card. Use the newest card, or @sitrep incident help.');
     try {
-      const outcome = await this.withinDeadline(this.act(action, actor, `teams:card:${context.activity.id}`));
+      const outcome = await this.withinDeadline(this.act(action, actor, `teams:card:${context.activity.id}`, context.activity.conversation.id));
       // Still working: show the state as it is now; the card is updated in place when the work is done.
       const shown = outcome ?? { incident: await loadIncident(this.deps, action.incidentId) };
       if (shown.message) return messageResponse(shown.message);
@@ -202,7 +220,8 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     }
   }
 
-  private async act(action: CardAction, actor: Actor, key: string): Promise<ActionOutcome> {
+  /** `conversationId` is where the card was pressed: the lead is looked up among its members. */
+  private async act(action: CardAction, actor: Actor, key: string, conversationId: string): Promise<ActionOutcome> {
     const { deps } = this;
     const id = action.incidentId;
     switch (action.verb) {
@@ -215,6 +234,10 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
         const status = parseStatus(action.status ?? '');
         if (!status) throw new SitrepError('invalid_input', 'Pick a status first, then press "Set status".');
         return { incident: (await changeStatus(deps, id, status, actor, key)).incident };
+      }
+      case 'lead': {
+        const lead = await this.memberToLead(conversationId, action.lead);
+        return { incident: (await assignRole(deps, id, 'lead', lead, actor, key)).incident };
       }
       case 'resolve':
         return { incident: (await resolveIncident(deps, id, actor, key)).incident };
@@ -238,6 +261,34 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
       case 'acknowledge':
       case 'decline':
         return this.answerPage(action, actor);
+    }
+  }
+
+  /**
+   * The lead picker's choice, as Teams knows that person in the conversation (the name comes from the
+   * roster, not from the card). Someone Teams does not know there is refused before anything is written.
+   */
+  private async memberToLead(conversationId: string, chosen: string | undefined): Promise<Actor> {
+    const id = chosen?.trim();
+    if (!id) throw new SitrepError('invalid_input', 'Pick the new lead first, then press "Assign lead".');
+    const notHere = new SitrepError('not_found', 'sitrep cannot find that person in this team, so they cannot be the lead. Pick someone from the list, or type @sitrep incident lead @person.');
+    if (!AAD_OBJECT_ID.test(id)) throw notHere;
+    try {
+      return await this.bot.chat.member(conversationId, id, 'look up the new lead');
+    } catch (err) {
+      if (err instanceof SitrepError && err.code === 'not_found') throw notHere;
+      throw err;
+    }
+  }
+
+  /** The lead picker's typeahead: Teams asks for people as the user types, and shows what we answer. */
+  protected override async onSearchInvoke(context: TurnContext, query: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    if (!actorOf(context.activity) || query.dataset !== MEMBERS_DATASET) return searchResponse([]);
+    try {
+      return searchResponse(await searchMembers(context, query.queryText, query.queryOptions));
+    } catch (err) {
+      this.log.warn({ err: describeError(err), conversationId: context.activity.conversation.id }, 'Teams member search failed');
+      return searchError(toSitrepError(err, 'list the members of this team'));
     }
   }
 
@@ -394,6 +445,14 @@ function pageViewOf(incident: Incident, pageId: string, declinedBy: Actor | unde
     default:
       return base;
   }
+}
+
+function searchResponse(results: MemberChoice[]): SearchInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
+}
+
+function searchError(error: SitrepError): SearchInvokeResponse {
+  return { statusCode: error.httpStatus, type: 'application/vnd.microsoft.error', value: { code: error.code, message: error.userMessage } };
 }
 
 function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

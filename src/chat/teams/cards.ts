@@ -16,7 +16,7 @@ import type { IncidentView, PageView } from '../../incidents/chat-port.js';
 export type AdaptiveCard = Record<string, unknown>;
 type Element = Record<string, unknown>;
 
-export const CARD_VERBS = ['severity', 'status', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff'] as const;
+export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** What a button press carries back: the verb, whose incident or page, and any inputs of its card. */
@@ -27,6 +27,8 @@ export const CardAction = z.object({
   team: z.string().optional(),
   severity: z.string().optional(),
   status: z.string().optional(),
+  /** The lead picker's choice: an AAD object id. */
+  lead: z.string().optional(),
   reason: z.string().optional(),
   /** Set on the page card in the 1:1 chat: the answer then shows the page, not the incident card. */
   card: z.literal('page').optional(),
@@ -192,10 +194,55 @@ function controls(i: Incident, labels: SeverityLabels): Element[] {
       ),
     });
   }
+  actions.push(leadPicker(i));
   const pending = i.pages.filter((p) => p.status === 'pending').at(-1);
   if (pending) actions.push(execute('Acknowledge page', 'acknowledge', { incidentId: i.id, pageId: pending.id }, 'positive'));
   actions.push(execute('Resolve', 'resolve', { incidentId: i.id }, 'destructive'));
   return actions;
+}
+
+/** What Teams names in its `application/search` invokes when someone types in the lead picker. */
+export const MEMBERS_DATASET = 'sitrep.members';
+
+/** Teams shows at most 15 options in a typeahead dropdown. */
+export const MAX_PICKER_CHOICES = 15;
+
+/**
+ * The lead picker: Teams asks us for people as the user types (`choices.data`, answered from the team's
+ * roster, no Graph needed). Clients without typeahead show only the static choices: the people this
+ * incident already involves, the likeliest next leads.
+ */
+function leadPicker(i: Incident): Element {
+  const choices = knownPeople(i).map((a) => ({ title: nameOf(a), value: a.id }));
+  return {
+    type: 'Action.ShowCard',
+    title: 'Lead',
+    card: subCard(
+      [
+        {
+          type: 'Input.ChoiceSet',
+          id: 'lead',
+          label: 'Lead',
+          style: 'filtered',
+          placeholder: 'Type a name',
+          isRequired: true,
+          errorMessage: 'Pick the new lead.',
+          ...(i.roles.lead?.platform === 'teams' ? { value: i.roles.lead.id } : {}),
+          choices,
+          'choices.data': { type: 'Data.Query', dataset: MEMBERS_DATASET },
+        },
+      ],
+      [execute('Assign lead', 'lead', { incidentId: i.id })],
+    ),
+  };
+}
+
+/** Teams people the incident already knows: declarer, role holders, paged and acknowledging people. */
+function knownPeople(i: Incident): Actor[] {
+  const candidates = [i.roles.lead, i.declaredBy, i.roles.comms, i.roles.scribe, ...i.pages.flatMap((p) => [p.acknowledgedBy, ...p.targets])];
+  const seen = new Map<string, Actor>();
+  for (const a of candidates) if (a?.platform === 'teams' && !seen.has(a.id)) seen.set(a.id, a);
+  return [...seen.values()].slice(0, MAX_PICKER_CHOICES);
 }
 
 /** The page the person on call receives in their 1:1 chat. Once answered, the buttons give way to what happened. */

@@ -190,9 +190,9 @@ export class TeamsChat implements ChatPort {
     return this.send(conversationId, cardActivity(card, summary), 'answer in Teams');
   }
 
-  /** The person behind a Teams user id (29:…) of a conversation, by their AAD object id. */
-  async member(conversationId: string, userId: string): Promise<Actor> {
-    const member = await this.deliver('look up the person mentioned', conversationId, (context) => TeamsInfo.getMember(context, userId));
+  /** The person behind a Teams user id (29:…, or an AAD object id) in a conversation, by their AAD object id. */
+  async member(conversationId: string, userId: string, doing = 'look up the person mentioned'): Promise<Actor> {
+    const member = await this.deliver(doing, conversationId, (context) => TeamsInfo.getMember(context, userId));
     if (!member.aadObjectId) throw new SitrepError('not_found', `Teams did not say who ${member.name ?? userId} is; mention a person from your organisation.`);
     return { platform: 'teams', id: member.aadObjectId, name: member.name };
   }

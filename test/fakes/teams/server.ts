@@ -172,6 +172,8 @@ export class FakeTeams {
   readonly updates: ActivityUpdate[] = [];
   /** Graph: answer channel creation with 403, as when the app lacks Channel.Create. */
   graph = { denyChannelCreation: false };
+  /** Bot Connector `pagedmembers`: the most members one page holds, whatever page size the bot asks for. */
+  roster = { maxPageSize: 500 };
 
   private readonly apps = new Map<string, RegisteredApp>();
   private readonly sent: SentActivity[] = [];
@@ -486,9 +488,7 @@ export class FakeTeams {
     const collection = m[2];
     const itemId = m[3] === undefined ? undefined : decodeURIComponent(m[3]);
 
-    if (collection === 'pagedmembers' && method === 'GET') {
-      return ok({ members: [...this.members.values()].map((member) => this.teamsAccount(member)) });
-    }
+    if (collection === 'pagedmembers' && method === 'GET') return this.pagedMembers(ex.url);
     if (collection === 'members' && method === 'GET') return this.memberInfo(itemId);
     if (collection === 'activities') {
       if (method === 'POST') return ok({ id: this.store(conversationId, parseJson(ex.body), itemId).id }, 201);
@@ -567,6 +567,21 @@ export class FakeTeams {
     const member = [...this.members.values()].find((x) => x.id === userId || x.aadObjectId === userId);
     if (!member) throw connectorError(404, 'MemberNotFoundInConversation', 'The member could not be found in the conversation.');
     return ok(this.teamsAccount(member));
+  }
+
+  /** TeamsInfo.getPagedMembers / getPagedTeamMembers: `pageSize` members at a time, and an opaque token while more remain. */
+  private pagedMembers(url: URL): Reply {
+    const all = [...this.members.values()];
+    const asked = Number(url.searchParams.get('pageSize') ?? this.roster.maxPageSize);
+    const size = Math.max(1, Math.min(Number.isFinite(asked) ? asked : this.roster.maxPageSize, this.roster.maxPageSize));
+    const token = url.searchParams.get('continuationToken');
+    const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, '')) : 0;
+    if (!Number.isInteger(start) || start < 0) throw connectorError(400, 'BadArgument', 'Invalid continuation token.');
+    const end = start + size;
+    return ok({
+      members: all.slice(start, end).map((member) => this.teamsAccount(member)),
+      ...(end < all.length ? { continuationToken: Buffer.from(`offset:${end}`).toString('base64url') } : {}),
+    });
   }
 
   /** TeamsInfo.getTeamDetails / getTeamChannels / getTeamMember. */
