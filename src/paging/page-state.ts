@@ -80,6 +80,11 @@ export function outcomeFor(page: PageState, user: Actor, at: Position, now: stri
   return { kind: 'escalated', at: now };
 }
 
+/** True when some page message shows another outcome than the stored state calls for. */
+export function messagesBehind(page: PageState, now: string): boolean {
+  return page.handles.some((h) => (outcomeFor(page, h.user, h, now)?.kind ?? 'open') !== (h.outcome ?? 'open'));
+}
+
 export function scopeText(page: PageState): string {
   if (!page.team) return 'paged directly';
   return `${page.team}, level ${page.level + 1}${page.pass > 0 ? `, round ${page.pass + 1}` : ''}`;

@@ -26,6 +26,7 @@ import {
   findPage,
   includesActor,
   isAt,
+  messagesBehind,
   outcomeFor,
   positionKey,
   scopeText,
@@ -319,14 +320,16 @@ export class PagingService implements PagingPort {
 
   /**
    * A timer found its page already past it. If the run that moved it died before finishing (sending the
-   * next level's page, scheduling its timer), make sure that work exists; the deterministic job ids make
-   * this a no-op when it does.
+   * next level's page, scheduling its timer, updating the earlier level's messages), make sure that work
+   * exists; the deterministic job ids make this a no-op when it does.
    */
   private async ensureFollowUp(incident: Incident, page: PageState): Promise<void> {
     const base = { incidentId: incident.id, pageId: page.id, level: page.level, pass: page.pass };
     if (page.status === 'pending' && isOpen(incident.status)) {
       if (page.nextEscalationAt) await this.timers.schedule({ kind: 'escalate', ...base }, Date.parse(page.nextEscalationAt) - Date.now());
       if (page.announced !== positionKey(page)) await this.timers.schedule({ kind: 'deliver', ...base });
+      // Otherwise the previous level's DMs would keep offering buttons for a level that has passed.
+      if (messagesBehind(page, this.deps.clock().toISOString())) await this.syncMessages(incident.id, page.id);
     } else if (page.status === 'exhausted' && page.announced !== 'exhausted') {
       await this.timers.schedule({ kind: 'exhausted', ...base });
     }
@@ -360,6 +363,9 @@ export class PagingService implements PagingPort {
       for (const target of page.targets) {
         if (page.handles.some((h) => h.level === position.level && h.pass === position.pass && h.user.id === target.id)) continue;
         let handle: string | undefined;
+        // At least once, not exactly once: if this replica dies after the chat platform accepted the DM but
+        // before the handle below is committed, the retried job cannot tell and sends the DM again (neither
+        // Slack nor Teams takes an idempotency key). Everything else about the page still happens once.
         try {
           handle = await chat.sendPage(target, this.viewOf(incident, page));
         } catch (err) {

@@ -40,11 +40,28 @@ export interface PagingTimersOptions {
   logger: Logger;
   /** Jobs one replica works on at once; each mostly waits on the chat platform. */
   concurrency?: number;
-  /** How often a worker looks for jobs whose worker died; BullMQ's default is 30 s. */
+  /** How often a worker looks for jobs whose worker died (default STALL_RECOVERY.stalledIntervalMs). */
   stalledIntervalMs?: number;
 }
 
 const DAY_S = 24 * 3600;
+
+/**
+ * How a job held by a replica that died (SIGKILL, OOM, a lost node) gets to another replica. The dead
+ * worker's job stays active with a lock nobody renews; once the lock has expired, the next stalled check
+ * that finds the job still active moves it back to waiting, and any live replica runs it again.
+ *
+ * - lockDuration 10 s: a live worker renews its locks every 5 s (half of it), so only an event loop or a
+ *   Redis link frozen for over 5 s makes a false stall — and then the handlers' state checks still leave
+ *   one outcome (a page DM may go out twice; see the `deliver` comment in service.ts).
+ * - stalledInterval 5 s: one cheap Lua call per interval for the whole queue (BullMQ lets one replica per
+ *   interval do it). With the lock, a crashed replica's job runs again 5–15 s after the crash while another
+ *   replica is up (the lock runs out 5–10 s after its last renewal, then the next check), or about 5 s after
+ *   the first replica starts when none was left; BullMQ's defaults (30 s, 30 s) take up to a minute.
+ * - maxStalledCount 2: a job survives two replicas dying under it; a third stall fails it for good, so a
+ *   job that itself crashes the process cannot take down every replica in turn.
+ */
+export const STALL_RECOVERY = { lockDurationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 2 } as const;
 
 export class PagingTimers {
   private readonly queue: Queue;
@@ -110,7 +127,9 @@ export class PagingTimers {
         connection: this.workerConnection as Redis,
         prefix: pagingQueuePrefix(this.options.keyPrefix),
         concurrency: this.options.concurrency ?? 16,
-        ...(this.options.stalledIntervalMs ? { stalledInterval: this.options.stalledIntervalMs } : {}),
+        lockDuration: STALL_RECOVERY.lockDurationMs,
+        stalledInterval: this.options.stalledIntervalMs ?? STALL_RECOVERY.stalledIntervalMs,
+        maxStalledCount: STALL_RECOVERY.maxStalledCount,
       },
     );
     this.worker.on('failed', (job, err) =>

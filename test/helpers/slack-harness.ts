@@ -24,24 +24,26 @@ export interface SlackHarness {
   stop(): Promise<void>;
 }
 
+/** The bot's environment against the fake Slack and the test Redis under `prefix` (also for a bot in a child process). */
+export function slackBotEnv(fake: FakeSlack, prefix: string): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: fake.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    // Tests post far faster than people do; pacing itself is covered by test/chat/slack/pacer.test.ts.
+    SLACK_MIN_POST_INTERVAL_MS: '20',
+  };
+}
+
 /** The real bot (Bolt in HTTP mode, real Redis) against the fake Slack, on loopback. */
 export async function startSlackHarness(env: Record<string, string> = {}): Promise<SlackHarness> {
   const fake = await FakeSlack.start();
   const prefix = testPrefix('slack');
-  const configWith = (extra: Record<string, string>) =>
-    parseConfig({
-      SLACK_BOT_TOKEN: fake.token,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      // Tests post far faster than people do; pacing itself is covered by test/chat/slack/pacer.test.ts.
-      SLACK_MIN_POST_INTERVAL_MS: '20',
-      ...env,
-      ...extra,
-    });
+  const configWith = (extra: Record<string, string>) => parseConfig({ ...slackBotEnv(fake, prefix), ...env, ...extra });
   const sitrep = await startSitrep(configWith({}), silentLogger);
   const driver = new SlackDriver({ botUrl: `${sitrep.url}/slack/events`, signingSecret: SIGNING_SECRET, fake });
   return {

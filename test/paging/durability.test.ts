@@ -5,7 +5,7 @@ import type { RedisIncidentStore } from '../../src/store/incident-store.js';
 import { cleanPrefix, testRedis } from '../helpers/redis.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
-import { channelTexts, current, declare, page, pagesReceived, pagingEvents, sleep, waitForPage, ONCALL_FIXTURE } from './e2e.js';
+import { channelTexts, current, declare, escalationSummary, page, pagesReceived, pagingEvents, sleep, waitForPage, ONCALL_FIXTURE } from './e2e.js';
 
 let h: SlackHarness | undefined;
 const replicas: Sitrep[] = [];
@@ -22,14 +22,6 @@ afterEach(async () => {
   h = undefined;
   harnessStopped = false;
 });
-
-function escalationSummary(events: Awaited<ReturnType<typeof pagingEvents>>): string[] {
-  return events.map((e) => {
-    if (e.type === 'escalated') return `escalated ${e.fromLevel}→${e.toLevel ?? 'end'}`;
-    if (e.type === 'paged') return `paged ${e.target.users.map((u) => u.id).join(',')}`;
-    return e.type;
-  });
-}
 
 const FULL_RUN = ['paged U_ALICE', 'escalated 0→1', 'paged U_BOB', 'escalated 1→0', 'paged U_ALICE', 'escalated 0→1', 'paged U_BOB', 'escalated 1→end'];
 
