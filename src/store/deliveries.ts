@@ -24,4 +24,13 @@ export class DeliveryLog {
   async markHandled(source: string, id: string): Promise<void> {
     await this.redis.set(this.keys.delivery(source, id), '1', 'EX', this.ttlSeconds);
   }
+
+  /**
+   * Claims a delivery before its work starts, atomically: true for the first delivery, false for every
+   * redelivery, even at the same moment. For work with no idempotency key of its own (a declaration takes
+   * a new number each time), at the price that a failed first attempt is not retried by a redelivery.
+   */
+  async claim(source: string, id: string): Promise<boolean> {
+    return (await this.redis.set(this.keys.delivery(source, id), '1', 'EX', this.ttlSeconds, 'NX')) === 'OK';
+  }
 }

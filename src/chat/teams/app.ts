@@ -6,7 +6,6 @@ import type { RedisClient } from '../../store/redis.js';
 import { createTeamsAdapter, handleTeamsRequest } from './adapter.js';
 import { SitrepTeamsBot } from './bot.js';
 import { TeamsDirectory } from './directory.js';
-import { DialogSubmissions } from './dialog-submissions.js';
 import { createGraphToken, GraphClient } from './graph.js';
 import { PendingCaptures } from './pending-captures.js';
 import type { TeamsSettings } from './settings.js';
@@ -51,7 +50,6 @@ export function createTeamsApp(settings: TeamsSettings, redis: { client: RedisCl
         directory,
         deliveries,
         captures: new PendingCaptures(redis.client, redis.prefix),
-        submissions: new DialogSubmissions(redis.client, redis.prefix),
         tenantId: settings.auth.tenantId,
         logger: log,
       });

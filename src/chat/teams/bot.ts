@@ -44,7 +44,6 @@ import {
 } from './cards.js';
 import { channelOf, roomIdCandidates } from './conversation-ids.js';
 import { isDeclareDialog, readDeclareForm, type DeclareFields } from './declare-form.js';
-import type { DialogSubmissions } from './dialog-submissions.js';
 import type { TeamsDirectory } from './directory.js';
 import { toSitrepError } from './errors.js';
 import { searchMembers, type MemberChoice } from './member-search.js';
@@ -71,7 +70,6 @@ export interface TeamsBotDeps {
   directory: TeamsDirectory;
   deliveries: DeliveryLog;
   captures: PendingCaptures;
-  submissions: DialogSubmissions;
   /** The bot registration's tenant: activities from any other tenant are ignored. */
   tenantId: string;
   logger: Logger;
@@ -326,7 +324,7 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     if (!form.ok) return this.declareDialog(form.form);
     const delivery = activity.id ?? activity.timestamp?.toString() ?? '';
     // Teams redelivers an invoke it thinks we missed, with the same id: one submit, one incident.
-    if (delivery && !(await this.bot.submissions.claim(delivery))) return CLOSE_DIALOG;
+    if (delivery && !(await this.bot.deliveries.claim('teams', delivery))) return CLOSE_DIALOG;
     this.deps.background.run('teams-declare-dialog', () => this.declareFromDialog(activity.conversation.id, form.fields, actor, delivery));
     return CLOSE_DIALOG;
   }
