@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { FakeSlack } from '../test/fakes/slack/server.js';
 import { cleanPrefix } from '../test/helpers/redis.js';
+import { freePort } from '../test/helpers/ports.js';
 
 const TOTAL = Number(process.env.BENCH_ALERTS ?? 10_000);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 50);
@@ -61,14 +61,6 @@ async function run(bodies) {
 `;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 async function startBot(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

@@ -3,12 +3,12 @@
 // Goals on a 2-core machine: ack p99 < 50 ms; card p99 < 300 ms.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { stringify } from 'node:querystring';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { FakeSlack } from '../test/fakes/slack/server.js';
 import { cleanPrefix } from '../test/helpers/redis.js';
+import { freePort } from '../test/helpers/ports.js';
 
 /**
  * The sender runs on its own thread so the acks it measures are not delayed by the fake Slack's work
@@ -66,14 +66,6 @@ const pct = (values: number[], p: number) => {
 };
 
 const SECRET = 'bench-signing-secret';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** The bot runs in its own process, as in production; the fake Slack and the driver run here. */
 async function main() {

@@ -6,7 +6,7 @@ import type { IncidentDeps, TriagePort } from '../../src/incidents/deps.js';
 import { RedisAlertGroups } from '../../src/store/alert-groups.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
-import { genericAlert } from './webhooks.js';
+import { genericAlert, incidentForAlert } from './webhooks.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -25,14 +25,6 @@ function intakeWith(rules: Partial<AlertRules>, options: { deps?: IncidentDeps; 
   return { groups, intake };
 }
 
-async function incidentOf(fingerprint: string): Promise<Incident> {
-  await h.settle();
-  return eventually(async () => {
-    const id = await h.store.findByFingerprint(fingerprint);
-    const incident = id ? await h.store.get(id) : undefined;
-    return incident?.room?.cardId ? incident : undefined;
-  }, `an incident for ${fingerprint}`);
-}
 
 async function firedCounts(incident: Incident): Promise<string[]> {
   return (await h.store.timeline(incident.id)).flatMap((e) => (e.type === 'alert_fired' ? [`${e.title}#${e.count}`] : []));
@@ -78,7 +70,7 @@ describe('alert intake rules', () => {
 
     await new Promise((r) => setTimeout(r, 400));
     expect(await intake.recoverOrphans()).toBe(1);
-    const incident = await incidentOf(first.fingerprint);
+    const incident = await incidentForAlert(h, first.fingerprint);
     expect(await firedCounts(incident)).toEqual(['Payments 5xx#1', 'Payments 5xx#1']);
     expect(incident.alertFingerprints.sort()).toEqual([first.fingerprint, second.fingerprint].sort());
     expect(await intake.recoverOrphans()).toBe(0);
@@ -89,7 +81,7 @@ describe('alert intake rules', () => {
     const a = alertOf('Login errors', { service: 'auth', region: 'eu' });
     const b = alertOf('Login errors', { service: 'auth', region: 'us' });
     await intake.receive([a, b]);
-    const incident = await incidentOf(a.fingerprint);
+    const incident = await incidentForAlert(h, a.fingerprint);
 
     await intake.receive([{ ...a, status: 'resolved' }]);
     await h.settle();
@@ -115,7 +107,7 @@ describe('alert intake rules', () => {
     const outcomes = await intake.receive(alerts);
     expect(outcomes.map((o) => o.outcome)).toEqual(['declaring', ...services.slice(1).map(() => 'queued')]);
 
-    const incident = await incidentOf(alerts[0]!.fingerprint);
+    const incident = await incidentForAlert(h, alerts[0]!.fingerprint);
     await eventually(async () => (await h.store.get(incident.id))?.suspectedOwner?.team === 'team-ledger', 'triage to name the owner');
     const final = (await h.store.get(incident.id))!;
     expect(final.suspectedOwner).toEqual({ team: 'team-ledger', via: 'triage' });

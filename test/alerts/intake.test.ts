@@ -7,7 +7,7 @@ import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.j
 import { testRedis } from '../helpers/redis.js';
 import { eventually } from '../helpers/wait.js';
 import { ALERTMANAGER_FIXTURE, clone, DATADOG_FIXTURE, GRAFANA_FIXTURE, localFixture, sharedFixture } from './helpers.js';
-import { genericAlert, INTAKE_RULES, redisSnapshot, sendHook } from './webhooks.js';
+import { genericAlert, incidentForAlert, INTAKE_RULES, redisSnapshot, sendHook } from './webhooks.js';
 
 let h: SlackHarness;
 let redis: Redis;
@@ -28,15 +28,6 @@ async function incidentCount(): Promise<number> {
   return Number((await redis.get(`${h.prefix}incident:seq`)) ?? 0);
 }
 
-/** The incident an alert went to, once its room and card exist. */
-async function openedIncident(fingerprint: string): Promise<Incident> {
-  await h.settle();
-  return eventually(async () => {
-    const id = await h.store.findByFingerprint(fingerprint);
-    const incident = id ? await h.store.get(id) : undefined;
-    return incident?.room?.cardId ? incident : undefined;
-  }, `an incident with a room for alert ${fingerprint}`);
-}
 
 async function alertEvents(incident: Incident): Promise<TimelineEvent[]> {
   return (await h.store.timeline(incident.id)).filter((e) => e.type === 'alert_fired' || e.type === 'alert_resolved');
@@ -114,7 +105,7 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
     expect(res.status).toBe(202);
     expect(res.json.alerts).toEqual([expect.objectContaining({ fingerprint: '8d3c0f3a1e2b4c5d', action: 'incident', outcome: 'declaring' })]);
 
-    incident = await openedIncident('8d3c0f3a1e2b4c5d');
+    incident = await incidentForAlert(h, '8d3c0f3a1e2b4c5d');
     expect(await incidentCount()).toBe(before + 1);
     expect(incident).toMatchObject({
       title: 'CheckoutHighErrorRate',
@@ -228,7 +219,7 @@ describe('grouping', () => {
     const alerts = ['eu-1', 'eu-2', 'eu-1'].map((host) => genericAlert('Search latency', { service: 'search', host }));
     const res = await hook('generic', { alerts });
     expect(res.json.alerts?.map((a) => a.outcome)).toEqual(['declaring', 'queued', 'queued']);
-    const incident = await openedIncident(String(res.json.alerts?.[0]?.fingerprint));
+    const incident = await incidentForAlert(h, String(res.json.alerts?.[0]?.fingerprint));
     expect(await incidentCount()).toBe(before + 1);
     const fired = (await alertEvents(incident)).map((e) => (e.type === 'alert_fired' ? `${e.fingerprint}:${e.count}` : ''));
     const [a, b] = res.json.alerts!.map((x) => x.fingerprint);
@@ -252,7 +243,7 @@ describe('grouping', () => {
       const ids = new Set(responses.flatMap((r) => r.json.alerts!.map((a) => a.fingerprint)));
       const incidents = new Map<string, Incident>();
       for (const fp of ids) {
-        const incident = await openedIncident(fp);
+        const incident = await incidentForAlert(h, fp);
         incidents.set(incident.id, incident);
       }
       expect(incidents.size).toBe(groups.length);

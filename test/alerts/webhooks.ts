@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { AlertSource } from '../../src/alerts/index.js';
+import type { Incident } from '../../src/domain/incident.js';
+import type { SlackHarness } from '../helpers/slack-harness.js';
+import { eventually } from '../helpers/wait.js';
 
 /** The rules file the intake tests run with (see fixtures/intake-rules.yaml). */
 export const INTAKE_RULES = resolve(process.cwd(), 'test/alerts/fixtures/intake-rules.yaml');
@@ -54,4 +57,14 @@ export async function redisSnapshot(redis: Redis, prefix: string): Promise<strin
   } while (cursor !== '0');
   const described = await Promise.all(keys.map(async (k) => `${k} ${await redis.type(k)} ${await redis.dump(k).then((d) => d?.length ?? 0)}`));
   return described.sort();
+}
+
+/** The incident an alert went to, once its room and card exist. */
+export async function incidentForAlert(h: SlackHarness, fingerprint: string): Promise<Incident> {
+  await h.settle();
+  return eventually(async () => {
+    const id = await h.store.findByFingerprint(fingerprint);
+    const incident = id ? await h.store.get(id) : undefined;
+    return incident?.room?.cardId ? incident : undefined;
+  }, `an incident with a room for alert ${fingerprint}`);
 }

@@ -1,8 +1,8 @@
 // The real bot (`node --import tsx src/main.ts`) in a child process, so a test can kill it with SIGKILL:
 // no graceful shutdown, no BullMQ close, its jobs left active in Redis as after a crash.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/ports.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const STARTUP_MS = 20_000;
@@ -70,10 +70,3 @@ export async function killBots(): Promise<void> {
   await Promise.all(exits);
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
