@@ -1,6 +1,8 @@
 import type { Span } from './span.js';
 import { ancestry, childrenOf, durationOf, type SpanTree } from './tree.js';
-import { latencySuspect } from './critical-path.js';
+import { latencyProfile, type LatencyProfile, type LatencyUnit } from './latency.js';
+import type { Baseline } from './baseline.js';
+import { errorSignature } from './signature.js';
 import { formatMicros } from './duration.js';
 
 // Follows the error chain from the failing entry point down to where the failure starts: the
@@ -10,6 +12,12 @@ import { formatMicros } from './duration.js';
 // recovered, errors that a caller swallowed, and later failures that are mere fallout.
 
 export type Focus = 'auto' | 'errors' | 'latency';
+
+/** `error` is accepted for `errors`. */
+export function parseFocus(text: string): Focus | null {
+  if (text === 'error') return 'errors';
+  return text === 'auto' || text === 'errors' || text === 'latency' ? text : null;
+}
 
 export interface OriginCandidate {
   kind: 'error' | 'latency';
@@ -38,6 +46,12 @@ export interface FindOriginOptions {
   focus?: Focus;
   /** At most this many alternatives (default 5). */
   maxAlternatives?: number;
+  /** Traces from before the incident: errors seen as often there are discounted, latency is judged as a shift. */
+  baseline?: Baseline;
+  /** Overrides the baseline's per-trace test of "this error was there before" (window mode compares rates). */
+  usualSignature?: (signature: string) => boolean;
+  /** Rank latency suspects even when an error explains the trace (window mode weighs both). */
+  rankAll?: boolean;
 }
 
 // A child that ran for at least this share of its failing parent "held" the parent until it gave up.
@@ -59,12 +73,26 @@ class ErrorChains {
   /** Failed attempts skipped because a retry recovered them, for the reasons. */
   readonly retried = new Set<number>();
 
-  constructor(private readonly tree: SpanTree) {
+  constructor(
+    private readonly tree: SpanTree,
+    /** Failures that were there before the incident (from a baseline): not evidence. */
+    private readonly usual?: (span: number) => boolean,
+  ) {
     this.spans = tree.spans;
   }
 
   flagged(i: number): boolean {
-    return this.spans[i]!.status.code === 'error';
+    const s = this.spans[i]!;
+    if (s.status.code !== 'error' || this.usual?.(i)) return false;
+    // An error logged inside a span whose failed calls a retry recovered ("Retrying GetDriver after
+    // error") describes that recovered call, not a failure of its own.
+    if (s.status.source === 'event') return !this.loggedRecoveredRetry(i);
+    return true;
+  }
+
+  private loggedRecoveredRetry(i: number): boolean {
+    for (const c of childrenOf(this.tree, i)) if (this.spans[c]!.status.code === 'error' && this.recovered(c)) return true;
+    return false;
   }
 
   /** A server that answered 4xx to a caller whose span failed: by OTel conventions only the caller is flagged. */
@@ -202,8 +230,8 @@ function classify(chains: ErrorChains, tree: SpanTree, t: number): TopClass {
 const BASE: Record<TopClass, number> = { entry: 0.9, async: 0.7, handled: 0.3 };
 const RANK: Record<TopClass, number> = { entry: 0, async: 1, handled: 2 };
 
-function errorCandidates(tree: SpanTree): OriginCandidate[] {
-  const chains = new ErrorChains(tree);
+function errorCandidates(tree: SpanTree, usual?: Uint8Array): OriginCandidate[] {
+  const chains = new ErrorChains(tree, usual ? (i) => usual[i] === 1 : undefined);
   const tops = chains.tops();
   if (tops.length === 0) return [];
   const classes = new Map(tops.map((t) => [t, classify(chains, tree, t)]));
@@ -212,7 +240,7 @@ function errorCandidates(tree: SpanTree): OriginCandidate[] {
       RANK[classes.get(a)!] - RANK[classes.get(b)!] || tree.orphan[a]! - tree.orphan[b]! || tree.start[a]! - tree.start[b]!,
   );
   const spans = tree.spans;
-  const statusOnly = !spans.some((s) => s.status.code === 'error' && (s.status.source === 'otel' || s.status.source === 'error-tag'));
+  const statusOnly = !spans.some((s) => s.status.code === 'error' && s.status.source !== 'http' && s.status.source !== 'grpc');
   const primaryClass = classes.get(tops[0]!)!;
   const swallowed = tops.filter((t) => classes.get(t) === 'handled').length;
 
@@ -376,35 +404,106 @@ function buildErrorCandidate(
   };
 }
 
-function latencyCandidate(tree: SpanTree, forced: boolean): (OriginCandidate & { standsOut: boolean }) | null {
-  const suspect = latencySuspect(tree);
-  if (!suspect) return null;
-  const s = tree.spans[suspect.span]!;
-  const pct = Math.round(suspect.share * 100);
-  const standsOut = tree.spans.length > 1 && suspect.share >= 0.5;
-  const reasons = [
-    `latency suspect: ${formatMicros(suspect.selfUs)} of the ${formatMicros(suspect.totalUs)} critical path (${pct}%) is spent in ${tick(s.service)} ${s.operation} itself, not in anything it called`,
-  ];
-  if (suspect.span === suspect.root) reasons.push('the time is in the entry span itself: uninstrumented work or a missing child span');
-  if (!forced && !standsOut) reasons.push('nothing stands out: no span holds half of the critical path');
-  const confidence = clamp((0.25 + 0.5 * suspect.share) * (suspect.span === suspect.root ? 0.7 : 1));
-  return {
-    kind: 'latency',
-    span: suspect.span,
-    service: s.service,
-    operation: s.operation,
-    inferredFrom: 'span',
-    message: `${formatMicros(suspect.selfUs)} exclusive of ${formatMicros(suspect.totalUs)} (${pct}%)`,
-    handled: false,
-    async: false,
-    chain: ancestry(tree, suspect.span),
-    confidence,
-    reasons,
-    standsOut,
-  };
+/**
+ * Failing spans whose failure was there before the incident: their signature is usual in the
+ * baseline and nothing unusual failed beneath them (an entry span that fails as often as before
+ * still leads to a new failure below it).
+ */
+function usualFailures(tree: SpanTree, usualSignature: (signature: string) => boolean): Uint8Array {
+  const spans = tree.spans;
+  const usual = new Uint8Array(spans.length);
+  const unusualBelow = new Uint8Array(spans.length);
+  for (let k = tree.order.length - 1; k >= 0; k--) {
+    const i = tree.order[k]!;
+    const s = spans[i]!;
+    if (s.status.code === 'error' && !unusualBelow[i]) {
+      if (usualSignature(errorSignature(s))) usual[i] = 1;
+      else unusualBelow[i] = 1;
+    }
+    const p = tree.parent[i]!;
+    if (p >= 0 && unusualBelow[i] && !tree.asyncEdge[i]) unusualBelow[p] = 1;
+  }
+  return usual;
 }
 
-function strip(c: OriginCandidate & { standsOut?: boolean }): OriginCandidate {
+type LatencyCandidate = OriginCandidate & { standsOut: boolean };
+
+interface ServiceTime {
+  service: string;
+  us: number;
+  /** The biggest stretch of it, whose span stands for the service. */
+  top: LatencyUnit;
+  /** How much time the service usually takes on this path (with a baseline). */
+  usualUs: number;
+}
+
+/** Attributed time per service, or with a baseline the time above what the service usually took. */
+function serviceTimes(profile: LatencyProfile, baseline: Baseline | undefined): ServiceTime[] {
+  const by = new Map<string, ServiceTime>();
+  for (const unit of profile.units) {
+    const us = baseline ? baseline.excessUs(unit) : unit.us;
+    let entry = by.get(unit.service);
+    if (!entry) by.set(unit.service, (entry = { service: unit.service, us: 0, top: unit, usualUs: 0 }));
+    entry.us += us;
+    if (baseline) entry.usualUs += baseline.usualUs(unit) ?? 0;
+    const topUs = baseline ? baseline.excessUs(entry.top) : entry.top.us;
+    if (us > topUs) entry.top = unit;
+  }
+  return [...by.values()].sort((a, b) => b.us - a.us);
+}
+
+// With a baseline, a service stands out when its time above normal is a tenth of the request.
+const STANDS_OUT_SHARE = 0.5;
+const STANDS_OUT_SHIFT = 0.1;
+
+function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Baseline | undefined): LatencyCandidate[] {
+  const profile = latencyProfile(tree);
+  if (!profile) return [];
+  const times = serviceTimes(profile, baseline).filter((t) => t.us > 0);
+  const total = profile.totalUs;
+  return times.slice(0, 5).map((t, rank) => {
+    const span = t.top.span;
+    const s = tree.spans[span]!;
+    const share = t.us / total;
+    const pct = Math.round(share * 100);
+    const standsOut = rank === 0 && tree.spans.length > 1 && share >= (baseline ? STANDS_OUT_SHIFT : STANDS_OUT_SHARE);
+    const reasons: string[] = [];
+    if (baseline) {
+      reasons.push(
+        `latency suspect: ${tick(t.service)} took ${formatMicros(t.us)} longer than usual on the critical path (${pct}% of the ${formatMicros(total)} request; usually ${formatMicros(t.usualUs)})`,
+      );
+    } else {
+      reasons.push(
+        `latency suspect: ${formatMicros(t.us)} of the ${formatMicros(total)} critical path (${pct}%) is spent in ${tick(t.service)} itself, not in anything it called`,
+      );
+    }
+    if (t.top.role === 'callee') {
+      const caller = tree.spans[tree.parent[span]!]!;
+      reasons.push(
+        `${tick(caller.service)} waited ${formatMicros(baseline ? baseline.excessUs(t.top) || t.top.us : t.top.us)} after ${tick(s.service)} ${s.operation} had finished: the delay is on the callee's response path (its network), not in the caller`,
+      );
+    }
+    if (span === profile.root && t.top.role === 'self') reasons.push('the time is in the entry span itself: uninstrumented work or a missing child span');
+    if (!forced && rank === 0 && !standsOut) reasons.push(baseline ? 'nothing stands out against the baseline' : 'nothing stands out: no service holds half of the critical path');
+    const confidence = clamp((0.25 + 0.5 * Math.min(1, baseline ? share * 2 : share)) * (span === profile.root ? 0.7 : 1) * (rank === 0 ? 1 : 0.6));
+    return {
+      kind: 'latency' as const,
+      span,
+      service: t.service,
+      operation: s.operation,
+      inferredFrom: 'span' as const,
+      message: baseline ? `${formatMicros(t.us)} above usual of ${formatMicros(total)} (${pct}%)` : `${formatMicros(t.us)} exclusive of ${formatMicros(total)} (${pct}%)`,
+      handled: false,
+      async: false,
+      chain: ancestry(tree, span),
+      confidence,
+      reasons,
+      standsOut,
+    };
+  });
+}
+
+function strip(c: LatencyCandidate): OriginCandidate {
   const { standsOut: _standsOut, ...rest } = c;
   return rest;
 }
@@ -412,22 +511,44 @@ function strip(c: OriginCandidate & { standsOut?: boolean }): OriginCandidate {
 export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): OriginAnalysis {
   const focus = options.focus ?? 'auto';
   const max = options.maxAlternatives ?? 5;
-  const errors = focus === 'latency' ? [] : errorCandidates(tree);
+  const { baseline } = options;
+  const usualSignature = options.usualSignature ?? (baseline ? (sig: string) => baseline.usual(sig) : undefined);
+  const usual = usualSignature ? usualFailures(tree, usualSignature) : undefined;
+  const errors = focus === 'latency' ? [] : errorCandidates(tree, usual);
+  const unhandled = errors.length > 0 && !errors[0]!.handled;
   // The critical path is only needed when there is no unhandled error to report.
-  const needLatency = focus === 'latency' || (focus === 'auto' && (errors.length === 0 || errors[0]!.handled));
-  const latency = needLatency ? latencyCandidate(tree, focus === 'latency') : null;
+  const needLatency = focus === 'latency' || (focus === 'auto' && !unhandled) || options.rankAll === true;
+  const latency = needLatency ? latencyCandidates(tree, focus === 'latency', baseline) : [];
+  const lead = latency[0];
 
   let primary: OriginCandidate | null = null;
   let rest: OriginCandidate[] = [];
+  const laterLatency = latency.map((l) => ({ ...strip(l), confidence: Math.min(l.confidence, 0.5) }));
   if (focus === 'latency') {
-    primary = latency ? strip(latency) : null;
-    rest = errorCandidates(tree);
+    primary = lead ? strip(lead) : null;
+    rest = [...latency.slice(1).map(strip), ...errorCandidates(tree, usual)];
+  } else if (unhandled) {
+    [primary, ...rest] = errors as [OriginCandidate, ...OriginCandidate[]];
+    rest.push(...laterLatency);
+  } else if (lead?.standsOut && focus === 'auto' && baseline) {
+    // Slower than before, and the only errors were handled (or were there before the incident):
+    // users felt the slowness. (Without a baseline "slow" is unknown, and the handled error stays first.)
+    primary = strip(lead);
+    if (errors.length > 0) primary.reasons.push(`the only errors in the trace were handled by their callers (${describe(tree.spans[errors[0]!.span]!)})`);
+    rest = [...latency.slice(1).map(strip), ...errors];
   } else if (errors.length > 0) {
     [primary, ...rest] = errors as [OriginCandidate, ...OriginCandidate[]];
-    // A standing-out latency suspect is worth a look, but ranks below the error in auto mode.
-    if (primary.handled && latency?.standsOut) rest.push({ ...strip(latency), confidence: Math.min(latency.confidence, primary.confidence) });
-  } else if (latency?.standsOut) {
-    primary = strip(latency);
+    rest.push(...laterLatency);
+  } else if (lead && focus === 'auto' && (lead.standsOut || baseline)) {
+    // Against a baseline any shift above jitter is evidence, if weak: name it with low confidence.
+    primary = { ...strip(lead), confidence: lead.standsOut ? lead.confidence : Math.min(lead.confidence, 0.3) };
+    rest = latency.slice(1).map(strip);
+  } else {
+    rest = latency.map(strip);
+  }
+  if (usual) {
+    const discounted = usual.reduce((n, u) => n + u, 0);
+    if (discounted > 0 && primary) primary.reasons.push(`discounted ${discounted} failing span${discounted > 1 ? 's' : ''} whose error occurred as often before the incident`);
   }
 
   const seen = new Set(primary ? [`${primary.kind}|${primary.service}|${primary.span}`] : []);

@@ -16,8 +16,11 @@ export type AttributeValue = z.infer<typeof attributeValueSchema>;
 export const attributesSchema = z.record(z.string(), attributeValueSchema);
 export type Attributes = z.infer<typeof attributesSchema>;
 
-/** Where the verdict "this span failed" came from: an explicit flag beats a status code. */
-export const statusSourceSchema = z.enum(['otel', 'error-tag', 'http', 'grpc', 'none']);
+/**
+ * Where the verdict "this span failed" came from: an explicit flag beats a status code, which beats
+ * an exception event or error log recorded inside a span that carries neither.
+ */
+export const statusSourceSchema = z.enum(['otel', 'error-tag', 'http', 'grpc', 'event', 'none']);
 
 export const spanStatusSchema = z.object({
   code: z.enum(['error', 'ok', 'unset']),

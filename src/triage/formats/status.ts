@@ -55,6 +55,8 @@ export function errorMessageOf(input: Pick<StatusInput, 'otelMessage' | 'errorTa
     const m = e.attributes['exception.message'] ?? (isErrorLog(e) ? (e.attributes['message'] ?? e.attributes['error.object'] ?? e.attributes['error.message']) : undefined);
     if (typeof m === 'string' && m.length > 0) return m;
   }
+  const annotated = input.events.find((e) => ERROR_ANNOTATION.test(e.name) && e.name.replace(ERROR_ANNOTATION, '').length > 0);
+  if (annotated) return annotated.name.replace(ERROR_ANNOTATION, '');
   const candidates = [a['exception.message'], a['error.message'], a['otel.status_description'], input.otelMessage];
   for (const c of candidates) if (typeof c === 'string' && c.length > 0) return c;
   if (typeof input.errorTag === 'string' && input.errorTag.length > 0 && input.errorTag !== 'true') return input.errorTag;
@@ -62,7 +64,33 @@ export function errorMessageOf(input: Pick<StatusInput, 'otelMessage' | 'errorTa
 }
 
 function isErrorLog(e: SpanEvent): boolean {
-  return e.name === 'error' || e.attributes['event'] === 'error' || e.attributes['level'] === 'error';
+  const level = e.attributes['level'] ?? e.attributes['log.severity'] ?? e.attributes['severity'];
+  return e.name === 'error' || e.attributes['event'] === 'error' || (typeof level === 'string' && /^(error|fatal|critical)$/i.test(level));
+}
+
+// Zipkin has no events, only annotations: instrumentations write "error" or "error: <message>".
+const ERROR_ANNOTATION = /^(error|exception)\b[:\s]*/i;
+
+/**
+ * The event that says a span failed when nothing else does: an OTel `exception` event, a Jaeger log
+ * with `event=error` or an error level, or a Zipkin `error` annotation. Many instrumentations record
+ * the exception and leave the status unset.
+ */
+export function errorEventOf(events: readonly SpanEvent[]): SpanEvent | null {
+  for (const e of events) {
+    if (e.name === 'exception' || isErrorLog(e) || ERROR_ANNOTATION.test(e.name)) return e;
+  }
+  return null;
+}
+
+/** What an error event says: its exception message, log message, or the annotation's text. */
+export function errorEventMessage(e: SpanEvent): string | null {
+  const m = e.attributes['exception.message'] ?? e.attributes['message'] ?? e.attributes['error.object'] ?? e.attributes['error.message'] ?? e.attributes['msg'];
+  if (typeof m === 'string' && m.length > 0) return m;
+  const type = e.attributes['exception.type'] ?? e.attributes['error.kind'];
+  if (typeof type === 'string' && type.length > 0) return type;
+  const annotation = e.name.replace(ERROR_ANNOTATION, '');
+  return annotation.length > 0 && annotation !== e.name ? annotation : null;
 }
 
 // Most spans of a big trace are fine: they all share one frozen status object instead of 100k copies.
@@ -90,6 +118,8 @@ export function deriveStatus(input: StatusInput): DerivedStatus {
   if (grpcStatus !== null && grpcStatus !== 0 && (k === 'server' || k === 'consumer' ? GRPC_SERVER_ERRORS.has(grpcStatus) : true)) {
     return derived('error', 'grpc', errorMessageOf(input) ?? `gRPC ${grpcCodeName(grpcStatus)}`, httpStatus, grpcStatus);
   }
+  const event = errorEventOf(input.events);
+  if (event) return derived('error', 'event', errorMessageOf(input) ?? errorEventMessage(event) ?? event.name, httpStatus, grpcStatus);
   return derived('unset', 'none', null, httpStatus, grpcStatus);
 }
 

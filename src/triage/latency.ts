@@ -1,0 +1,99 @@
+import { childrenOf, durationOf, type SpanTree } from './tree.js';
+
+// Where a slow request spent its time, per service. The critical path (see critical-path.ts) gives
+// each span's exclusive time; two refinements make it name the right service:
+// - Summed per service: seven 200 ms calls of one service, or two of its steps at 49.9% each, are
+//   one slow service, not seven small suspects.
+// - Gap attribution: the time a client span spends outside its callee's server span is the network
+//   and queues between them. Time before the server span starts is the request's way there (the
+//   caller's side); time after the server span ended is the response's way back, which is where a
+//   delay injected at the callee (a slow link, a saturated pod) shows up: that belongs to the callee.
+
+export interface LatencyUnit {
+  /** The service the time is attributed to. */
+  service: string;
+  /** What the time is comparable with in other traces (same service, operation and role). */
+  key: string;
+  us: number;
+  /** The span the time belongs to (for a callee-side gap: the callee's server span). */
+  span: number;
+  /** `self`: the span's own work; `callee`: a response path gap attributed to the callee. */
+  role: 'self' | 'callee';
+}
+
+export interface LatencyProfile {
+  root: number;
+  totalUs: number;
+  units: LatencyUnit[];
+  /** Attributed time per service, summed over the critical path. */
+  byService: Map<string, number>;
+}
+
+/**
+ * Whether `parent` is the calling side of a call into `child`'s service: a client span, or a span
+ * without a kind (some exporters drop kinds) that has just this one child, in another service.
+ */
+function isCallEdge(tree: SpanTree, parent: number, child: number): boolean {
+  const p = tree.spans[parent]!;
+  const c = tree.spans[child]!;
+  if (c.service === p.service || tree.asyncEdge[child]) return false;
+  if (p.kind === 'client') return true;
+  return p.kind === 'internal' && (c.kind === 'server' || c.kind === 'internal') && tree.childStart[parent + 1]! - tree.childStart[parent]! === 1;
+}
+
+/** The longest root: the request whose latency users felt. */
+export function longestRoot(tree: SpanTree): number {
+  let root = tree.roots[0] ?? -1;
+  for (const r of tree.roots) if (durationOf(tree, r) > durationOf(tree, root)) root = r;
+  return root;
+}
+
+export function latencyProfile(tree: SpanTree): LatencyProfile | null {
+  const root = longestRoot(tree);
+  if (root < 0) return null;
+  const totalUs = durationOf(tree, root);
+  if (totalUs <= 0) return null;
+  const units: LatencyUnit[] = [];
+  const spans = tree.spans;
+  const stack: Array<[span: number, until: number]> = [[root, tree.end[root]!]];
+  while (stack.length > 0) {
+    const [n, until] = stack.pop()!;
+    const s = tree.start[n]!;
+    let t = Math.min(until, tree.end[n]!);
+    let self = 0;
+    let calleeGap = 0;
+    let callee = -1;
+    const kids = Array.from(childrenOf(tree, n)).filter((c) => tree.asyncEdge[c] === 0);
+    kids.sort((a, b) => tree.end[b]! - tree.end[a]!);
+    let first = true;
+    for (const c of kids) {
+      if (t <= s) break;
+      const cs = tree.start[c]!;
+      const ce = Math.min(tree.end[c]!, t);
+      if (cs >= t || ce <= s) continue;
+      // The stretch after the last callee finished is its response's way back.
+      if (first && isCallEdge(tree, n, c)) {
+        calleeGap = t - ce;
+        callee = c;
+      } else self += t - ce;
+      first = false;
+      stack.push([c, ce]);
+      t = Math.max(cs, s);
+    }
+    if (t > s) self += t - s;
+    const span = spans[n]!;
+    if (self > 0) units.push({ service: span.service, key: `s\u0000${span.service}\u0000${span.operation}\u0000${span.kind}`, us: self, span: n, role: 'self' });
+    if (calleeGap > 0) {
+      const to = spans[callee]!.service;
+      units.push({ service: to, key: `r\u0000${span.service}\u0000${span.operation}\u0000${to}`, us: calleeGap, span: callee, role: 'callee' });
+    }
+  }
+  const byService = new Map<string, number>();
+  for (const u of units) byService.set(u.service, (byService.get(u.service) ?? 0) + u.us);
+  return { root, totalUs, units, byService };
+}
+
+/** Services by attributed time, most first. */
+export function servicesByTime(profile: LatencyProfile): Array<[service: string, us: number]> {
+  return [...profile.byService.entries()].sort((a, b) => b[1] - a[1]);
+}
