@@ -1,32 +1,40 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { Baseline } from '../triage/baseline.js';
+import { readTraceFiles } from '../triage/files.js';
+import { parseFocus } from '../triage/origin.js';
+import { buildTree } from '../triage/tree.js';
+import { analyseWindow } from '../triage/window.js';
+import type { Span } from '../triage/span.js';
 import {
   analyseTrace,
   createTraceSource,
   formatSummary,
   loadCatalog,
   loadTraceSources,
-  parseTraceText,
   traceLink,
   triage,
-  TriageError,
   type Focus,
   type OwnershipCatalog,
   type TriageResult,
   type TriageVerdict,
 } from '../triage/index.js';
 
-const USAGE = `usage: sitrep triage [options] <trace-file>...
+const USAGE = `usage: sitrep triage [options] <trace-file|dir>...
+       sitrep triage [options] --window [--baseline <file|dir>]... <trace-file|dir>...
        sitrep triage [options] --trace-id <id> [--source <name>] [--sources <yaml>]
 
 Finds where a failure starts in each trace and who owns it. Trace files may be Jaeger JSON,
-Tempo/OTLP JSON (also the collector's file export) or Zipkin v2 JSON; the format is detected.
+Tempo/OTLP JSON (also the collector's file export) or Zipkin v2 JSON, mixed; the format is detected.
+A file may hold several traces; folders are read recursively.
 
 options:
-  --catalog <file|dir>   Backstage catalog-info.yaml file or folder (repeatable)
+  --catalog <file|dir>   Backstage catalog-info.yaml file or folder, or an ownership.yaml (repeatable)
   --ownership <file>     ownership.yaml: service (or glob) → team, optional default (repeatable)
   --json                 one JSON object per line
-  --focus <mode>         auto (default), errors or latency
+  --focus <mode>         auto (default), error(s) or latency
+  --baseline <file|dir>  traces from before the incident (repeatable): errors that were already
+                         there are discounted, latency is judged as a shift from normal
+  --window               weigh all given traces together as one incident: one verdict
   --trace-id <id>        fetch this trace from a configured backend instead of reading files
   --source <name>        which configured source to use (default: all, first answer wins)
   --sources <yaml>       trace-sources file (default: $TRACE_SOURCES_FILE)
@@ -49,8 +57,10 @@ function jsonLine(v: TriageVerdict, extra: Line): Line {
     reasons: v.reasons,
     ownerNote: v.ownerNote,
     suggestedOwner: v.suggestedOwner,
+    ranked: v.ranked ?? [],
     alternatives: v.alternatives,
     link: v.link,
+    ...(v.baselineTraces !== undefined ? { baselineTraces: v.baselineTraces } : {}),
   };
 }
 
@@ -70,6 +80,8 @@ export async function run(argv: string[]): Promise<number> {
         ownership: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         focus: { type: 'string' },
+        baseline: { type: 'string', multiple: true },
+        window: { type: 'boolean', default: false },
         'trace-id': { type: 'string' },
         source: { type: 'string' },
         sources: { type: 'string' },
@@ -86,8 +98,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const focus = (values.focus ?? 'auto') as Focus;
-  if (!['auto', 'errors', 'latency'].includes(focus)) return fail(`--focus must be auto, errors or latency, not "${values.focus}"`);
+  const focus = parseFocus(values.focus ?? 'auto');
+  if (!focus) return fail(`--focus must be auto, error or latency, not "${values.focus}"`);
   if (!values['trace-id'] && positionals.length === 0) return fail(`give trace files or --trace-id\n\n${USAGE}`);
 
   let catalog: OwnershipCatalog | null = null;
@@ -112,25 +124,60 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   let failures = 0;
-  for (const file of positionals) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      console.error(`sitrep triage: ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-      failures++;
-      continue;
+  const report = (file: string, error: string): void => {
+    console.error(`sitrep triage: ${file}: ${error}`);
+    failures++;
+  };
+  let baseline: Span[][] = [];
+  try {
+    for await (const read of readTraceFiles(values.baseline ?? [])) {
+      if ('error' in read) report(read.file, read.error);
+      else baseline = baseline.concat(read.traces);
     }
+  } catch (err) {
+    return fail(`--baseline: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  if (values.window) {
+    let traces: Span[][] = [];
+    let files = 0;
     try {
-      const { spans, format } = parseTraceText(text);
-      if (spans.length === 0) throw new TriageError('TRACE_FORMAT', `no spans in this ${format} trace`);
-      const verdict = analyseTrace(spans, { catalog, focus, source: file, link: values.link ? traceLink(values.link, { traceId: spans[0]!.traceId }) : null });
-      print(verdict, { file, format }, file);
+      for await (const read of readTraceFiles(positionals)) {
+        if ('error' in read) report(read.file, read.error);
+        else {
+          traces = traces.concat(read.traces);
+          files++;
+        }
+      }
     } catch (err) {
-      if (!(err instanceof TriageError)) throw err;
-      console.error(`sitrep triage: ${file}: ${err.message}`);
-      failures++;
+      return fail(err instanceof Error ? err.message : String(err));
     }
+    const verdict = analyseWindow(traces, baseline, { catalog, focus, source: null });
+    const extra = { traces: verdict.window!.traces, baselineTraces: verdict.window!.baselineTraces, files };
+    print(verdict, extra, `${extra.traces} traces`);
+    return failures > 0 || traces.length === 0 ? 1 : 0;
+  }
+
+  let model: Baseline | undefined;
+  if (baseline.length > 0) {
+    model = new Baseline();
+    for (const spans of baseline) model.add(buildTree(spans));
+  }
+  try {
+    for await (const read of readTraceFiles(positionals)) {
+      if ('error' in read) {
+        report(read.file, read.error);
+        continue;
+      }
+      for (const spans of read.traces) {
+        const link = values.link ? traceLink(values.link, { traceId: spans[0]!.traceId }) : null;
+        const verdict = analyseTrace(spans, { catalog, focus, source: read.file, link, ...(model ? { baseline: model } : {}) });
+        const label = read.traces.length > 1 ? `${read.file} (trace ${verdict.traceId})` : read.file;
+        print(verdict, { file: read.file, format: read.format }, label);
+      }
+    }
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
   }
   return failures > 0 ? 1 : 0;
 }

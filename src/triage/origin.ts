@@ -230,7 +230,7 @@ function classify(chains: ErrorChains, tree: SpanTree, t: number): TopClass {
 const BASE: Record<TopClass, number> = { entry: 0.9, async: 0.7, handled: 0.3 };
 const RANK: Record<TopClass, number> = { entry: 0, async: 1, handled: 2 };
 
-function errorCandidates(tree: SpanTree, usual?: Uint8Array): OriginCandidate[] {
+export function errorCandidates(tree: SpanTree, usual?: Uint8Array): OriginCandidate[] {
   const chains = new ErrorChains(tree, usual ? (i) => usual[i] === 1 : undefined);
   const tops = chains.tops();
   if (tops.length === 0) return [];
@@ -409,7 +409,7 @@ function buildErrorCandidate(
  * baseline and nothing unusual failed beneath them (an entry span that fails as often as before
  * still leads to a new failure below it).
  */
-function usualFailures(tree: SpanTree, usualSignature: (signature: string) => boolean): Uint8Array {
+export function usualFailures(tree: SpanTree, usualSignature: (signature: string) => boolean): Uint8Array {
   const spans = tree.spans;
   const usual = new Uint8Array(spans.length);
   const unusualBelow = new Uint8Array(spans.length);
@@ -426,7 +426,7 @@ function usualFailures(tree: SpanTree, usualSignature: (signature: string) => bo
   return usual;
 }
 
-type LatencyCandidate = OriginCandidate & { standsOut: boolean };
+export type LatencyCandidate = OriginCandidate & { standsOut: boolean; share: number; us: number };
 
 interface ServiceTime {
   service: string;
@@ -456,7 +456,7 @@ function serviceTimes(profile: LatencyProfile, baseline: Baseline | undefined): 
 const STANDS_OUT_SHARE = 0.5;
 const STANDS_OUT_SHIFT = 0.1;
 
-function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Baseline | undefined): LatencyCandidate[] {
+export function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Baseline | undefined): LatencyCandidate[] {
   const profile = latencyProfile(tree);
   if (!profile) return [];
   const times = serviceTimes(profile, baseline).filter((t) => t.us > 0);
@@ -499,12 +499,14 @@ function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Baseline |
       confidence,
       reasons,
       standsOut,
+      share,
+      us: t.us,
     };
   });
 }
 
 function strip(c: LatencyCandidate): OriginCandidate {
-  const { standsOut: _standsOut, ...rest } = c;
+  const { standsOut: _standsOut, share: _share, us: _us, ...rest } = c;
   return rest;
 }
 
@@ -522,7 +524,7 @@ export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): Ori
   const lead = latency[0];
 
   let primary: OriginCandidate | null = null;
-  let rest: OriginCandidate[] = [];
+  let rest: OriginCandidate[];
   const laterLatency = latency.map((l) => ({ ...strip(l), confidence: Math.min(l.confidence, 0.5) }));
   if (focus === 'latency') {
     primary = lead ? strip(lead) : null;

@@ -6,7 +6,8 @@ import type { Span } from './span.js';
 import type { FetchOutcome, TraceSource } from './sources/source.js';
 import { buildTree, type SpanTree } from './tree.js';
 import { traceLink } from './link.js';
-import { confidenceLevel, type Alternative, type Origin, type PathHop, type TriageResult, type TriageVerdict } from './verdict.js';
+import { confidenceLevel, type Alternative, type Origin, type PathHop, type RankedService, type TriageResult, type TriageVerdict } from './verdict.js';
+import type { Baseline } from './baseline.js';
 
 export interface AnalyseOptions {
   traceId?: string;
@@ -15,9 +16,11 @@ export interface AnalyseOptions {
   /** Name of the source the spans came from. */
   source?: string | null;
   link?: string | null;
+  /** Traces from before the incident to compare with. */
+  baseline?: Baseline;
 }
 
-function toOrigin(tree: SpanTree, c: OriginCandidate): Origin {
+export function toOrigin(tree: SpanTree, c: OriginCandidate): Origin {
   return {
     kind: c.kind,
     service: c.service,
@@ -37,7 +40,7 @@ interface Ownership {
 }
 
 /** The origin's owner or, failing that, the owner of the nearest known service before it on the path. */
-function ownership(catalog: OwnershipCatalog | null | undefined, service: string, path: PathHop[]): Ownership {
+export function ownership(catalog: OwnershipCatalog | null | undefined, service: string, path: PathHop[]): Ownership {
   if (!catalog) return { owner: null, ownerNote: 'no service catalog configured: pass --catalog or --ownership', suggestedOwner: null };
   const owner = catalog.ownerOf(service);
   if (owner) return { owner, ownerNote: null, suggestedOwner: null };
@@ -59,7 +62,7 @@ function ownership(catalog: OwnershipCatalog | null | undefined, service: string
 /** Pure analysis of spans already in hand (a file, an upload, a fetched trace). */
 export function analyseTrace(spans: readonly Span[], options: AnalyseOptions = {}): TriageVerdict {
   const tree = buildTree(spans);
-  const analysis = findOrigin(tree, options.focus ? { focus: options.focus } : {});
+  const analysis = findOrigin(tree, { ...(options.focus ? { focus: options.focus } : {}), ...(options.baseline ? { baseline: options.baseline } : {}) });
   const traceId = options.traceId ?? tree.spans[0]?.traceId ?? '';
   const primary = analysis.primary;
   const path = primary ? pathHops(tree, primary) : [];
@@ -84,6 +87,8 @@ export function analyseTrace(spans: readonly Span[], options: AnalyseOptions = {
     confidenceLevel: confidenceLevel(confidence),
     reasons: primary ? primary.reasons : ['no span failed and nothing stands out on the critical path'],
     alternatives,
+    ranked: rankCandidates(primary ? [primary, ...analysis.alternatives] : analysis.alternatives, primary !== null),
+    ...(options.baseline ? { baselineTraces: options.baseline.traces } : {}),
     stats: {
       spans: tree.stats.spans,
       services: countServices(tree.spans),
@@ -93,6 +98,27 @@ export function analyseTrace(spans: readonly Span[], options: AnalyseOptions = {
       skewCorrected: tree.stats.skewCorrected,
     },
   };
+}
+
+/**
+ * One entry per service with its best candidate's confidence as the score; the origin's service
+ * first (the verdict's reasoning may rank a handled error above a slightly more confident guess).
+ */
+export function rankCandidates(candidates: readonly OriginCandidate[], primaryFirst: boolean): RankedService[] {
+  const by = new Map<string, RankedService>();
+  for (const c of candidates) {
+    const have = by.get(c.service);
+    if (!have) by.set(c.service, { service: c.service, score: c.confidence, kind: c.kind, evidence: [...c.reasons] });
+    else if (c.confidence > have.score) by.set(c.service, { ...have, score: c.confidence });
+  }
+  const ranked = [...by.values()];
+  const head = primaryFirst ? ranked.shift() : undefined;
+  ranked.sort((a, b) => b.score - a.score);
+  if (head) {
+    head.score = Math.max(head.score, ranked[0]?.score ?? 0);
+    ranked.unshift(head);
+  }
+  return ranked;
 }
 
 function countServices(spans: readonly Span[]): number {

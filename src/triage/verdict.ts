@@ -46,6 +46,15 @@ export const alternativeSchema = z.object({
 });
 export type Alternative = z.infer<typeof alternativeSchema>;
 
+/** One service as a suspect, with what a person can check. Best first in `ranked`. */
+export const rankedServiceSchema = z.object({
+  service: z.string(),
+  score: z.number().min(0).max(1),
+  kind: z.enum(['error', 'latency']),
+  evidence: z.array(z.string()),
+});
+export type RankedService = z.infer<typeof rankedServiceSchema>;
+
 export const triageVerdictSchema = z.object({
   status: z.literal('found'),
   traceId: z.string(),
@@ -63,6 +72,12 @@ export const triageVerdictSchema = z.object({
   confidenceLevel: confidenceLevelSchema,
   reasons: z.array(z.string()),
   alternatives: z.array(alternativeSchema),
+  /** Every suspect service, best first (older stored verdicts lack it). */
+  ranked: z.array(rankedServiceSchema).optional(),
+  /** Window mode: how many incident and baseline traces the verdict weighs. */
+  window: z.object({ traces: z.number().int(), baselineTraces: z.number().int() }).optional(),
+  /** Per-trace mode with a baseline: how many baseline traces it was compared with. */
+  baselineTraces: z.number().int().optional(),
   stats: z.object({
     spans: z.number().int(),
     services: z.number().int(),

@@ -36,12 +36,24 @@ async function yamlFilesUnder(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+// An ownership.yaml has no apiVersion and starts its mapping with `services:` or `default:`.
+const OWNERSHIP_SHAPE = /^(services|default)\s*:/m;
+const BACKSTAGE_SHAPE = /^apiVersion\s*:/m;
+
 /**
  * Loads Backstage entities from files and folders. In a folder, YAML files without a single
  * `apiVersion` (Helm values, CI config) are skipped rather than rejected; a named file must be a catalog.
  */
 export async function loadEntities(paths: readonly string[]): Promise<LoadedEntity[]> {
+  return (await loadCatalogFiles(paths)).entities;
+}
+
+/**
+ * Backstage files and ownership.yaml files, told apart by their content, from files and folders.
+ */
+async function loadCatalogFiles(paths: readonly string[]): Promise<{ entities: LoadedEntity[]; ownership: OwnershipFile[] }> {
   const entities: LoadedEntity[] = [];
+  const ownership: OwnershipFile[] = [];
   for (const path of paths) {
     let isDir: boolean;
     try {
@@ -52,11 +64,15 @@ export async function loadEntities(paths: readonly string[]): Promise<LoadedEnti
     const files = isDir ? await yamlFilesUnder(path) : [path];
     for (const file of files) {
       const text = await readText(file);
-      if (isDir && !/^apiVersion\s*:/m.test(text)) continue;
+      if (!BACKSTAGE_SHAPE.test(text) && OWNERSHIP_SHAPE.test(text)) {
+        ownership.push(parseOwnershipYaml(text, file));
+        continue;
+      }
+      if (isDir && !BACKSTAGE_SHAPE.test(text)) continue;
       entities.push(...parseCatalogYaml(text, file));
     }
   }
-  return entities;
+  return { entities, ownership };
 }
 
 export async function loadOwnershipFiles(paths: readonly string[]): Promise<OwnershipFile[]> {
@@ -66,6 +82,6 @@ export async function loadOwnershipFiles(paths: readonly string[]): Promise<Owne
 }
 
 export async function loadCatalog(paths: CatalogPaths): Promise<OwnershipCatalog> {
-  const [entities, ownership] = await Promise.all([loadEntities(paths.catalog ?? []), loadOwnershipFiles(paths.ownership ?? [])]);
-  return OwnershipCatalog.from(entities, ownership);
+  const [found, ownership] = await Promise.all([loadCatalogFiles(paths.catalog ?? []), loadOwnershipFiles(paths.ownership ?? [])]);
+  return OwnershipCatalog.from(found.entities, [...found.ownership, ...ownership]);
 }

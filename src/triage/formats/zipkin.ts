@@ -43,7 +43,7 @@ function toSpan(raw: unknown): Span | null {
   const events: SpanEvent[] = [];
   if (Array.isArray(raw.annotations)) {
     for (const a of raw.annotations) {
-      if (isObj(a) && typeof a.value === 'string') events.push({ name: a.value, timeUs: micros(a.timestamp) ?? start, attributes: {} });
+      if (isObj(a) && typeof a.value === 'string') events.push(annotationEvent(a.value, micros(a.timestamp) ?? start));
     }
   }
   const kind = KINDS[String(raw.kind)] ?? 'internal';
@@ -77,4 +77,26 @@ function toSpan(raw: unknown): Span | null {
     events,
     links: [],
   };
+}
+
+// The OpenTelemetry collector writes a span event into Zipkin as `name|{"attr":"value",…}|dropped`.
+const COLLECTOR_EVENT = /^([^|{]+)\|(\{.*\})\|\d+$/s;
+
+function annotationEvent(value: string, timeUs: number): SpanEvent {
+  const m = COLLECTOR_EVENT.exec(value);
+  if (m) {
+    try {
+      const parsed: unknown = JSON.parse(m[2]!);
+      if (isObj(parsed)) {
+        const attributes: Record<string, string | number | boolean> = {};
+        for (const [k, v] of Object.entries(parsed)) {
+          if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = v;
+        }
+        return { name: m[1]!, timeUs, attributes };
+      }
+    } catch {
+      // not the collector's encoding after all: keep the annotation as it is
+    }
+  }
+  return { name: value, timeUs, attributes: {} };
 }
