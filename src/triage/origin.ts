@@ -105,7 +105,22 @@ class ErrorChains {
   }
 
   failing(i: number): boolean {
-    return this.flagged(i) || this.answered4xx(i);
+    return this.flagged(i) || this.answered4xx(i) || this.calleeFailed(i);
+  }
+
+  /**
+   * A call whose callee failed, though the caller's span recorded nothing (an exception logged in
+   * the callee, the client span left unset): the failure travelled through this call.
+   */
+  calleeFailed(i: number): boolean {
+    const s = this.spans[i]!;
+    if (s.kind !== 'client' && s.kind !== 'internal') return false;
+    for (const c of childrenOf(this.tree, i)) {
+      if (this.tree.asyncEdge[c] || this.spans[c]!.service === s.service) continue;
+      if (s.kind === 'internal' && childrenOf(this.tree, i).length !== 1) return false;
+      if (this.flagged(c)) return true;
+    }
+    return false;
   }
 
   private signature(i: number): string {

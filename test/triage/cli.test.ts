@@ -27,7 +27,8 @@ const lines = (stdout: string): Array<Record<string, unknown>> =>
 
 const cascadeFile = (format: string): string => ownFixture(`traces/cascade.${format}.json`);
 
-describe('sitrep triage', () => {
+// Each case starts the CLI in a process of its own (tsx compiles on the way): slow on a busy machine.
+describe('sitrep triage', { timeout: 60_000 }, () => {
   const backends: FakeBackend[] = [];
   afterAll(async () => {
     await Promise.all(backends.map((b) => b.close()));

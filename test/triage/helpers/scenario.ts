@@ -21,6 +21,11 @@ export interface ScenarioSpan {
   attrs?: Record<string, string | number | boolean>;
   /** The edge to the parent is asynchronous (Jaeger FOLLOWS_FROM). */
   followsFrom?: boolean;
+  /**
+   * An exception recorded only as an event, status left unset: an OTLP `exception` event, a Jaeger
+   * log with `event=error`, a Zipkin annotation in the collector's `name|{attributes}|dropped` form.
+   */
+  logged?: { type: string; message: string };
 }
 
 export interface Scenario {
@@ -96,7 +101,9 @@ function toJaeger(s: Scenario): unknown {
       logs:
         typeof x.error === 'string'
           ? [{ timestamp: micros(x.start + x.duration), fields: [jaegerTag('event', 'error'), jaegerTag('message', x.error)] }]
-          : [],
+          : x.logged
+            ? [{ timestamp: micros(x.start + x.duration), fields: [jaegerTag('event', 'error'), jaegerTag('error.kind', x.logged.type), jaegerTag('message', x.logged.message)] }]
+            : [],
       processID: `p${services.indexOf(x.service) + 1}`,
       warnings: null,
     };
@@ -134,6 +141,18 @@ function otlpSpan(s: Scenario, x: ScenarioSpan, style: 'tempo' | 'file'): Record
   };
   if (x.parent) span.parentSpanId = id(hexId(x.parent));
   if (x.parent && x.followsFrom) span.links = [{ traceId: id(s.traceId), spanId: id(hexId(x.parent)) }];
+  if (x.logged) {
+    span.events = [
+      {
+        timeUnixNano: nanos(x.start + x.duration),
+        name: 'exception',
+        attributes: [
+          { key: 'exception.type', value: { stringValue: x.logged.type } },
+          { key: 'exception.message', value: { stringValue: x.logged.message } },
+        ],
+      },
+    ];
+  }
   if (x.error) {
     span.status = style === 'tempo' ? { code: 'STATUS_CODE_ERROR', message: typeof x.error === 'string' ? x.error : '' } : { code: 2 };
     if (typeof x.error === 'string') {
@@ -212,6 +231,10 @@ function toZipkin(s: Scenario, shared: boolean): unknown {
     if (x.kind && x.kind !== 'internal') out.kind = x.kind.toUpperCase();
     if (x.peer) out.remoteEndpoint = { serviceName: x.peer };
     if (isSharedServer) out.shared = true;
+    if (x.logged) {
+      const attributes = JSON.stringify({ 'exception.type': x.logged.type, 'exception.message': x.logged.message });
+      out.annotations = [{ timestamp: micros(x.start + x.duration), value: `exception|${attributes}|0` }];
+    }
     return out;
   });
 }
