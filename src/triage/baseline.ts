@@ -18,6 +18,8 @@ const MIN_SHIFT_SHARE = 0.1;
 const MIN_SHIFT_US = 500;
 // A sample this far above the median (in robust standard deviations) is a shift, not jitter.
 const SIGMAS = 2;
+// Below this a usual time is too small to be a yardstick (2 ms).
+const MIN_USUAL_US = 2000;
 // Samples kept per operation: plenty for a median, bounded for memory.
 const MAX_SAMPLES = 2000;
 
@@ -95,10 +97,21 @@ export class Baseline {
    * from the median. Time of a kind never seen before counts whole.
    */
   excessUs(unit: LatencyUnit): number {
+    return this.shift(unit).us;
+  }
+
+  /**
+   * The excess, and the same as a multiple of the usual time (plus its jitter): a service three
+   * times slower than usual stands out even when its milliseconds are few, and a jittery
+   * operation's large swings weigh less than a steady one's.
+   */
+  shift(unit: LatencyUnit): { us: number; relative: number } {
     const s = this.spreadOf(unit.key) ?? this.spreadOf(fallbackKey(unit));
-    if (!s) return unit.us;
+    if (!s) return { us: unit.us, relative: unit.us / MIN_USUAL_US };
     const threshold = s.median + Math.max(SIGMAS * s.sigma, MIN_SHIFT_SHARE * s.median, MIN_SHIFT_US);
-    return unit.us > threshold ? unit.us - s.median : 0;
+    if (unit.us <= threshold) return { us: 0, relative: 0 };
+    const us = unit.us - s.median;
+    return { us, relative: us / Math.max(s.median + s.sigma, MIN_USUAL_US) };
   }
 }
 

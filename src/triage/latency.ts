@@ -31,14 +31,19 @@ export interface LatencyProfile {
 
 /**
  * Whether `parent` is the calling side of a call into `child`'s service: a client span, or a span
- * without a kind (some exporters drop kinds) that has just this one child, in another service.
+ * without a kind (some exporters drop kinds) that looks like one: inside its own service's work
+ * (its parent is in the same service), with just this one child, in another service. A kind-less
+ * span whose parent is in another service is a request handler: its time after a call is its own.
  */
-function isCallEdge(tree: SpanTree, parent: number, child: number): boolean {
+export function isCallEdge(tree: SpanTree, parent: number, child: number): boolean {
   const p = tree.spans[parent]!;
   const c = tree.spans[child]!;
   if (c.service === p.service || tree.asyncEdge[child]) return false;
   if (p.kind === 'client') return true;
-  return p.kind === 'internal' && (c.kind === 'server' || c.kind === 'internal') && tree.childStart[parent + 1]! - tree.childStart[parent]! === 1;
+  if (p.kind !== 'internal' || (c.kind !== 'server' && c.kind !== 'internal')) return false;
+  if (tree.childStart[parent + 1]! - tree.childStart[parent]! !== 1) return false;
+  const grand = tree.parent[parent]!;
+  return grand >= 0 && tree.spans[grand]!.service === p.service;
 }
 
 /** The longest root: the request whose latency users felt. */

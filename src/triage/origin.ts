@@ -1,6 +1,6 @@
 import type { Span } from './span.js';
 import { ancestry, childrenOf, durationOf, type SpanTree } from './tree.js';
-import { latencyProfile, type LatencyProfile, type LatencyUnit } from './latency.js';
+import { isCallEdge, latencyProfile, type LatencyProfile, type LatencyUnit } from './latency.js';
 import type { Baseline } from './baseline.js';
 import { errorSignature } from './signature.js';
 import { formatMicros } from './duration.js';
@@ -113,13 +113,7 @@ class ErrorChains {
    * the callee, the client span left unset): the failure travelled through this call.
    */
   calleeFailed(i: number): boolean {
-    const s = this.spans[i]!;
-    if (s.kind !== 'client' && s.kind !== 'internal') return false;
-    for (const c of childrenOf(this.tree, i)) {
-      if (this.tree.asyncEdge[c] || this.spans[c]!.service === s.service) continue;
-      if (s.kind === 'internal' && childrenOf(this.tree, i).length !== 1) return false;
-      if (this.flagged(c)) return true;
-    }
+    for (const c of childrenOf(this.tree, i)) if (isCallEdge(this.tree, i, c) && this.flagged(c)) return true;
     return false;
   }
 
@@ -446,6 +440,8 @@ export type LatencyCandidate = OriginCandidate & { standsOut: boolean; share: nu
 interface ServiceTime {
   service: string;
   us: number;
+  /** With a baseline: the excess in multiples of the usual time, summed over the service's stretches. */
+  relative: number;
   /** The biggest stretch of it, whose span stands for the service. */
   top: LatencyUnit;
   /** How much time the service usually takes on this path (with a baseline). */
@@ -454,22 +450,29 @@ interface ServiceTime {
 
 /** Attributed time per service, or with a baseline the time above what the service usually took. */
 function serviceTimes(profile: LatencyProfile, baseline: Baseline | undefined): ServiceTime[] {
-  const by = new Map<string, ServiceTime>();
+  const by = new Map<string, ServiceTime & { topUs: number }>();
   for (const unit of profile.units) {
-    const us = baseline ? baseline.excessUs(unit) : unit.us;
+    const shift = baseline ? baseline.shift(unit) : { us: unit.us, relative: 0 };
     let entry = by.get(unit.service);
-    if (!entry) by.set(unit.service, (entry = { service: unit.service, us: 0, top: unit, usualUs: 0 }));
-    entry.us += us;
+    if (!entry) by.set(unit.service, (entry = { service: unit.service, us: 0, relative: 0, top: unit, topUs: shift.us, usualUs: 0 }));
+    entry.us += shift.us;
+    entry.relative += shift.relative;
     if (baseline) entry.usualUs += baseline.usualUs(unit) ?? 0;
-    const topUs = baseline ? baseline.excessUs(entry.top) : entry.top.us;
-    if (us > topUs) entry.top = unit;
+    if (shift.us > entry.topUs) {
+      entry.top = unit;
+      entry.topUs = shift.us;
+    }
   }
-  return [...by.values()].sort((a, b) => b.us - a.us);
+  // Against a baseline, how far from its own normal a service moved ranks it; without one, its time.
+  return [...by.values()].sort((a, b) => (baseline ? b.relative - a.relative : 0) || b.us - a.us);
 }
 
-// With a baseline, a service stands out when its time above normal is a tenth of the request.
+// Without a baseline a service stands out when it holds half the request; with one, when it lost at
+// least its usual time over again and that shows in the request (2% of it).
 const STANDS_OUT_SHARE = 0.5;
-const STANDS_OUT_SHIFT = 0.1;
+const MIN_SHIFT_SHARE = 0.02;
+// A slowdown outweighs a handled error when users waited noticeably longer: a tenth of the request.
+const OUTWEIGHS_HANDLED_SHARE = 0.1;
 
 export function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Baseline | undefined): LatencyCandidate[] {
   const profile = latencyProfile(tree);
@@ -481,11 +484,11 @@ export function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Bas
     const s = tree.spans[span]!;
     const share = t.us / total;
     const pct = Math.round(share * 100);
-    const standsOut = rank === 0 && tree.spans.length > 1 && share >= (baseline ? STANDS_OUT_SHIFT : STANDS_OUT_SHARE);
+    const standsOut = rank === 0 && tree.spans.length > 1 && (baseline ? t.relative >= 1 && share >= MIN_SHIFT_SHARE : share >= STANDS_OUT_SHARE);
     const reasons: string[] = [];
     if (baseline) {
       reasons.push(
-        `latency suspect: ${tick(t.service)} took ${formatMicros(t.us)} longer than usual on the critical path (${pct}% of the ${formatMicros(total)} request; usually ${formatMicros(t.usualUs)})`,
+        `latency suspect: ${tick(t.service)} took ${formatMicros(t.us)} longer than usual on the critical path (${pct}% of the ${formatMicros(total)} request; usually ${formatMicros(t.usualUs)}, so ${(1 + t.us / Math.max(t.usualUs, 1)).toFixed(1)}× its usual time)`,
       );
     } else {
       reasons.push(
@@ -500,7 +503,8 @@ export function latencyCandidates(tree: SpanTree, forced: boolean, baseline: Bas
     }
     if (span === profile.root && t.top.role === 'self') reasons.push('the time is in the entry span itself: uninstrumented work or a missing child span');
     if (!forced && rank === 0 && !standsOut) reasons.push(baseline ? 'nothing stands out against the baseline' : 'nothing stands out: no service holds half of the critical path');
-    const confidence = clamp((0.25 + 0.5 * Math.min(1, baseline ? share * 2 : share)) * (span === profile.root ? 0.7 : 1) * (rank === 0 ? 1 : 0.6));
+    const strength = baseline ? Math.min(1, t.relative / 4) : share;
+    const confidence = clamp((0.25 + 0.5 * strength) * (span === profile.root ? 0.7 : 1) * (rank === 0 ? 1 : 0.6));
     return {
       kind: 'latency' as const,
       span,
@@ -547,7 +551,7 @@ export function findOrigin(tree: SpanTree, options: FindOriginOptions = {}): Ori
   } else if (unhandled) {
     [primary, ...rest] = errors as [OriginCandidate, ...OriginCandidate[]];
     rest.push(...laterLatency);
-  } else if (lead?.standsOut && focus === 'auto' && baseline) {
+  } else if (lead?.standsOut && lead.share >= OUTWEIGHS_HANDLED_SHARE && focus === 'auto' && baseline) {
     // Slower than before, and the only errors were handled (or were there before the incident):
     // users felt the slowness. (Without a baseline "slow" is unknown, and the handled error stays first.)
     primary = strip(lead);
