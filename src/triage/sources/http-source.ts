@@ -3,7 +3,8 @@ import { parseTraceText } from '../formats/detect.js';
 import { normaliseTraceIdInput } from '../formats/ids.js';
 import { traceLink } from '../link.js';
 import { httpGet, type Auth } from './http.js';
-import type { FetchOutcome, FetchTraceOptions, TraceSource } from './source.js';
+import type { FetchOutcome, FetchTraceOptions, SearchOutcome, TraceQuery, TraceSource } from './source.js';
+import { splitTraces } from '../window.js';
 
 export interface HttpSourceOptions {
   name: string;
@@ -42,17 +43,41 @@ export abstract class HttpTraceSource implements TraceSource {
     return this.options.uiUrl ? traceLink(this.options.uiUrl, { traceId }) : null;
   }
 
-  async fetchTrace(traceId: string, options: FetchTraceOptions = {}): Promise<FetchOutcome> {
-    const id = normaliseTraceIdInput(traceId);
-    if (!/^[0-9a-f]{1,32}$/.test(id)) return { status: 'not_found', reason: `"${traceId}" is not a trace id (expected up to 32 hex digits)` };
-    const res = await httpGet(`${this.base}${this.path(id)}`, {
-      timeoutMs: this.options.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
+  protected get(pathAndQuery: string, options: FetchTraceOptions, timeoutMs?: number) {
+    return httpGet(`${this.base}${pathAndQuery}`, {
+      timeoutMs: timeoutMs ?? this.options.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
       retries: this.options.retries ?? DEFAULT_SOURCE_RETRIES,
       headers: this.headers(),
       ...(this.options.auth ? { auth: this.options.auth } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(this.options.backoffMs !== undefined ? { backoffMs: this.options.backoffMs } : {}),
     });
+  }
+
+  /** The search request for this backend; its answer holds whole traces (Tempo overrides searchTraces). */
+  protected searchPath(_query: TraceQuery): string | null {
+    return null;
+  }
+
+  async searchTraces(query: TraceQuery, options: FetchTraceOptions = {}): Promise<SearchOutcome> {
+    const path = this.searchPath(query);
+    if (!path) return { status: 'unavailable', reason: `${this.kind} has no trace search` };
+    // A search returns many traces: give it more time than one trace.
+    const res = await this.get(path, options, 4 * (this.options.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS));
+    if (res.status === 'not_found') return { status: 'found', traces: [] };
+    if (res.status !== 'ok') return res;
+    try {
+      return { status: 'found', traces: splitTraces(parseTraceText(res.body).spans) };
+    } catch (err) {
+      const why = err instanceof TriageError ? err.message : String(err);
+      return { status: 'unavailable', reason: `the backend's search answered with something that is not traces: ${why}` };
+    }
+  }
+
+  async fetchTrace(traceId: string, options: FetchTraceOptions = {}): Promise<FetchOutcome> {
+    const id = normaliseTraceIdInput(traceId);
+    if (!/^[0-9a-f]{1,32}$/.test(id)) return { status: 'not_found', reason: `"${traceId}" is not a trace id (expected up to 32 hex digits)` };
+    const res = await this.get(this.path(id), options);
     if (res.status !== 'ok') return res;
     try {
       const { spans } = parseTraceText(res.body);

@@ -14,10 +14,25 @@ export interface FetchTraceOptions {
   signal?: AbortSignal;
 }
 
+/** Traces of one service in a time range: the incident window, or the hour before it (the baseline). */
+export interface TraceQuery {
+  service: string;
+  operation?: string;
+  /** ISO 8601. */
+  start: string;
+  end: string;
+  /** At most this many traces (the backend may cap it lower). */
+  limit: number;
+}
+
+export type SearchOutcome = { status: 'found'; traces: Span[][] } | { status: 'unavailable'; reason: string };
+
 export interface TraceSource {
   readonly name: string;
   readonly kind: string;
   /** Deep link to the trace in this backend's UI, when configured. */
   traceUrl(traceId: string): string | null;
   fetchTrace(traceId: string, options?: FetchTraceOptions): Promise<FetchOutcome>;
+  /** Searches traces through the backend's search API; absent for sources that cannot (files). */
+  searchTraces?(query: TraceQuery, options?: FetchTraceOptions): Promise<SearchOutcome>;
 }
