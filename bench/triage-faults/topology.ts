@@ -226,6 +226,8 @@ export const SERVICES: Record<string, ServiceDef> = {
           { call: 'cartservice hipstershop.CartService/GetCart' },
           { call: 'currencyservice hipstershop.CurrencyService/Convert', repeat: [4, 9] },
           { par: ['recommendationservice hipstershop.RecommendationService/ListRecommendations', 'adservice GET /ads'] },
+          // The frontend looks up each recommended product itself.
+          { call: 'productcatalogservice hipstershop.ProductCatalogService/GetProduct', repeat: [4, 4] },
         ],
       },
       'GET /product/{id}': {
@@ -236,6 +238,8 @@ export const SERVICES: Record<string, ServiceDef> = {
           { call: 'cartservice hipstershop.CartService/GetCart' },
           { call: 'currencyservice hipstershop.CurrencyService/Convert' },
           { par: ['recommendationservice hipstershop.RecommendationService/ListRecommendations', 'adservice GET /ads'] },
+          // The frontend looks up each recommended product itself.
+          { call: 'productcatalogservice hipstershop.ProductCatalogService/GetProduct', repeat: [4, 4] },
         ],
       },
       'POST /cart': {
