@@ -178,7 +178,8 @@ function writePart(p: PlannedCase, dir: string, part: 'incident' | 'baseline', c
   const flush = (): void => {
     if (batch.length === 0) return;
     const format = rng.pick(info.formats);
-    const opts: FormatOptions = { kinds: info.kinds, otlpEnums: rng.chance(0.5) ? 'int' : 'name' };
+    const tempo = rng.chance(0.25);
+    const opts: FormatOptions = { kinds: info.kinds, otlpEnums: tempo || rng.chance(0.5) ? 'name' : 'int', tempo, zipkinShared: rng.chance(0.5) };
     files++;
     writeFileSync(join(dir, part, `${part[0]}${String(files).padStart(4, '0')}-${format}${batch.length > 1 ? `-x${batch.length}` : ''}.json`), serialise(batch, format, opts));
     batch = [];

@@ -13,6 +13,10 @@ export interface FormatOptions {
   kinds: boolean;
   /** OTLP enums as integers (collector file export) or proto names (Tempo, Jaeger api v3). */
   otlpEnums: 'int' | 'name';
+  /** OTLP as Tempo answers: `batches`, `instrumentationLibrarySpans` and base64 ids. */
+  tempo: boolean;
+  /** Zipkin as Brave records RPCs by default: the server half reuses the client's span id (`shared`). */
+  zipkinShared: boolean;
 }
 
 export function serialise(traces: GenTrace[], format: TraceFormat, opts: FormatOptions): string {
@@ -20,7 +24,7 @@ export function serialise(traces: GenTrace[], format: TraceFormat, opts: FormatO
     case 'jaeger':
       return JSON.stringify({ data: traces.map((t) => jaegerTrace(t, opts)), total: 0, limit: 0, offset: 0, errors: null });
     case 'otlp':
-      return JSON.stringify({ resourceSpans: traces.flatMap((t) => otlpResources(t, opts)) });
+      return JSON.stringify({ [opts.tempo ? 'batches' : 'resourceSpans']: traces.flatMap((t) => otlpResources(t, opts)) });
     case 'zipkin':
       return JSON.stringify(traces.length === 1 ? zipkinSpans(traces[0]!, opts) : traces.map((t) => zipkinSpans(t, opts)));
   }
@@ -96,18 +100,21 @@ function otlpAttrs(attrs: Record<string, AttrValue>): Array<{ key: string; value
 const KIND_NUM: Record<Kind, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 const nanos = (t: number): string => `${us(t)}000`;
 
+const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
+
 function otlpSpan(t: GenTrace, s: GenSpan, opts: FormatOptions): Record<string, unknown> {
+  const id = opts.tempo ? b64 : (hex: string): string => hex;
   const out: Record<string, unknown> = {
-    traceId: t.traceId,
-    spanId: s.spanId,
+    traceId: id(t.traceId),
+    spanId: id(s.spanId),
     name: s.name,
     startTimeUnixNano: nanos(s.startUs),
     endTimeUnixNano: `${us(s.startUs) + durationUs(s)}000`,
     attributes: otlpAttrs(s.attrs),
   };
-  if (s.parentId) out.parentSpanId = s.parentId;
+  if (s.parentId) out.parentSpanId = id(s.parentId);
   if (opts.kinds) out.kind = opts.otlpEnums === 'int' ? KIND_NUM[s.kind] : `SPAN_KIND_${s.kind.toUpperCase()}`;
-  if (s.async && s.parentId) out.links = [{ traceId: t.traceId, spanId: s.parentId }];
+  if (s.async && s.parentId) out.links = [{ traceId: id(t.traceId), spanId: id(s.parentId) }];
   if (s.events.length > 0) {
     out.events = s.events.map((e) => ({
       timeUnixNano: nanos(e.timeUs),
@@ -126,7 +133,9 @@ function otlpResources(t: GenTrace, opts: FormatOptions): unknown[] {
     resource: {
       attributes: otlpAttrs({ 'service.name': service, 'telemetry.sdk.language': SERVICES[service]?.lang ?? 'java', 'host.name': `${service}-5c8f6` }),
     },
-    scopeSpans: [{ scope: { name: 'io.opentelemetry.auto' }, spans: spans.map((s) => otlpSpan(t, s, opts)) }],
+    [opts.tempo ? 'instrumentationLibrarySpans' : 'scopeSpans']: [
+      { [opts.tempo ? 'instrumentationLibrary' : 'scope']: { name: 'io.opentelemetry.auto' }, spans: spans.map((s) => otlpSpan(t, s, opts)) },
+    ],
   }));
 }
 
@@ -140,20 +149,31 @@ function zipkinAnnotation(e: GenEvent): { timestamp: number; value: string } {
 }
 
 function zipkinSpans(t: GenTrace, opts: FormatOptions): unknown[] {
+  // Shared mode: a server span called synchronously by a client span takes that client's id, and
+  // its children name that id as their parent.
+  const byId = new Map(t.spans.map((s) => [s.spanId, s]));
+  const alias = new Map<string, string>();
+  if (opts.zipkinShared && opts.kinds) {
+    for (const s of t.spans) if (s.kind === 'server' && s.parentId && byId.get(s.parentId)?.kind === 'client') alias.set(s.spanId, s.parentId);
+  }
+  const idOf = (id: string): string => alias.get(id) ?? id;
   return t.spans.map((s) => {
     const tags: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.attrs)) tags[k] = String(v);
     if (s.error) tags.error = s.statusMessage ?? '';
     const out: Record<string, unknown> = {
       traceId: t.traceId,
-      id: s.spanId,
+      id: idOf(s.spanId),
       name: s.name.toLowerCase(),
       timestamp: us(s.startUs),
       duration: durationUs(s),
       localEndpoint: { serviceName: s.service, ipv4: `10.42.${s.service.length}.${(s.service.charCodeAt(0) * 7) % 250}` },
       tags,
     };
-    if (s.parentId) out.parentId = s.parentId;
+    const shared = alias.has(s.spanId);
+    const parentId = shared ? byId.get(s.parentId!)!.parentId : s.parentId;
+    if (parentId) out.parentId = idOf(parentId);
+    if (shared) out.shared = true;
     if (opts.kinds && s.kind !== 'internal') {
       out.kind = s.kind.toUpperCase();
       const peer = s.attrs['peer.service'] ?? s.attrs['net.peer.name'];
