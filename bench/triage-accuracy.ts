@@ -3,11 +3,12 @@
 // a baseline. Runs the command line exactly as the issue's contract says, one process per run.
 //
 //   npx tsx bench/triage-accuracy.ts [--data DIR] [--seed N] [--cases-per-type N] [--incident N]
-//       [--baseline N] [--jobs N] [--keep] [--perf]
+//       [--baseline N] [--jobs N] [--keep] [--perf] [--cli FILE]
 //
 // --data reuses a dataset written by bench/triage-faults/generate.ts; otherwise one is generated
 // into a temporary folder (removed afterwards unless --keep). --perf instead times one window of
-// 500 incident + 2,000 baseline traces.
+// 500 incident + 2,000 baseline traces. --cli runs another entry point (default src/cli/main.ts,
+// e.g. dist/cli/main.js) with the same arguments.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { CASE_TYPES, DEFAULTS, generateDataset, type CaseInfo } from './triage-f
 import { PERF } from './triage-faults/generate.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'triage'];
+let cliMain = join(ROOT, 'src/cli/main.ts');
 const RUN_TIMEOUT_MS = 180_000;
 
 type Mode = 'trace' | 'window';
@@ -43,7 +44,7 @@ interface Proc {
 function runCli(args: string[]): Promise<Proc> {
   const started = performance.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cliMain, 'triage', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -56,7 +57,7 @@ function runCli(args: string[]): Promise<Proc> {
   });
 }
 
-type Verdict = { traceId?: unknown; origin?: { service?: unknown } | null };
+type Verdict = { traceId?: unknown; origin?: { service?: unknown } | null; ranked?: unknown };
 
 function jsonLines(text: string): Verdict[] {
   const out: Verdict[] = [];
@@ -87,8 +88,25 @@ interface Outcome {
   traceTotal?: number;
   /** Per case (majority of per-trace verdicts) or window mode: right or not. */
   caseHit?: boolean;
+  /** What was blamed instead: the window's origin, or the most frequent wrong per-trace origin. */
+  blamed?: string | null;
+  /** Window mode: 1-based place of the fault service in `.ranked`, null when absent. */
+  rank?: number | null;
+  ms?: number;
   error?: string;
   note?: string;
+}
+
+function rankOf(v: Verdict | undefined, service: string): number | null {
+  if (!Array.isArray(v?.ranked)) return null;
+  const i = (v.ranked as Array<{ service?: unknown }>).findIndex((r) => r?.service === service);
+  return i < 0 ? null : i + 1;
+}
+
+function mostFrequent(xs: string[]): string | null {
+  const n = new Map<string, number>();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
 async function runCase(root: string, c: CaseInfo, spec: RunSpec): Promise<Outcome> {
@@ -99,7 +117,7 @@ async function runCase(root: string, c: CaseInfo, spec: RunSpec): Promise<Outcom
     const p = await runCli([...base, '--window', ...baseline, join(dir, 'incident')]);
     const v = jsonLines(p.stdout);
     if (v.length !== 1) return { error: `exit ${p.code}, ${v.length} JSON objects: ${firstLine(p.stderr) || firstLine(p.stdout)}` };
-    return { caseHit: serviceOf(v[0]) === c.faultService };
+    return { caseHit: serviceOf(v[0]) === c.faultService, blamed: serviceOf(v[0]), rank: rankOf(v[0], c.faultService), ms: p.ms };
   }
   let p = await runCli([...base, '--focus', 'auto', ...baseline, join(dir, 'incident')]);
   let v = jsonLines(p.stdout);
@@ -113,15 +131,12 @@ async function runCase(root: string, c: CaseInfo, spec: RunSpec): Promise<Outcom
   if (v.length === 0) return { error: `exit ${p.code}: ${firstLine(p.stderr) || firstLine(p.stdout)}` };
   const byTrace = new Map<string, Verdict>();
   for (const x of v) if (typeof x.traceId === 'string') byTrace.set(x.traceId, x);
-  const traceHits = c.affectedTraceIds.filter((id) => serviceOf(byTrace.get(id)) === c.faultService).length;
+  const origins = c.affectedTraceIds.map((id) => serviceOf(byTrace.get(id)));
+  const traceHits = origins.filter((s) => s === c.faultService).length;
+  const blamed = mostFrequent(origins.map((s) => s ?? 'none').filter((s) => s !== c.faultService));
   // The majority is over every verdict of the window, as a person would see them, healthy traces included.
-  const votes = new Map<string, number>();
-  for (const x of v) {
-    const s = serviceOf(x);
-    if (s) votes.set(s, (votes.get(s) ?? 0) + 1);
-  }
-  const top = [...votes].sort((a, b) => b[1] - a[1])[0];
-  return { traceHits, traceTotal: c.affectedTraceIds.length, caseHit: top?.[0] === c.faultService, ...(note ? { note } : {}) };
+  const top = mostFrequent(v.map(serviceOf).filter((s): s is string => s !== null));
+  return { traceHits, traceTotal: c.affectedTraceIds.length, caseHit: top === c.faultService, blamed, ms: p.ms, ...(note ? { note } : {}) };
 }
 
 async function pool<T>(items: T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -212,12 +227,16 @@ async function accuracy(root: string, jobs: number): Promise<void> {
       console.log(`  ${k}: ${msg}`);
     }
   }
-  console.log('\nper case (window+bl verdict):');
+  console.log('\nper case, with baseline (trace: share right, most frequent wrong origin; window: verdict, place in .ranked):');
   for (const c of cases) {
-    const r = results.get(key(c, RUNS[3]!))!;
     const t = results.get(key(c, RUNS[1]!))!;
-    console.log(`  ${c.id.padEnd(48)} ${c.injected.padEnd(13)} trace+bl ${t.error ? 'error' : pct(t.traceHits ?? 0, t.traceTotal ?? 0).padStart(6)}  window+bl ${r.error ? 'error' : r.caseHit ? 'right' : 'wrong'}`);
+    const w = results.get(key(c, RUNS[3]!))!;
+    const trace = t.error ? 'error' : `${pct(t.traceHits ?? 0, t.traceTotal ?? 0).padStart(6)}${t.blamed ? ` else ${t.blamed}` : ''}`;
+    const win = w.error ? 'error' : `${w.caseHit ? 'right' : `wrong: ${w.blamed ?? 'none'}`}${w.rank ? ` (#${w.rank})` : ''}`;
+    console.log(`  ${c.id.padEnd(46)} ${c.injected.padEnd(13)} trace ${trace.padEnd(36)} window ${win}`);
   }
+  const windowMs = cases.map((c) => results.get(key(c, RUNS[3]!))!).filter((r) => !r.error && r.ms).map((r) => r.ms!).sort((a, b) => a - b);
+  if (windowMs.length > 0) console.log(`\nwindow+bl run, wall time incl. process start: median ${Math.round(windowMs[windowMs.length >> 1]!)} ms, max ${Math.round(windowMs[windowMs.length - 1]!)} ms`);
 }
 
 async function perf(root: string): Promise<void> {
@@ -241,8 +260,10 @@ async function main(): Promise<number> {
       jobs: { type: 'string' },
       keep: { type: 'boolean', default: false },
       perf: { type: 'boolean', default: false },
+      cli: { type: 'string' },
     },
   });
+  if (values.cli) cliMain = resolve(values.cli);
   const num = (name: string, raw: string | undefined, fallback: number): number => {
     const n = raw === undefined ? fallback : Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, not "${raw}"`);
