@@ -141,7 +141,7 @@ function serve(ctx: Ctx, ref: string, parentId: string | null, startUs: number, 
     const r = runStep(ctx, svc, service, s.spanId, steps[i]!, t, slow.has(i) ? f : null, f);
     t = r.endUs + chunks[i + 1]!;
     if (r.failure) {
-      outcome = propagate(ctx, s, svc, r.failure, r.callee);
+      outcome = propagate(ctx, s, svc, r.failure, r.callee, r.endUs);
       if (outcome.kind !== 'ok') break;
     }
   }
@@ -182,7 +182,7 @@ function stackOf(type: string, message: string, service: string): string {
 }
 
 /** What a caller does when a call failed: fall back, pass a 4xx on, recover, or fail itself. */
-function propagate(ctx: Ctx, s: GenSpan, svc: ServiceDef, failure: Outcome, callee: string): Outcome {
+function propagate(ctx: Ctx, s: GenSpan, svc: ServiceDef, failure: Outcome, callee: string, atUs: number): Outcome {
   if (failure.kind === 'ok') return OK;
   if (callee === ctx.noise.alwaysFailing) return OK;
   if (failure.kind === 'client') return failure;
@@ -192,7 +192,7 @@ function propagate(ctx: Ctx, s: GenSpan, svc: ServiceDef, failure: Outcome, call
     const type = failure.http === 503 ? 'org.springframework.web.client.HttpServerErrorException$ServiceUnavailable' : 'org.springframework.web.client.HttpServerErrorException$InternalServerError';
     const calleePath = callee.startsWith('ts-') ? `/api/v1/${callee.replace(/^ts-|-service$/g, '').replace(/-/g, '')}service` : '/';
     const message = `${failure.http} : "{"timestamp":"2026-11-${String(rng.int(10, 28))}T${rng.int(10, 23)}:${rng.int(10, 59)}:${rng.int(10, 59)}.${rng.int(100, 999)}+00:00","status":${failure.http},"error":"${failure.http === 503 ? 'Service Unavailable' : 'Internal Server Error'}","path":"${calleePath}"}"`;
-    s.events.push({ kind: 'exception', timeUs: s.startUs, type, message, stack: stackOf(type, message, s.service) });
+    s.events.push({ kind: 'exception', timeUs: atUs, type, message, stack: stackOf(type, message, s.service) });
     return { kind: 'error', http: 500, grpc: 2, message: `${type}: ${message}`, silent: false };
   }
   const code = failure.grpc;
@@ -288,8 +288,10 @@ function call(ctx: Ctx, svc: ServiceDef, service: string, parentId: string, ref:
     if (rng.chance(0.5)) {
       first.endUs = t + rng.between(150, 250) * 1000;
       first.error = true;
-      first.statusMessage = svc.lang === 'java' ? 'java.net.SocketTimeoutException: Read timed out' : 'context deadline exceeded';
-      first.attrs[svc.proto === 'grpc' ? 'rpc.grpc.status_code' : 'error.type'] = svc.proto === 'grpc' ? 4 : 'timeout';
+      // Connection never established, so the callee left no span of its own.
+      first.statusMessage = svc.lang === 'java' ? 'java.net.SocketTimeoutException: connect timed out' : `dial tcp 10.42.0.${rng.int(2, 250)}:${SERVICES[callee]!.port}: i/o timeout`;
+      if (SERVICES[callee]!.proto === 'grpc') first.attrs['rpc.grpc.status_code'] = 14;
+      else first.attrs['error.type'] = 'java.net.SocketTimeoutException';
     } else {
       const srv = span(ctx, { parentId: first.spanId, async: false, service: callee, name: splitRef(ref).op, kind: 'server', startUs: t + 400 });
       srv.endUs = srv.startUs + rng.logNormal(0.4) * 1000;

@@ -56,6 +56,7 @@ describe('fault-injection trace generator', () => {
           const parsed = parseTraceText(readFileSync(f, 'utf8'));
           expect(parsed.spans.length).toBeGreaterThan(0);
           for (const span of parsed.spans) expect(owners[span.service], span.service).toBeDefined();
+          if (!c.kinds) expect(parsed.spans.every((span) => span.kind === 'internal')).toBe(true);
           expect(c.formats).toContain(parsed.format);
           expect(f).toContain(`-${parsed.format}`);
         }
@@ -108,6 +109,19 @@ describe('fault-injection trace generator', () => {
       const messages = new Set(logs.map((e) => JSON.stringify(e.attributes)));
       expect(logs.length).toBeGreaterThan(2);
       expect(messages.size).toBeGreaterThan(2);
+    }
+  });
+
+  it('fails an exception case in the faulty service’s own span, with the exception type in every format', () => {
+    const { out, cases } = generate({ types: ['exception'], casesPerType: 3 });
+    for (const c of cases) {
+      const traces = readPart(out, c, 'incident');
+      const type = String(c.params.exception).split(':')[0]!;
+      for (const id of c.affectedTraceIds) {
+        const spans = traces.get(id)!;
+        const thrown = spans.filter((s) => s.service === c.faultService && s.status.code === 'error' && s.events.some((e) => e.attributes['exception.type'] === type || e.attributes['error.kind'] === type || e.name.includes(type)));
+        expect(thrown.length, `${c.id} ${id}`).toBeGreaterThan(0);
+      }
     }
   });
 
