@@ -3,7 +3,7 @@
 // a baseline. Runs the command line exactly as the issue's contract says, one process per run.
 //
 //   npx tsx bench/triage-accuracy.ts [--data DIR] [--seed N] [--cases-per-type N] [--incident N]
-//       [--baseline N] [--jobs N] [--keep] [--perf] [--cli FILE]
+//       [--baseline N] [--types exception,network-delay,...] [--jobs N] [--keep] [--perf] [--cli FILE]
 //
 // --data reuses a dataset written by bench/triage-faults/generate.ts; otherwise one is generated
 // into a temporary folder (removed afterwards unless --keep). --perf instead times one window of
@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CASE_TYPES, DEFAULTS, generateDataset, type CaseInfo } from './triage-faults/dataset.js';
+import { CASE_TYPES, DEFAULTS, generateDataset, type CaseInfo, type CaseType } from './triage-faults/dataset.js';
 import { PERF } from './triage-faults/generate.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -249,6 +249,13 @@ async function perf(root: string): Promise<void> {
   if (p.code !== 0) console.log(`  ${firstLine(p.stderr)}`);
 }
 
+function caseTypes(raw: string): CaseType[] {
+  const types = raw.split(',').map((t) => t.trim()) as CaseType[];
+  const unknown = types.find((t) => !CASE_TYPES.includes(t));
+  if (unknown) throw new Error(`--types: unknown fault type "${unknown}"; known: ${CASE_TYPES.join(', ')}`);
+  return types;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -261,6 +268,7 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
       perf: { type: 'boolean', default: false },
       cli: { type: 'string' },
+      types: { type: 'string' },
     },
   });
   if (values.cli) cliMain = resolve(values.cli);
@@ -269,27 +277,29 @@ async function main(): Promise<number> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, not "${raw}"`);
     return n;
   };
+  const types = values.types && !values.perf ? caseTypes(values.types) : null;
   let root = values.data;
   let temp: string | null = null;
   if (root && !existsSync(join(root, 'cases'))) throw new Error(`--data ${root}: no cases/ folder (write one with bench/triage-faults/generate.ts)`);
-  if (!root) {
-    temp = mkdtempSync(join(tmpdir(), 'sitrep-accuracy-'));
-    root = temp;
-    // Sizes that keep the whole run to a few minutes on two shared cores.
-    const sizes = values.perf ? PERF : { casesPerType: 2, incident: 40, baseline: 150 };
-    const started = performance.now();
-    const cases = generateDataset({
-      ...DEFAULTS,
-      ...sizes,
-      out: root,
-      seed: num('seed', values.seed, DEFAULTS.seed),
-      casesPerType: num('cases-per-type', values['cases-per-type'], sizes.casesPerType!),
-      incident: num('incident', values.incident, sizes.incident!),
-      baseline: num('baseline', values.baseline, sizes.baseline!),
-    });
-    console.log(`generated ${cases.length} cases into ${root} in ${Math.round(performance.now() - started)} ms`);
-  }
   try {
+    if (!root) {
+      temp = mkdtempSync(join(tmpdir(), 'sitrep-accuracy-'));
+      root = temp;
+      // Sizes that keep the whole run to a few minutes on two shared cores.
+      const sizes = values.perf ? PERF : { casesPerType: 2, incident: 40, baseline: 150 };
+      const started = performance.now();
+      const cases = generateDataset({
+        ...DEFAULTS,
+        ...sizes,
+        out: root,
+        seed: num('seed', values.seed, DEFAULTS.seed),
+        casesPerType: num('cases-per-type', values['cases-per-type'], sizes.casesPerType!),
+        incident: num('incident', values.incident, sizes.incident!),
+        baseline: num('baseline', values.baseline, sizes.baseline!),
+        ...(types ? { types } : {}),
+      });
+      console.log(`generated ${cases.length} cases into ${root} in ${Math.round(performance.now() - started)} ms`);
+    }
     if (values.perf) await perf(root);
     else await accuracy(root, Math.max(1, num('jobs', values.jobs, 2)));
   } finally {
