@@ -227,13 +227,13 @@ async function accuracy(root: string, jobs: number): Promise<void> {
       console.log(`  ${k}: ${msg}`);
     }
   }
-  console.log('\nper case, with baseline (trace: share right, most frequent wrong origin; window: verdict, place in .ranked):');
+  console.log('\nper case (trace: share right, else the most frequent wrong origin; window: verdict, place of the fault service in .ranked):');
+  const traceText = (r: Outcome): string => (r.error ? 'error' : `${pct(r.traceHits ?? 0, r.traceTotal ?? 0)}${r.blamed ? ` else ${r.blamed}` : ''}`);
+  const windowText = (r: Outcome): string => (r.error ? 'error' : `${r.caseHit ? 'right' : `wrong: ${r.blamed ?? 'none'}`}${r.rank ? ` (#${r.rank})` : ''}`);
   for (const c of cases) {
-    const t = results.get(key(c, RUNS[1]!))!;
-    const w = results.get(key(c, RUNS[3]!))!;
-    const trace = t.error ? 'error' : `${pct(t.traceHits ?? 0, t.traceTotal ?? 0).padStart(6)}${t.blamed ? ` else ${t.blamed}` : ''}`;
-    const win = w.error ? 'error' : `${w.caseHit ? 'right' : `wrong: ${w.blamed ?? 'none'}`}${w.rank ? ` (#${w.rank})` : ''}`;
-    console.log(`  ${c.id.padEnd(46)} ${c.injected.padEnd(13)} trace ${trace.padEnd(36)} window ${win}`);
+    const [t, tb, w, wb] = RUNS.map((s) => results.get(key(c, s))!);
+    console.log(`  ${c.id} (${c.injected})`);
+    console.log(`      trace ${traceText(t!)} | trace+bl ${traceText(tb!)} | window ${windowText(w!)} | window+bl ${windowText(wb!)}`);
   }
   const windowMs = cases.map((c) => results.get(key(c, RUNS[3]!))!).filter((r) => !r.error && r.ms).map((r) => r.ms!).sort((a, b) => a - b);
   if (windowMs.length > 0) console.log(`\nwindow+bl run, wall time incl. process start: median ${Math.round(windowMs[windowMs.length >> 1]!)} ms, max ${Math.round(windowMs[windowMs.length - 1]!)} ms`);
