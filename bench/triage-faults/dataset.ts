@@ -59,6 +59,11 @@ const EXCEPTIONS: Record<string, Array<[string, string]>> = {
     ['org.springframework.dao.DataAccessResourceFailureException', 'Timed out after 30000 ms while waiting to connect to pool {n}'],
     ['java.lang.IllegalStateException', 'Seat class {n} is not configured for train G{n}'],
   ],
+  // Java in the shop is the Kafka-fed fraud detection, not Spring: its own failures.
+  'boutique:java': [
+    ['org.apache.kafka.common.errors.SerializationException', 'Error deserializing OrderResult at offset {n}'],
+    ['java.lang.IllegalStateException', 'fraud model not loaded (version {n})'],
+  ],
   go: [['*fmt.wrapError', 'failed to load product {n}: unexpected EOF']],
   node: [['TypeError', "Cannot read properties of undefined (reading 'units') at convert #{n}"]],
   python: [['jinja2.exceptions.UndefinedError', "'order' is undefined (template confirmation_{n}.html)"]],
@@ -110,7 +115,8 @@ export function planCase(seed: number, index: number, type: CaseType): PlannedCa
   const system: SystemName = rng.chance(0.5) ? 'trainticket' : 'boutique';
   const injected = type === 'mixed' ? rng.pick(FAULT_TYPES) : type;
   const service = rng.pick(faultPool(system, injected));
-  const [exceptionType, exceptionMessage] = rng.pick(EXCEPTIONS[SERVICES[service]!.lang]!);
+  const { lang } = SERVICES[service]!;
+  const [exceptionType, exceptionMessage] = rng.pick((EXCEPTIONS[`${system}:${lang}`] ?? EXCEPTIONS[lang])!);
   const fault: Fault = {
     type: injected,
     service,
