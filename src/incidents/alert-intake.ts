@@ -11,7 +11,7 @@ import { declareIncident, type DeclareInput } from './declare.js';
 import type { IncidentDeps, TriageOutcome, TriagePort } from './deps.js';
 import { resolveIncident } from './lifecycle.js';
 import { openRoom, refreshRoom } from './room.js';
-import { startTriage } from './triage.js';
+import { startTriageFor } from './triage.js';
 
 /** What joining an alert to its group found. */
 export type GroupJoin =
@@ -315,7 +315,7 @@ export class AlertIntake {
           return;
         }
         if (input.team && this.deps.paging) await this.deps.paging.page(opened, { team: input.team }, input.actor);
-        if (input.traceId) startTriage({ ...this.deps, triage: this.cachedTriage() }, opened.id, input.traceId, input.actor, { autoPage: !input.team });
+        startTriageFor({ ...this.deps, triage: this.cachedTriage() }, opened.id, input, input.actor, { autoPage: !input.team });
       });
     }, Math.min(ROOM_RETRY_FIRST_MS * 2 ** (attempt - 1), 60_000));
     timer.unref();
@@ -333,6 +333,7 @@ export class AlertIntake {
       description: `${lead.summary}${others}`.trim() || undefined,
       services: unique(firing.flatMap((a) => (a.service ? [a.service] : []))),
       traceId: firing.find((a) => a.traceId)?.traceId,
+      startedAt: firing.map((a) => a.startsAt).sort()[0],
       team,
       actor: alertActor(lead),
       platform: this.options.platform,
@@ -380,6 +381,7 @@ export class AlertIntake {
     if (!triage) return undefined;
     return {
       traceUrl: (traceId) => triage.traceUrl(traceId),
+      ...(triage.runWindow ? { runWindow: triage.runWindow.bind(triage) } : {}),
       run: (traceId) => {
         const now = Date.now();
         const hit = this.origins.get(traceId);

@@ -5,7 +5,7 @@ import type { IncidentDeps } from './deps.js';
 import { SitrepError, userMessageOf } from '../domain/errors.js';
 import { incidentLabel } from '../domain/incident.js';
 import { openRoom } from './room.js';
-import { startTriage } from './triage.js';
+import { startTriageFor } from './triage.js';
 
 export interface DeclareInput {
   title: string;
@@ -24,6 +24,8 @@ export interface DeclareInput {
   links?: Link[];
   /** Page the owner triage suggests without waiting for a person (alert-driven incidents). */
   autoPageSuggestedOwner?: boolean;
+  /** When the trouble started (the first alert's start), for window triage. */
+  startedAt?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
     const paging = deps.paging;
     deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
   }
-  if (input.traceId) startTriage(deps, opened.id, input.traceId, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
+  startTriageFor(deps, opened.id, input, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
   return opened;
 }
 

@@ -9,8 +9,20 @@ import type { Background } from './background.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
+  /** One trace; compared with traces of its service from the hour before when the backend can search. */
   run(traceId: string): Promise<TriageOutcome>;
+  /**
+   * Window mode: the traces of a service since an incident started, weighed together against the
+   * hour before. Absent when no configured backend can search.
+   */
+  runWindow?(query: WindowQuery): Promise<TriageOutcome>;
   traceUrl(traceId: string): string | undefined;
+}
+
+export interface WindowQuery {
+  service: string;
+  /** When the incident started (the first alert's start), ISO 8601. */
+  since: string;
 }
 
 export interface TriageOutcome {
@@ -20,6 +32,8 @@ export interface TriageOutcome {
   team?: string;
   service?: string;
   alternatives: { team?: string; service: string; confidence: number }[];
+  /** The trace the verdict stands on (window mode: an example trace showing the origin). */
+  traceId?: string;
   verdict?: unknown;
 }
 

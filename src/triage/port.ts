@@ -1,5 +1,10 @@
 import { SitrepError } from '../domain/errors.js';
-import type { TriageOutcome, TriagePort } from '../incidents/deps.js';
+import type { TriageOutcome, TriagePort, WindowQuery } from '../incidents/deps.js';
+import { Baseline } from './baseline.js';
+import { buildTree } from './tree.js';
+import { analyseWindow } from './window.js';
+import type { Span } from './span.js';
+import type { TriageResult } from './verdict.js';
 import { loadCatalog } from './catalog/load.js';
 import type { OwnershipCatalog } from './catalog/catalog.js';
 import { loadTraceSources, createTraceSource, type TraceSourceConfig } from './sources/config.js';
@@ -57,21 +62,73 @@ export async function createTriagePort(settings: TriageSettings): Promise<Triage
     return undefined;
   };
 
+  const searchable = sources.filter((s) => s.searchTraces);
+  // Each source has its own per-attempt timeout; the overall budget leaves room for one retry.
+  const budget = Math.max(5000, settings.timeoutMs * 2.5);
+
+  /** Traces of a service in a time range from the first searchable source that has any. */
+  const search = async (service: string, startMs: number, endMs: number, signal: AbortSignal): Promise<{ traces: Span[][]; source: string } | { error: string }> => {
+    const reasons: string[] = [];
+    for (const source of searchable) {
+      const got = await source.searchTraces!({ service, start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), limit: SEARCH_LIMIT }, { signal });
+      if (got.status === 'found' && got.traces.length > 0) return { traces: got.traces, source: source.name };
+      reasons.push(got.status === 'found' ? `${source.name}: no traces` : `${source.name}: ${got.reason}`);
+    }
+    return { error: reasons.join('; ') || 'no configured trace backend can search' };
+  };
+
+  const baselineFor = async (spans: Span[], signal: AbortSignal): Promise<Baseline | null> => {
+    const entry = spans.find((s) => s.parentId === null) ?? spans[0]!;
+    const before = entry.startUs / 1000 - BASELINE_GAP_MS;
+    const found = await search(entry.service, before - BASELINE_MS, before, signal);
+    if ('error' in found) return null;
+    const baseline = new Baseline();
+    for (const t of found.traces) baseline.add(buildTree(t));
+    return baseline;
+  };
+
   return {
     traceUrl,
     async run(traceId: string): Promise<TriageOutcome> {
-      // Each source has its own per-attempt timeout; the overall budget leaves room for one retry.
-      const result = await triage({ traceId, sources, catalog, timeoutMs: Math.max(5000, settings.timeoutMs * 2.5) });
-      const summary = formatSummary(result);
-      if (result.status !== 'found') return { outcome: result.status === 'not_found' ? 'not_found' : 'unavailable', summary, alternatives: [] };
-      const team = result.owner?.team ?? result.suggestedOwner?.team;
-      const ranked = result.origin
-        ? [
-            { team, service: result.origin.service, confidence: result.confidence },
-            ...result.alternatives.map((a) => ({ team: a.owner?.team, service: a.origin.service, confidence: a.confidence })),
-          ]
-        : [];
-      return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, verdict: result };
+      const result = await triage({ traceId, sources, catalog, timeoutMs: budget, ...(searchable.length > 0 ? { baseline: baselineFor } : {}) });
+      return outcomeOf(result);
     },
+    ...(searchable.length > 0
+      ? {
+          async runWindow(query: WindowQuery): Promise<TriageOutcome> {
+            const signal = AbortSignal.timeout(4 * budget);
+            const since = Date.parse(query.since) - WINDOW_LEAD_MS;
+            const incident = await search(query.service, since, Date.now(), signal);
+            if ('error' in incident) {
+              const unavailable = !/no traces/.test(incident.error) || searchable.length > 1;
+              return { outcome: unavailable ? 'unavailable' : 'not_found', summary: `traces of ${query.service} since ${query.since}: ${incident.error}`, alternatives: [] };
+            }
+            const before = await search(query.service, since - BASELINE_MS, since, signal);
+            const verdict = analyseWindow(incident.traces, 'error' in before ? [] : before.traces, { catalog: catalog ?? null, source: incident.source });
+            verdict.link = traceUrl(verdict.traceId) ?? null;
+            return outcomeOf(verdict);
+          },
+        }
+      : {}),
   };
+}
+
+// Window mode reads up to this many traces of each period; the baseline is the hour before the
+// incident started (less a few minutes: faults usually begin before the alert fires).
+const SEARCH_LIMIT = 500;
+const BASELINE_MS = 60 * 60_000;
+const WINDOW_LEAD_MS = 5 * 60_000;
+const BASELINE_GAP_MS = 60_000;
+
+function outcomeOf(result: TriageResult): TriageOutcome {
+  const summary = formatSummary(result);
+  if (result.status !== 'found') return { outcome: result.status === 'not_found' ? 'not_found' : 'unavailable', summary, alternatives: [] };
+  const team = result.owner?.team ?? result.suggestedOwner?.team;
+  const ranked = result.origin
+    ? [
+        { team, service: result.origin.service, confidence: result.confidence },
+        ...result.alternatives.map((a) => ({ team: a.owner?.team, service: a.origin.service, confidence: a.confidence })),
+      ]
+    : [];
+  return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, traceId: result.traceId, verdict: result };
 }

@@ -138,6 +138,11 @@ export interface TriageOptions {
   focus?: Focus;
   /** Deep-link template used when the source that found the trace has no UI link of its own. */
   linkTemplate?: string;
+  /**
+   * Traces to compare with, fetched once the trace is in hand (its entry service and start are
+   * known). Null when there are none; a failure only means the verdict is made without them.
+   */
+  baseline?: (spans: Span[], signal: AbortSignal) => Promise<Baseline | null>;
 }
 
 export const DEFAULT_TRIAGE_TIMEOUT_MS = 5000;
@@ -194,12 +199,14 @@ export async function triage(options: TriageOptions): Promise<TriageResult> {
 
   if (found) {
     const link = found.source.traceUrl(traceId) ?? (options.linkTemplate ? traceLink(options.linkTemplate, { traceId }) : null);
+    const baseline = options.baseline ? await options.baseline(found.spans, AbortSignal.timeout(budget)).catch(() => null) : null;
     return analyseTrace(found.spans, {
       traceId,
       catalog: options.catalog ?? null,
       source: found.source.name,
       link,
       ...(options.focus ? { focus: options.focus } : {}),
+      ...(baseline && baseline.traces > 0 ? { baseline } : {}),
     });
   }
 

@@ -159,7 +159,8 @@ export function analyseWindow(incidentSpans: readonly Span[][], baselineSpans: r
   const spans = trees.reduce((sum, t) => sum + t.spans.length, 0);
   return {
     status: 'found',
-    traceId: trees[0]?.spans[0]?.traceId ?? '',
+    // The verdict links one trace that shows the origin, for a person to open.
+    traceId: exemplar?.tree.spans[0]?.traceId ?? trees[0]?.spans[0]?.traceId ?? '',
     source: options.source ?? null,
     link: options.link ?? null,
     origin,

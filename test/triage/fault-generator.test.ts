@@ -125,14 +125,15 @@ describe('fault-injection trace generator', () => {
     }
   });
 
-  it('shows an event-only failure as an event inside the faulty service’s span, with no status of its own', () => {
+  it('shows an event-only failure as an event inside the faulty service’s span, with no status of its own (sitrep reads the event)', () => {
     const { out, cases } = generate({ types: ['event-only'] });
     const c = cases[0]!;
     const traces = readPart(out, c, 'incident');
     for (const id of c.affectedTraceIds) {
       const own = traces.get(id)!.filter((s) => s.service === c.faultService && s.parentId !== null && s.events.length > 0);
       expect(own.length).toBeGreaterThan(0);
-      expect(own.every((s) => s.status.code === 'unset')).toBe(true);
+      // No OTel status, error tag or status code: the only thing that says it failed is the event.
+      expect(own.every((s) => s.status.code === 'error' && s.status.source === 'event')).toBe(true);
     }
   });
 });
