@@ -76,7 +76,8 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
     : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logger: boltLogger(log) });
   const app: App = new App({
     token: settings.botToken,
-    ...(socketMode ? { appToken: settings.appToken, socketMode: true } : { receiver }),
+    // Bolt hands the Socket Mode client only installerOptions.clientOptions: without them it would ignore SLACK_API_URL.
+    ...(socketMode ? { appToken: settings.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver }),
     clientOptions,
     logger: boltLogger(log),
     // Bolt would check the token inside this constructor, where a bad one becomes a stack trace: start() checks it.
