@@ -140,9 +140,18 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
 
-  // Slack first: a bad token or unreachable Slack stops start-up before anything listens.
-  await slack?.start();
-  const port = await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config.PORT, config.HOST)));
+  let port: number;
+  try {
+    // Slack first: a bad token or unreachable Slack stops start-up before anything listens.
+    await slack?.start();
+    port = await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config.PORT, config.HOST)));
+  } catch (err) {
+    // Leave nothing running behind a failed start (a test, or a supervisor retrying in-process).
+    alertRoutes.stop();
+    await Promise.allSettled([slack?.stop(), paging?.stop(), http.close()]);
+    redis.disconnect();
+    throw err;
+  }
   logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
 
   return {

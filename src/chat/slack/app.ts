@@ -95,7 +95,7 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
       registerListeners(app, { deps, deliveries, settings, log, directory, own, captures: new SlackPendingCaptures(infra.redis, infra.prefix) });
     },
     async start() {
-      Object.assign(own, await verifyBotToken(settings.botToken, settings.apiUrl));
+      Object.assign(own, await verifyBotToken(settings.botToken, settings.apiUrl, boltLogger(log)));
       await app.init();
       if (socketMode) await app.start().catch((err: unknown) => Promise.reject(startupError(err, 'SLACK_APP_TOKEN', settings.apiUrl)));
     },

@@ -34,8 +34,9 @@ export function startupError(err: unknown, setting: 'SLACK_BOT_TOKEN' | 'SLACK_A
  * Checks the bot token once, quickly, before Bolt starts: a bad or revoked token or an unreachable
  * Slack stops start-up with one plain line, instead of Bolt's stack trace after several retries.
  */
-export async function verifyBotToken(token: string, apiUrl: string | undefined, timeoutMs = 5000): Promise<BotIdentity> {
-  const client = new webApi.WebClient(token, { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 0 }, timeout: timeoutMs, rejectRateLimitedCalls: false });
+export async function verifyBotToken(token: string, apiUrl: string | undefined, logger: webApi.WebClientOptions['logger'], timeoutMs = 5000): Promise<BotIdentity> {
+  // Our logger, so web-api's own warnings go to the structured log, not as extra lines on stderr.
+  const client = new webApi.WebClient(token, { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 0 }, timeout: timeoutMs, logger });
   try {
     const res = await client.auth.test();
     return { userId: res.user_id, botId: res.bot_id };
