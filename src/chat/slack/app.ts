@@ -2,7 +2,7 @@ import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type Slack
 import type { RequestListener } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import type { Actor } from '../../domain/actor.js';
-import { isSitrepError, SitrepError, userMessageOf } from '../../domain/errors.js';
+import { SitrepError, userMessageOf } from '../../domain/errors.js';
 import { incidentLabel } from '../../domain/incident.js';
 import { parseSeverity } from '../../domain/severity.js';
 import { parseStatus } from '../../domain/status.js';
@@ -21,7 +21,7 @@ import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, VIEWS
 import { boltLogger } from './bolt-logger.js';
 import { decodeCommand } from './command-text.js';
 import { SlackDirectory } from './directory.js';
-import { slackErrorCode } from './errors.js';
+import { logFailure, slackErrorCode } from './errors.js';
 import { decodeSlackText, parseSlackText, slackSafe, unescapeSlack } from './markup.js';
 import { authorOf, capturedFrom, isOwnMessage, rawTextOf, type OwnIdentity, type SlackMessage } from './messages.js';
 import { SlackPendingCaptures } from './pending-captures.js';
@@ -132,12 +132,6 @@ interface ListenerContext {
   directory: SlackDirectory;
   own: OwnIdentity;
   captures: SlackPendingCaptures;
-}
-
-/** A person's mistake (unknown command, wrong severity, not the lead) is theirs to fix, not ours: info, no stack. */
-function logFailure(log: Logger, what: string, err: unknown): void {
-  if (isSitrepError(err) && err.code !== 'unavailable') log.info({ what, code: err.code, reason: err.userMessage }, 'slack request refused');
-  else log.error({ err, what }, 'slack handler failed');
 }
 
 function registerListeners(app: App, { deps, deliveries, settings, log, directory, own, captures }: ListenerContext): void {
