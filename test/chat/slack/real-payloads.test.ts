@@ -4,6 +4,7 @@ import type { Incident } from '../../../src/domain/incident.js';
 import type { TimelineEvent } from '../../../src/domain/timeline.js';
 import { htmlDocument } from '../../../src/postmortem/html.js';
 import { eventually } from '../../helpers/wait.js';
+import { ONCALL_FIXTURE } from '../../paging/e2e.js';
 import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness.js';
 
 /**
@@ -13,7 +14,8 @@ import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harnes
  */
 let h: SlackHarness;
 beforeAll(async () => {
-  h = await startSlackHarness();
+  // Paging on, so a user group can be paged as its members.
+  h = await startSlackHarness({ ONCALL_FILE: ONCALL_FIXTURE });
   h.fake.workspace.addUser({ id: 'W_DANA', name: 'dana', realName: 'Dana Diaz' });
   for (const channel of ['C_OPS', 'C_GENERAL']) h.fake.channel(channel)!.members.push('W_DANA');
 });
@@ -199,6 +201,20 @@ describe('Slack throttling event delivery', () => {
 });
 
 describe('paging a Slack user group', () => {
+  it('pages each member of the group, and says so', async () => {
+    h.fake.workspace.usergroups.set('S_PAY', { id: 'S_PAY', handle: 'payments-oncall', users: ['U_BOB', 'U_CAROL'] });
+    const incident = await declared('Refunds failing');
+    const res = await h.driver.slashCommand({ text: 'page <!subteam^S_PAY|@payments-oncall> refunds &amp; payouts failing', userId: 'U_ALICE', channelId: incident.room!.id });
+    const told = await eventually(() => h.fake.responses(res.responseUrlId).find((r) => String(r.body.text).startsWith('Paged the')), 'the answer');
+    expect(told.body.text).toBe('Paged the 2 members of @payments-oncall.');
+    for (const user of ['U_BOB', 'U_CAROL']) {
+      await eventually(() => h.fake.dms(user).find((m) => m.text.startsWith(`You are paged for INC-${incident.number}`)), `the page to ${user}`);
+    }
+    const pages = (await h.store.get(incident.id))!.pages;
+    expect(pages.flatMap((p) => p.targets.map((t) => t.name))).toEqual(expect.arrayContaining(['bob', 'carol']));
+    expect(pages.map((p) => p.message)).toContain('refunds & payouts failing');
+  });
+
   it('says plainly when it cannot read the group, and pages nobody', async () => {
     const incident = await declared('Payments flapping');
     const res = await h.driver.slashCommand({ text: 'page <!subteam^S_NOPE|@payments-oncall> please look', userId: 'U_ALICE', channelId: incident.room!.id });
