@@ -34,7 +34,9 @@ function markupSegment(inner: string): SlackSegment {
   if (target.startsWith('!subteam^')) return { kind: 'usergroup', id: target.slice('!subteam^'.length), label: label?.replace(/^@/, '') };
   if (target.startsWith('!date^')) return { kind: 'text', text: label ?? '' };
   if (target.startsWith('!')) return { kind: 'broadcast', name: target.slice(1) };
-  return { kind: 'link', url: unescapeSlack(target), label };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return { kind: 'link', url: unescapeSlack(target), label };
+  // Slack escapes every < a person types, so this is no markup Slack made: keep it as written.
+  return { kind: 'text', text: `<${unescapeSlack(inner)}>` };
 }
 
 /** Splits Slack text into plain text and typed mentions/links, with entities decoded. */

@@ -24,6 +24,10 @@ describe('Slack text coming in', () => {
     expect(asked.sort()).toEqual(['U1', 'U2']);
   });
 
+  it('angle brackets Slack did not make (text from a test or a proxy that skipped escaping) stay as written', async () => {
+    expect(await decodeSlackText('Payments <timeout> & retries')).toBe('Payments <timeout> & retries');
+  });
+
   it('keeps the typed parts apart so a page target can be recognised as a user group', () => {
     expect(parseSlackText('<!subteam^S0614TZR7|@oncall>')).toEqual([{ kind: 'usergroup', id: 'S0614TZR7', label: 'oncall' }]);
   });
