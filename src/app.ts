@@ -7,6 +7,7 @@ import { RedisIncidentStore } from './store/incident-store.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
+import { listenError } from './server/listen-error.js';
 import { createTriagePort } from './triage/port.js';
 import { createSlackAdapter, type SlackAdapter } from './chat/slack/app.js';
 import { createTeamsApp, type TeamsApp } from './chat/teams/app.js';
@@ -73,6 +74,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
         minPostIntervalMs: config.SLACK_MIN_POST_INTERVAL_MS,
       },
       logger,
+      { redis, prefix: config.REDIS_KEY_PREFIX, registry: metrics.registry },
     );
   }
   let teams: TeamsApp | undefined;
@@ -138,8 +140,18 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
 
-  const port = await http.listen(config.PORT, config.HOST);
-  await slack?.start();
+  let port: number;
+  try {
+    // Slack first: a bad token or unreachable Slack stops start-up before anything listens.
+    await slack?.start();
+    port = await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config.PORT, config.HOST)));
+  } catch (err) {
+    // Leave nothing running behind a failed start (a test, or a supervisor retrying in-process).
+    alertRoutes.stop();
+    await Promise.allSettled([slack?.stop(), paging?.stop(), http.close()]);
+    redis.disconnect();
+    throw err;
+  }
   logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
 
   return {

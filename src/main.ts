@@ -1,7 +1,6 @@
 import { ConfigError, loadDotEnv, NO_PLATFORM_HELP, parseConfig, type Config } from './config.js';
 import { isSitrepError } from './domain/errors.js';
 import { createLogger } from './log.js';
-import { startSitrep } from './app.js';
 
 /** Start-up problems are printed as plain lines a person can act on — never a stack trace. */
 function fail(lines: string[]): never {
@@ -23,7 +22,11 @@ async function main(): Promise<void> {
   if (!config.slack && !config.teams) fail([NO_PLATFORM_HELP]);
 
   const logger = createLogger({ level: config.LOG_LEVEL });
+  logger.info({ slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off', teams: Boolean(config.teams) }, 'sitrep is starting');
   try {
+    // Loaded only now: the adapters (Bolt, botbuilder) take seconds to load, and a configuration
+    // problem or the first log line should not wait for them.
+    const { startSitrep } = await import('./app.js');
     const app = await startSitrep(config, logger);
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor } from '../domain/actor.js';
+import { SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel } from '../domain/incident.js';
 import type { MessageRef, TimelineEvent } from '../domain/timeline.js';
@@ -63,17 +63,36 @@ export async function captureMessage(deps: IncidentDeps, incidentId: string, mes
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** A captured message was edited: the entry follows, and the earlier text stays in history. */
-export async function recordEdit(deps: IncidentDeps, ref: MessageRef, text: string, previousText: string, actor: Actor): Promise<TimelineEvent[]> {
-  const incidentId = await deps.store.findByMessage(ref);
-  if (!incidentId || text === previousText) return [];
-  const key = `edit:${ref.platform}:${ref.channel}:${ref.ts}:${digest(text)}`;
-  return deps.store.append(incidentId, [{ type: 'message_edited', actor, key, message: ref, text, previousText }]);
+/** What the timeline last knew of a captured message: its text and who wrote it. */
+async function lastKnown(deps: IncidentDeps, incidentId: string, ref: MessageRef): Promise<{ text: string; author?: Actor }> {
+  let known: { text: string; author?: Actor } = { text: '' };
+  const same = (m: MessageRef) => m.platform === ref.platform && m.channel === ref.channel && m.ts === ref.ts;
+  for (const e of await deps.store.timeline(incidentId)) {
+    if (e.type === 'message_captured' && same(e.message)) known = { text: e.text, author: e.author };
+    else if (e.type === 'message_edited' && same(e.message)) known = { ...known, text: e.text };
+  }
+  return known;
 }
 
-export async function recordDelete(deps: IncidentDeps, ref: MessageRef, previousText: string, actor: Actor): Promise<TimelineEvent[]> {
+/**
+ * A captured message was edited: the entry follows, and the earlier text stays in history. Platforms
+ * do not always send the earlier text (Slack's own example of message_changed has none): the timeline has it.
+ */
+export async function recordEdit(deps: IncidentDeps, ref: MessageRef, text: string, previousText: string | undefined, actor: Actor): Promise<TimelineEvent[]> {
   const incidentId = await deps.store.findByMessage(ref);
   if (!incidentId) return [];
+  const before = previousText ?? (await lastKnown(deps, incidentId, ref)).text;
+  if (text === before) return [];
+  const key = `edit:${ref.platform}:${ref.channel}:${ref.ts}:${digest(text)}`;
+  return deps.store.append(incidentId, [{ type: 'message_edited', actor, key, message: ref, text, previousText: before }]);
+}
+
+/** A captured message was deleted. Without the platform's copy of it, the text and author come from the timeline. */
+export async function recordDelete(deps: IncidentDeps, ref: MessageRef, previous: { text?: string; author?: Actor }): Promise<TimelineEvent[]> {
+  const incidentId = await deps.store.findByMessage(ref);
+  if (!incidentId) return [];
+  const known = previous.text === undefined || !previous.author ? await lastKnown(deps, incidentId, ref) : undefined;
+  const actor = previous.author ?? known?.author ?? SYSTEM_ACTOR;
   const key = `delete:${ref.platform}:${ref.channel}:${ref.ts}`;
-  return deps.store.append(incidentId, [{ type: 'message_deleted', actor, key, message: ref, previousText }]);
+  return deps.store.append(incidentId, [{ type: 'message_deleted', actor, key, message: ref, previousText: previous.text ?? known?.text ?? '' }]);
 }

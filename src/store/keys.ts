@@ -28,6 +28,8 @@
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
+ * | `<p>slack:username:<userId>`          | string | a Slack person's display name from users.info (TTL 24 h) |
+ * | `<p>slack:capture:<token>`            | string | a Slack message waiting for its incident to be picked (JSON, TTL 15 min) |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -58,5 +60,7 @@ export function createKeys(prefix: string) {
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
+    slackUserName: (userId: string) => `${prefix}slack:username:${userId}`,
+    slackCapture: (token: string) => `${prefix}slack:capture:${token}`,
   };
 }

@@ -1,7 +1,8 @@
 import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
+import { Counter, type Registry } from 'prom-client';
 import type { Actor } from '../../domain/actor.js';
-import { userMessageOf } from '../../domain/errors.js';
+import { SitrepError, userMessageOf } from '../../domain/errors.js';
 import { incidentLabel } from '../../domain/incident.js';
 import { parseSeverity } from '../../domain/severity.js';
 import { parseStatus } from '../../domain/status.js';
@@ -12,11 +13,20 @@ import { captureMessage, recordDelete, recordEdit } from '../../incidents/record
 import { handOff } from '../../incidents/triage.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
-import { parseCommand, type UserToken } from '../commands.js';
+import type { RedisClient } from '../../store/redis.js';
+import { parseCommand, type Command, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
+import { answerPrivately, type AnswerTo } from './answer.js';
 import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, VIEWS } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
+import { decodeCommand } from './command-text.js';
+import { SlackDirectory } from './directory.js';
+import { logFailure, slackErrorCode } from './errors.js';
+import { decodeSlackText, parseSlackText, slackSafe, unescapeSlack } from './markup.js';
+import { authorOf, capturedFrom, isOwnMessage, rawTextOf, type OwnIdentity, type SlackMessage } from './messages.js';
+import { SlackPendingCaptures } from './pending-captures.js';
 import { SlackChat } from './slack-chat.js';
+import { startupError, verifyBotToken } from './startup.js';
 
 
 export interface SlackSettings {
@@ -43,12 +53,17 @@ export interface SlackAdapter {
 /** Slack users as actors; `<@U123|alice>` (escaped slash-command text) or `<@U123>` as mentions. */
 export function parseSlackMention(token: string): UserToken | undefined {
   const m = /^<@([UW][A-Z0-9_]+)(?:\|([^>]+))?>$/.exec(token);
-  return m ? { id: m[1]!, name: m[2] } : undefined;
+  return m ? { id: m[1]!, name: m[2] ? unescapeSlack(m[2]) : undefined } : undefined;
 }
 
-const slackActor = (id: string, name?: string): Actor => ({ platform: 'slack', id, name });
+/** What the Slack adapter keeps in Redis (names, messages waiting for an incident) and counts. */
+export interface SlackInfra {
+  redis: RedisClient;
+  prefix: string;
+  registry?: Registry;
+}
 
-export function createSlackAdapter(settings: SlackSettings, logger: Logger): SlackAdapter {
+export function createSlackAdapter(settings: SlackSettings, logger: Logger, infra: SlackInfra): SlackAdapter {
   const log = logger.child({ platform: 'slack' });
   const clientOptions = {
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
@@ -61,27 +76,28 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger): Sla
     : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logger: boltLogger(log) });
   const app: App = new App({
     token: settings.botToken,
-    ...(socketMode ? { appToken: settings.appToken, socketMode: true } : { receiver }),
+    // Bolt hands the Socket Mode client only installerOptions.clientOptions: without them it would ignore SLACK_API_URL.
+    ...(socketMode ? { appToken: settings.appToken, socketMode: true, installerOptions: { clientOptions } } : { receiver }),
     clientOptions,
     logger: boltLogger(log),
+    // Bolt would check the token inside this constructor, where a bad one becomes a stack trace: start() checks it.
+    deferInitialization: true,
   });
-  let botUserId: string | undefined;
-  const chat = new SlackChat(app.client, { channelPrefix: settings.channelPrefix, announceChannel: settings.announceChannel, minPostIntervalMs: settings.minPostIntervalMs, botUserId: () => botUserId }, log);
+  const own: OwnIdentity = {};
+  const chat = new SlackChat(app.client, { channelPrefix: settings.channelPrefix, announceChannel: settings.announceChannel, minPostIntervalMs: settings.minPostIntervalMs, botUserId: () => own.userId }, log);
+  const directory = new SlackDirectory(app.client, infra.redis, infra.prefix, log);
+  answerRateLimitedAtOnce(app, log, infra.registry);
 
   return {
     chat,
     listener: receiver?.requestListener,
     attach(deps, deliveries) {
-      registerListeners(app, deps, deliveries, settings, log);
-      app.use(async ({ context, next }) => {
-        botUserId ??= context.botUserId;
-        await next();
-      });
+      registerListeners(app, { deps, deliveries, settings, log, directory, own, captures: new SlackPendingCaptures(infra.redis, infra.prefix) });
     },
     async start() {
-      if (socketMode) await app.start();
-      const auth = await app.client.auth.test().catch(() => undefined);
-      botUserId ??= auth?.user_id;
+      Object.assign(own, await verifyBotToken(settings.botToken, settings.apiUrl, boltLogger(log)));
+      await app.init();
+      if (socketMode) await app.start().catch((err: unknown) => Promise.reject(startupError(err, 'SLACK_APP_TOKEN', settings.apiUrl)));
     },
     async stop() {
       if (socketMode) await app.stop();
@@ -89,50 +105,118 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger): Sla
   };
 }
 
-function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog, settings: SlackSettings, log: Logger): void {
-  const ephemeralTo = async (channel: string | undefined, user: string, text: string) => {
-    if (!channel) return;
-    await app.client.chat.postEphemeral({ channel, user, text }).catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'could not send ephemeral'));
+/**
+ * Slack sends `app_rate_limited` (no inner event) when it throttles event delivery to us. Bolt cannot
+ * type it, so it never acks and Slack sees a 404 after 3 s: answer 200 at once, and log and count it.
+ */
+function answerRateLimitedAtOnce(app: App, log: Logger, registry: Registry | undefined): void {
+  const throttled = registry
+    ? new Counter({ name: 'sitrep_slack_events_throttled_total', help: 'app_rate_limited notices: Slack throttled event delivery to sitrep', registers: [registry] })
+    : undefined;
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = async (event) => {
+    const body = event.body as { type?: string; team_id?: string; minute_rate_limited?: number };
+    if (body.type !== 'app_rate_limited') return processEvent(event);
+    await event.ack();
+    throttled?.inc();
+    const since = body.minute_rate_limited ? new Date(body.minute_rate_limited * 1000).toISOString() : undefined;
+    log.warn({ team: body.team_id, since }, 'Slack is throttling event delivery to sitrep (app_rate_limited): some events of this minute are not delivered');
   };
-  const failed = (what: string, err: unknown) => log.error({ err, what }, 'slack handler failed');
+}
+
+interface ListenerContext {
+  deps: IncidentDeps;
+  deliveries: DeliveryLog;
+  settings: SlackSettings;
+  log: Logger;
+  directory: SlackDirectory;
+  own: OwnIdentity;
+  captures: SlackPendingCaptures;
+}
+
+function registerListeners(app: App, { deps, deliveries, settings, log, directory, own, captures }: ListenerContext): void {
+  const tell = (to: AnswerTo, text: string) => answerPrivately(app.client, to, text, log);
+  const ephemeralTo = async (channel: string | undefined, user: string, text: string, responseUrl?: string) => {
+    await tell({ channel, user, responseUrl }, text);
+  };
+  const failed = (what: string, err: unknown) => logFailure(log, what, err);
+  const person = (id: string, hint?: string) => directory.actor(id, hint);
+  const nameOf = (id: string) => directory.name(id);
+  app.use(async ({ context, next }) => {
+    own.userId ??= context.botUserId;
+    own.botId ??= context.botId;
+    await next();
+  });
 
   // /incident — ack first (Slack allows 3 s), then do the work and answer through response_url.
   app.command('/incident', async ({ command, ack, respond, client }) => {
     await ack();
-    const actor = slackActor(command.user_id, command.user_name);
+    const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
     try {
+      const actor = await person(command.user_id, command.user_name);
       const room = await deps.store.findByRoom('slack', command.channel_id);
-      const parsed = parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention });
+      const parsed = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
       if (parsed.kind === 'modal') {
-        await client.views.open({ trigger_id: command.trigger_id, view: declareModal(command.channel_id, deps.settings.severityLabels, deps.settings.defaultSeverity) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: declareModal({ channelId: command.channel_id, responseUrl: command.response_url }, deps.settings.severityLabels, deps.settings.defaultSeverity),
+        });
         return;
       }
-      const reply = await executeCommand(deps, parsed, {
+      const group = userGroupTarget(parsed);
+      if (group) {
+        await pageUserGroup(parsed as Extract<Command, { kind: 'page' }>, group, { actor, roomId: command.channel_id, key: `slack:cmd:${command.trigger_id}` }, reply);
+        return;
+      }
+      const answer = await executeCommand(deps, parsed, {
         platform: 'slack',
         actor,
         roomId: command.channel_id,
         key: `slack:cmd:${command.trigger_id}`,
-        resolveUser: async (t) => slackActor(t.id, t.name),
+        resolveUser: (t) => person(t.id, t.name),
       });
-      if (reply) await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: reply.text });
+      if (answer) await reply(answer.text, !answer.ephemeral);
     } catch (err) {
       failed('command', err);
-      await respond({ response_type: 'ephemeral', text: userMessageOf(err) }).catch(() => undefined);
+      await reply(userMessageOf(err)).catch((e: unknown) => tell({ user: command.user_id }, userMessageOf(err)).then(() => log.warn({ err: { message: (e as Error).message } }, 'response_url failed; answered by DM')));
     }
   });
+
+  /** `/incident page <!subteam^S123|@oncall>`: a Slack user group is paged as its members, one page each. */
+  async function pageUserGroup(command: Extract<Command, { kind: 'page' }>, group: { id: string; handle: string }, ctx: { actor: Actor; roomId: string; key: string }, reply: (text: string) => Promise<unknown>) {
+    let members: string[];
+    try {
+      members = ((await app.client.usergroups.users.list({ usergroup: group.id })).users ?? []).filter((u) => u !== own.userId);
+    } catch (err) {
+      const code = slackErrorCode(err) ?? 'unknown';
+      log.info({ usergroup: group.id, slackError: code }, 'could not read a user group to page it');
+      await reply(
+        `sitrep cannot page the user group @${group.handle}: Slack did not give its members (${code}${code === 'missing_scope' ? ': reinstall the app from manifests/slack/manifest.yaml, which asks for usergroups:read' : ''}). Page a team from the on-call schedule (/incident page <team>) or people by name (/incident page @person).`,
+      );
+      return;
+    }
+    if (members.length === 0) {
+      await reply(`The user group @${group.handle} has no members to page.`);
+      return;
+    }
+    for (const id of members) {
+      await executeCommand(deps, { kind: 'page', target: { user: { id } }, message: command.message }, { platform: 'slack', ...ctx, key: `${ctx.key}:${id}`, resolveUser: (t) => person(t.id, t.name) });
+    }
+    await reply(`Paged the ${members.length} member${members.length === 1 ? '' : 's'} of @${group.handle}.`);
+  }
 
   // Card controls. Buttons carry no delivery id, so their effect is made idempotent through state.
   const onAction = (actionId: string, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();
-      const actor = slackActor(body.user.id, body.user.username ?? body.user.name);
       const incidentId = incidentIdFromAction(body, action);
       try {
+        const actor = await person(body.user.id, body.user.username ?? body.user.name);
         if (!incidentId) throw new Error(`no incident on action ${actionId}`);
         await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
       } catch (err) {
         failed(actionId, err);
-        await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err));
+        await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err), body.response_url);
       }
     });
   };
@@ -147,7 +231,7 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     if (status) await changeStatus(deps, incidentId, status, actor, actionKey(body));
   });
   onAction(ACTIONS.lead, async ({ action, body, actor, incidentId }) => {
-    if (action.type === 'users_select' && action.selected_user) await assignRole(deps, incidentId, 'lead', slackActor(action.selected_user), actor, actionKey(body));
+    if (action.type === 'users_select' && action.selected_user) await assignRole(deps, incidentId, 'lead', await person(action.selected_user), actor, actionKey(body));
   });
   onAction(ACTIONS.resolve, async ({ body, actor, incidentId }) => {
     await resolveIncident(deps, incidentId, actor, actionKey(body));
@@ -161,13 +245,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
   onAction(ACTIONS.reopen, async ({ body, actor, incidentId }) => {
     await reopenIncident(deps, incidentId, actor, actionKey(body));
   });
-  onAction(ACTIONS.pageTeam, async ({ action, actor, incidentId, body }) => {
+  onAction(ACTIONS.pageTeam, async ({ action, actor, incidentId }) => {
     const team = action.type === 'button' ? action.value?.split('|')[1] : undefined;
     if (!team) return;
-    if (!deps.paging) {
-      await ephemeralTo(body.channel?.id, body.user.id, 'Paging is not configured. Set ONCALL_FILE to an on-call schedule (see oncall.example.yaml).');
-      return;
-    }
+    if (!deps.paging) throw new SitrepError('unavailable', 'Paging is not configured. Set ONCALL_FILE to an on-call schedule (see oncall.example.yaml).');
     const incident = await deps.store.get(incidentId);
     if (incident) await deps.paging.page(incident, { team }, actor);
   });
@@ -180,7 +261,7 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
       const pageId = action.type === 'button' ? action.value?.split('|')[1] : undefined;
       if (!pageId || !deps.paging) return;
       const result = await deps.paging.answer(incidentId, pageId, actor, answer);
-      if (!result.ok && result.message) await ephemeralTo(body.channel?.id, body.user.id, result.message);
+      if (!result.ok && result.message) await ephemeralTo(body.channel?.id, body.user.id, result.message, body.response_url);
     });
   }
 
@@ -198,9 +279,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
       return;
     }
     await ack();
-    const actor = slackActor(body.user.id, body.user.name);
-    const { channelId } = JSON.parse(view.private_metadata || '{}') as { channelId?: string };
+    const { channelId, responseUrl } = JSON.parse(view.private_metadata || '{}') as { channelId?: string; responseUrl?: string };
+    const to = { channel: channelId, user: body.user.id, responseUrl };
     try {
+      const actor = await person(body.user.id, body.user.name);
       const service = values.service?.value?.value?.trim();
       const incident = await declareIncident(deps, {
         title,
@@ -213,10 +295,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
         source: { kind: 'command', detail: 'slack' },
         key: `declare:slack:view:${view.id}`,
       });
-      await ephemeralTo(channelId, body.user.id, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
+      await tell(to, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
     } catch (err) {
       failed('declare modal', err);
-      await ephemeralTo(channelId, body.user.id, userMessageOf(err));
+      await tell(to, userMessageOf(err));
     }
   });
 
@@ -229,48 +311,63 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     await ack();
     const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
-    await handOff(deps, incidentId, team, reason, slackActor(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('handoff', err));
+    try {
+      await handOff(deps, incidentId, team, reason, await person(body.user.id, body.user.name), `slack:view:${view.id}`);
+    } catch (err) {
+      failed('handoff', err);
+      await tell({ user: body.user.id }, userMessageOf(err));
+    }
   });
 
-  // "Add to incident timeline" on any message.
+  // "Add to incident timeline" on any message. The payload carries the message: sitrep need not be in the channel.
   app.shortcut(SHORTCUTS.capture, async ({ ack, shortcut, client }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
-    const actor = slackActor(shortcut.user.id, shortcut.user.name);
+    const to = { channel, user: shortcut.user.id, responseUrl: shortcut.response_url };
     try {
+      const actor = await person(shortcut.user.id, shortcut.user.name);
+      const message = { ...(shortcut.message as SlackMessage), ts: shortcut.message.ts ?? shortcut.message_ts };
+      const captured = await capturedFrom(message, channel, 'shortcut', directory, await deps.chats.slack?.permalink({ platform: 'slack', id: channel }, message.ts));
       const incident = await deps.store.findByRoom('slack', channel);
       if (!incident) {
         const open = await deps.store.listOpen();
         if (open.length === 0) {
-          await ephemeralTo(channel, shortcut.user.id, 'There is no open incident to add this message to.');
+          await tell(to, 'There is no open incident to add this message to.');
           return;
         }
-        await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, { channel, ts: shortcut.message.ts }) });
+        const token = await captures.put({ ...captured, via: 'shortcut' }, shortcut.response_url);
+        await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, token) });
         return;
       }
-      await capture(incident.id, channel, shortcut.message as SlackMessage, actor, 'shortcut');
-      await ephemeralTo(channel, shortcut.user.id, `Added to the ${incidentLabel(incident)} timeline.`);
+      await captureMessage(deps, incident.id, captured, actor);
+      await tell(to, `Added to the ${incidentLabel(incident)} timeline.`);
     } catch (err) {
       failed('shortcut', err);
-      await ephemeralTo(channel, shortcut.user.id, userMessageOf(err));
+      await tell(to, userMessageOf(err));
     }
   });
 
   app.view(VIEWS.capturePick, async ({ ack, view, body }) => {
     await ack();
     const incidentId = view.state.values.incident?.value?.selected_option?.value;
-    const { channel, ts } = JSON.parse(view.private_metadata) as { channel: string; ts: string };
+    const { token } = JSON.parse(view.private_metadata || '{}') as { token?: string };
+    const to = { user: body.user.id };
     if (!incidentId) return;
     try {
-      const message = await fetchMessage(channel, ts);
-      if (message) await capture(incidentId, channel, message, slackActor(body.user.id, body.user.name), 'shortcut');
+      const pending = token ? await captures.get(token) : undefined;
+      if (!pending) {
+        await tell(to, 'That message waited too long to be added (15 minutes). Use "Add to incident timeline" on it again.');
+        return;
+      }
+      await captureMessage(deps, incidentId, pending.message, await person(body.user.id, body.user.name));
+      const incident = await deps.store.get(incidentId);
+      await tell({ ...to, responseUrl: pending.responseUrl }, `Added to the ${incident ? incidentLabel(incident) : 'incident'} timeline.`);
     } catch (err) {
       failed('capture pick', err);
+      await tell(to, userMessageOf(err));
     }
   });
-
-  type SlackMessage = { ts: string; user?: string; username?: string; text?: string; permalink?: string; files?: { name?: string; title?: string; permalink?: string }[] };
 
   async function fetchMessage(channel: string, ts: string): Promise<SlackMessage | undefined> {
     const history = await app.client.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 });
@@ -281,23 +378,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     return replies.messages?.find((m) => m.ts === ts) as SlackMessage | undefined;
   }
 
-  async function capture(incidentId: string, channel: string, message: SlackMessage, actor: Actor, via: 'shortcut' | 'reaction' | 'pin') {
-    const incident = await deps.store.get(incidentId);
-    const room = incident?.room ?? { platform: 'slack' as const, id: channel };
-    const permalink = message.permalink ?? (await deps.chats.slack?.permalink({ ...room, id: channel }, message.ts));
-    return captureMessage(
-      deps,
-      incidentId,
-      {
-        ref: { platform: 'slack', channel, ts: message.ts },
-        author: slackActor(message.user ?? 'unknown', message.username),
-        text: message.text ?? '',
-        permalink,
-        files: (message.files ?? []).map((f) => ({ name: f.name ?? f.title ?? 'file', url: f.permalink })),
-        via,
-      },
-      actor,
-    );
+  async function capture(incidentId: string, channel: string, message: SlackMessage & { ts: string }, actor: Actor, via: 'reaction' | 'pin') {
+    if (isOwnMessage(message, own)) return [];
+    const permalink = message.permalink ?? (await deps.chats.slack?.permalink({ platform: 'slack', id: channel }, message.ts));
+    return captureMessage(deps, incidentId, await capturedFrom(message, channel, via, directory, permalink), actor);
   }
 
   /** Events: skip deliveries already handled; mark them only after the work succeeded. */
@@ -315,18 +399,20 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
       const incident = await deps.store.findByRoom('slack', channel);
       if (!incident) return;
       const message = await fetchMessage(channel, event.item.ts);
-      if (message) await capture(incident.id, channel, message, slackActor(event.user), 'reaction');
+      if (message?.ts) await capture(incident.id, channel, { ...message, ts: message.ts }, await person(event.user), 'reaction');
     });
   });
 
-  app.event('pin_added', async ({ event, body, context }) => {
-    const e = event as unknown as { user: string; channel_id: string; item: { type: string; message?: SlackMessage & { bot_id?: string } } };
+  app.event('pin_added', async ({ event, body }) => {
+    // pin_count is a string in some deliveries and a number in others; nothing here depends on it.
+    const e = event as unknown as { user: string; channel_id?: string; item: { type: string; channel?: string; message?: SlackMessage } };
     const message = e.item.message;
-    if (e.item.type !== 'message' || !message) return;
-    if (message.bot_id || message.user === context.botUserId) return; // our own card
+    const channel = e.channel_id ?? e.item.channel;
+    if (e.item.type !== 'message' || !message?.ts || !channel) return;
+    if (isOwnMessage(message, own)) return; // our own card
     await onceDelivered(body, async () => {
-      const incident = await deps.store.findByRoom('slack', e.channel_id);
-      if (incident) await capture(incident.id, e.channel_id, message, slackActor(e.user), 'pin');
+      const incident = await deps.store.findByRoom('slack', channel);
+      if (incident) await capture(incident.id, channel, { ...message, ts: message.ts! }, await person(e.user), 'pin');
     });
   });
 
@@ -335,22 +421,39 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     const e = event as unknown as {
       subtype?: string;
       channel: string;
-      message?: { ts: string; text?: string; user?: string };
-      previous_message?: { ts: string; text?: string; user?: string };
+      message?: SlackMessage;
+      previous_message?: SlackMessage;
       deleted_ts?: string;
     };
-    if (e.subtype === 'message_changed' && e.message && e.previous_message) {
-      const ref = { platform: 'slack' as const, channel: e.channel, ts: e.message.ts };
+    if (e.subtype === 'message_changed' && e.message) {
+      // Slack's docs example has no previous_message; bolt-python's fixture has no message.ts.
+      const ts = e.message.ts ?? e.previous_message?.ts;
+      if (!ts) return;
+      const ref = { platform: 'slack' as const, channel: e.channel, ts };
+      const current = e.message;
+      const previous = e.previous_message;
       await onceDelivered(body, async () => {
-        await recordEdit(deps, ref, e.message?.text ?? '', e.previous_message?.text ?? '', slackActor(e.message?.user ?? 'unknown'));
+        if (!(await deps.store.findByMessage(ref))) return;
+        const text = await decodeSlackText(rawTextOf(current), nameOf);
+        const before = previous ? await decodeSlackText(rawTextOf(previous), nameOf) : undefined;
+        await recordEdit(deps, ref, text, before, await authorOf(current, directory));
       });
     } else if (e.subtype === 'message_deleted' && e.deleted_ts) {
       const ref = { platform: 'slack' as const, channel: e.channel, ts: e.deleted_ts };
+      const previous = e.previous_message;
       await onceDelivered(body, async () => {
-        await recordDelete(deps, ref, e.previous_message?.text ?? '', slackActor(e.previous_message?.user ?? 'unknown'));
+        if (!(await deps.store.findByMessage(ref))) return;
+        await recordDelete(deps, ref, previous ? { text: await decodeSlackText(rawTextOf(previous), nameOf), author: await authorOf(previous, directory) } : {});
       });
     }
   });
+}
+
+/** A page command whose target is a Slack user group (`<!subteam^S123|@oncall>`). */
+function userGroupTarget(command: Command): { id: string; handle: string } | undefined {
+  if (command.kind !== 'page' || !('team' in command.target)) return undefined;
+  const [segment] = parseSlackText(command.target.team);
+  return segment?.kind === 'usergroup' ? { id: segment.id, handle: segment.label ?? segment.id } : undefined;
 }
 
 function incidentIdFromAction(body: BlockAction, action: BlockAction['actions'][number]): string | undefined {

@@ -9,6 +9,7 @@ import { incidentLabel, type Incident, type PageState } from '../../domain/incid
 import { SEVERITIES, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen, STATUSES } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
+import { slackSafe } from './markup.js';
 
 /** Action and view ids: the contract between the blocks we post and the listeners in app.ts. */
 export const ACTIONS = {
@@ -29,7 +30,8 @@ export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', cap
 export const SHORTCUTS = { capture: 'sitrep_capture' } as const;
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150), emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t.slice(0, 3000) });
+// Every mrkdwn text is escaped here, once: titles, notes and summaries are plain text inside sitrep.
+const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: slackSafe(t).slice(0, 3000) });
 
 export function mention(actor: Actor | undefined): string {
   if (!actor) return '_unassigned_';
@@ -202,13 +204,13 @@ export function pageBlocks(page: PageView): KnownBlock[] {
   return blocks;
 }
 
-/** `/incident` with no title: the declare form. */
-export function declareModal(channelId: string, labels: SeverityLabels, defaultSeverity: string): View {
+/** `/incident` with no title: the declare form. `origin` is where to answer when it is submitted. */
+export function declareModal(origin: { channelId: string; responseUrl?: string }, labels: SeverityLabels, defaultSeverity: string): View {
   const options = severityOptions(labels);
   return {
     type: 'modal',
     callback_id: VIEWS.declare,
-    private_metadata: JSON.stringify({ channelId }),
+    private_metadata: JSON.stringify(origin),
     title: text('Declare an incident'),
     submit: text('Declare'),
     close: text('Cancel'),
@@ -237,11 +239,12 @@ export function handoffModal(incidentId: string, currentTeam: string | undefined
   };
 }
 
-export function capturePickModal(open: Incident[], message: { channel: string; ts: string }): View {
+/** Which incident a message belongs to; `token` names the message kept in Redis meanwhile. */
+export function capturePickModal(open: Incident[], token: string): View {
   return {
     type: 'modal',
     callback_id: VIEWS.capturePick,
-    private_metadata: JSON.stringify(message),
+    private_metadata: JSON.stringify({ token }),
     title: text('Add to timeline'),
     submit: text('Add'),
     blocks: [

@@ -7,6 +7,8 @@ export const MAX_CHANNEL_NAME = 80;
 
 export function slugify(title: string): string {
   return title
+    // A link's address is no word of the title: `Checkout down (https://status.example.com)` → checkout-down.
+    .replace(/\(?\b(?:https?:\/\/|mailto:)[^\s)]+\)?/g, ' ')
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()

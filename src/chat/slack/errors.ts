@@ -1,4 +1,5 @@
-import { SitrepError } from '../../domain/errors.js';
+import { isSitrepError, SitrepError } from '../../domain/errors.js';
+import type { Logger } from '../../log.js';
 
 /** Slack's error code of a failed Web API call, if that is what `err` is. */
 export function slackErrorCode(err: unknown): string | undefined {
@@ -30,4 +31,13 @@ export function toSitrepError(err: unknown, doing: string): SitrepError | unknow
   if (!code) return err;
   const words = PLAIN_WORDS[code] ?? `Slack answered "${code}".`;
   return new SitrepError('unavailable', `Could not ${doing}: ${words}`, { cause: err });
+}
+
+/**
+ * A person's mistake (an unknown subcommand, a wrong severity, closing without being the lead) is
+ * theirs to fix and they were told: info, without a stack. Our failures and Slack's stay errors.
+ */
+export function logFailure(log: Logger, what: string, err: unknown): void {
+  if (isSitrepError(err) && err.code !== 'unavailable') log.info({ what, code: err.code, reason: err.userMessage }, 'slack request refused');
+  else log.error({ err, what }, 'slack handler failed');
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import { cardFallback, incidentCard, mention, pageBlocks, resolveOfferBlocks } from './blocks.js';
 import { channelName } from './channel-name.js';
 import { slackErrorCode, toSitrepError } from './errors.js';
+import { slackSafe } from './markup.js';
 import { ChannelPacer } from './pacer.js';
 
 export interface SlackChatOptions {
@@ -77,7 +78,7 @@ export class SlackChat implements ChatPort {
 
   async postCard(room: RoomRef, view: IncidentView): Promise<string> {
     const res = await this.call('post the incident card', () =>
-      this.client.chat.postMessage({ channel: room.id, text: cardFallback(view.incident), blocks: incidentCard(view) }),
+      this.client.chat.postMessage({ channel: room.id, text: slackSafe(cardFallback(view.incident)), blocks: incidentCard(view) }),
     );
     return res.ts!;
   }
@@ -85,7 +86,7 @@ export class SlackChat implements ChatPort {
   async updateCard(room: RoomRef, cardId: string, view: IncidentView): Promise<void> {
     await this.pacer.coalesce(`${room.id}:${cardId}`, () =>
       this.call('update the incident card', () =>
-        this.client.chat.update({ channel: room.id, ts: cardId, text: cardFallback(view.incident), blocks: incidentCard(view) }),
+        this.client.chat.update({ channel: room.id, ts: cardId, text: slackSafe(cardFallback(view.incident)), blocks: incidentCard(view) }),
       ).then(() => undefined),
     );
   }
@@ -102,19 +103,19 @@ export class SlackChat implements ChatPort {
   async post(room: RoomRef, text: string, options: { threadOf?: string } = {}): Promise<string> {
     await this.pacer.slot(room.id);
     const res = await this.call('post to the incident channel', () =>
-      this.client.chat.postMessage({ channel: room.id, text, thread_ts: options.threadOf }),
+      this.client.chat.postMessage({ channel: room.id, text: slackSafe(text), thread_ts: options.threadOf }),
     );
     return res.ts!;
   }
 
   async postTo(channelId: string, text: string): Promise<string> {
-    const res = await this.call('post an alert to its channel', () => this.client.chat.postMessage({ channel: channelId, text }));
+    const res = await this.call('post an alert to its channel', () => this.client.chat.postMessage({ channel: channelId, text: slackSafe(text) }));
     return res.ts!;
   }
 
   async offerResolve(room: RoomRef, incident: Incident, text: string): Promise<string> {
     const res = await this.call('offer to resolve the incident', () =>
-      this.client.chat.postMessage({ channel: room.id, text, blocks: resolveOfferBlocks(incident, text) }),
+      this.client.chat.postMessage({ channel: room.id, text: slackSafe(text), blocks: resolveOfferBlocks(incident, text) }),
     );
     return res.ts!;
   }
@@ -123,7 +124,7 @@ export class SlackChat implements ChatPort {
     const channel = this.options.announceChannel;
     if (!channel) return;
     const where = incident.room?.platform === 'slack' ? ` — join <#${incident.room.id}>` : '';
-    await this.call('announce the incident', () => this.client.chat.postMessage({ channel, text: `:rotating_light: ${text} (${incident.severity})${where}` }));
+    await this.call('announce the incident', () => this.client.chat.postMessage({ channel, text: slackSafe(`:rotating_light: ${text} (${incident.severity})${where}`) }));
   }
 
   async sendPage(user: Actor, page: PageView): Promise<string | undefined> {
@@ -132,7 +133,7 @@ export class SlackChat implements ChatPort {
     const channel = dm.channel?.id;
     if (!channel) return undefined;
     const res = await this.call('send the page', () =>
-      this.client.chat.postMessage({ channel, text: `You are paged for INC-${page.incident.number}: ${page.incident.title}`, blocks: pageBlocks(page) }),
+      this.client.chat.postMessage({ channel, text: slackSafe(`You are paged for INC-${page.incident.number}: ${page.incident.title}`), blocks: pageBlocks(page) }),
     );
     return `${channel}|${res.ts}`;
   }
@@ -148,7 +149,7 @@ export class SlackChat implements ChatPort {
   async notify(user: Actor, text: string): Promise<void> {
     if (user.platform !== 'slack') return;
     const dm = await this.call('open a direct message', () => this.client.conversations.open({ users: user.id }));
-    if (dm.channel?.id) await this.call('send a direct message', () => this.client.chat.postMessage({ channel: dm.channel!.id!, text }));
+    if (dm.channel?.id) await this.call('send a direct message', () => this.client.chat.postMessage({ channel: dm.channel!.id!, text: slackSafe(text) }));
   }
 
   async uploadFile(room: RoomRef, file: { filename: string; title: string; content: string }): Promise<UploadedFile> {

@@ -139,10 +139,12 @@ describe('inside an incident channel', () => {
     channel = incident.room!.id;
   });
   const run = async (text: string, userId = 'U_ALICE') => {
+    const state = async () => JSON.stringify([await h.store.get(incident.id), (await h.store.timeline(incident.id)).length]);
+    const before = await state();
     const res = await h.driver.slashCommand({ text, userId, channelId: channel });
     expect(res.status).toBe(200);
-    // The work happens after the ack; wait until Bolt's listener finished (the response or the state).
-    await new Promise((r) => setTimeout(r, 150));
+    // The work happens after the ack; wait until Bolt's listener finished: every command answers, or changes the incident or its timeline.
+    await eventually(async () => h.fake.responses(res.responseUrlId).length > 0 || (await state()) !== before, `"/incident ${text}" to be handled`);
     await h.settle();
     return (await h.store.get(incident.id))!;
   };

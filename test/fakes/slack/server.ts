@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, parseMultipart, readRaw, type Args } from './body.js';
 import { receiveUpload } from './methods/files.js';
 import { webApiMethods, type Handler } from './methods/index.js';
+import { FakeSocketMode } from './socket-mode.js';
 import {
   BOT,
   SlackApiError,
@@ -22,7 +23,11 @@ export const DEFAULT_BOT_TOKEN = 'xoxb-fake-sitrep-0000';
 export interface FakeSlackOptions {
   /** The bot token the fake accepts. */
   token?: string;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken?: string;
 }
+
+export const DEFAULT_APP_TOKEN = 'xapp-fake-sitrep-0000';
 
 export interface ApiCall {
   method: string;
@@ -61,6 +66,8 @@ export const RESPONSE_URL = 'response_url';
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly workspace: Workspace;
+  /** Socket Mode: `apps.connections.open` and the `ws://` connections it hands out. */
+  readonly socketMode: FakeSocketMode;
   private readonly methods: Map<string, Handler>;
   private readonly faults = new Map<string, Fault[]>();
   private latencyMs = 0;
@@ -69,14 +76,19 @@ export class FakeSlack {
   private constructor(
     private readonly server: Server,
     readonly token: string,
+    readonly appToken: string,
   ) {
     this.workspace = new Workspace(() => this.origin);
+    this.socketMode = new FakeSocketMode(() => this.origin);
     this.methods = webApiMethods(this.workspace);
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     const server = createServer();
-    const fake = new FakeSlack(server, options.token ?? DEFAULT_BOT_TOKEN);
+    const fake = new FakeSlack(server, options.token ?? DEFAULT_BOT_TOKEN, options.appToken ?? DEFAULT_APP_TOKEN);
+    server.on('upgrade', (req, socket, head) => {
+      if (!fake.socketMode.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    });
     server.on('request', (req, res) => {
       fake.route(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -102,6 +114,7 @@ export class FakeSlack {
 
   async stop(): Promise<void> {
     // Bolt's and web-api's fetch keep connections alive; close them or close() waits for their idle timeout.
+    this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
@@ -218,6 +231,11 @@ export class FakeSlack {
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : typeof bodyToken === 'string' ? bodyToken : undefined;
     if (!token) return this.finish(res, { method, args: safeArgs, error: 'not_authed' });
+    // Socket Mode's one method takes the app-level token; every other method the bot token.
+    if (method === 'apps.connections.open') {
+      if (token !== this.appToken) return this.finish(res, { method, args: safeArgs, error: token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' });
+      return this.finish(res, { method, args: safeArgs, result: this.socketMode.openConnection() });
+    }
     if (token !== this.token) return this.finish(res, { method, args: safeArgs, error: 'invalid_auth' });
 
     const handler = this.methods.get(method);

@@ -81,6 +81,8 @@ export interface FakeMessage {
   reactions?: Reaction[];
   pinned_to?: string[];
   bot_profile?: Record<string, unknown>;
+  /** Incoming webhooks and classic integrations post under a name, with no `user`. */
+  username?: string;
   client_msg_id?: string;
 }
 
@@ -192,6 +194,8 @@ export class Workspace {
   readonly views: FakeView[] = [];
   readonly files: FakeFile[] = [];
   readonly responses: FakeResponse[] = [];
+  /** User groups (`<!subteam^S…|@handle>`): their members, for usergroups.users.list. */
+  readonly usergroups = new Map<string, { id: string; handle: string; users: string[] }>();
   private readonly history = new Map<string, FakeMessage[]>();
   private readonly triggers = new Map<string, FakeTrigger>();
   private readonly responseUrls = new Map<string, FakeResponseUrl>();

@@ -27,6 +27,12 @@ export function userMethods(ws: Workspace): Record<string, Handler> {
       return { user: userJson(user) };
     },
 
+    'usergroups.users.list': (args) => {
+      const group = ws.usergroups.get(requireString(args, 'usergroup', 'no_such_subteam'));
+      if (!group) throw new SlackApiError('no_such_subteam');
+      return { users: group.users };
+    },
+
     'users.list': () => ({ members: [...ws.users.values()].map(userJson), cache_ts: ws.now(), response_metadata: { next_cursor: '' } }),
   };
 }
