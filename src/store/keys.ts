@@ -28,6 +28,7 @@
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
+ * | `<p>teams:declared:<conversationId>`  | string | the incident last declared from a Teams conversation (thread or chat), TTL 30 days |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -58,5 +59,6 @@ export function createKeys(prefix: string) {
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
+    teamsDeclaredIn: (conversationId: string) => `${prefix}teams:declared:${conversationId}`,
   };
 }

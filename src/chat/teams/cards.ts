@@ -49,7 +49,7 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
 }
 
 /** Messages use the thread's full width; a dialog sizes its card itself. */
-function card(body: Element[], actions: Element[] = [], options: { fullWidth?: boolean } = {}): AdaptiveCard {
+export function card(body: Element[], actions: Element[] = [], options: { fullWidth?: boolean } = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -76,7 +76,7 @@ function execute(title: string, verb: CardVerb, data: Omit<CardAction, 'verb'>, 
   };
 }
 
-const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
+export const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
 
 function nameOf(actor: Actor | undefined): string {
   return actor ? (actor.name ?? actor.id) : 'unassigned';

@@ -10,6 +10,7 @@ import { cardAttachment, cardFallback, incidentCard, pageCard, resolveOfferCard,
 import { teamsChannelName } from './channel-name.js';
 import { channelOf, isThreadRoom, rootOf, threadConversationId } from './conversation-ids.js';
 import type { TeamsDirectory } from './directory.js';
+import type { RoomWords } from './help.js';
 import { toSitrepError } from './errors.js';
 import { GraphError, type GraphClient } from './graph.js';
 import { ConversationPacer } from './pacer.js';
@@ -41,7 +42,7 @@ type MessageActivity = Partial<Activity> & { type: 'message' };
  */
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
-  private readonly appId: string;
+  readonly appId: string;
   private readonly tenantId: string;
   private readonly pacer: ConversationPacer;
   private readonly logger: Logger;
@@ -55,6 +56,14 @@ export class TeamsChat implements ChatPort {
 
   get bot(): { id: string; name: string } {
     return { id: `28:${this.appId}`, name: 'sitrep' };
+  }
+
+  /** How incidents open here, for help and welcome cards. */
+  roomWords(): RoomWords {
+    const { roomMode, incidentsChannelId, teamId } = this.deps.settings;
+    if (!incidentsChannelId) return { roomMode };
+    const query = new URLSearchParams({ tenantId: this.tenantId, ...(teamId ? { groupId: teamId } : {}) });
+    return { roomMode, incidentsChannelUrl: `https://teams.microsoft.com/l/channel/${encodeURIComponent(incidentsChannelId)}/incidents?${query.toString()}` };
   }
 
   // --- rooms -----------------------------------------------------------------------------------
