@@ -15,6 +15,7 @@ import { teamsSettingsFromConfig } from './chat/teams/settings.js';
 import { loadTemplate } from './postmortem/template.js';
 import { PostmortemService } from './postmortem/service.js';
 import { confluenceFromConfig } from './postmortem/confluence.js';
+import { webConsoleUrl } from './postmortem/console-link.js';
 import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
@@ -94,7 +95,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     background: new Background(logger),
     triage,
   };
-  const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
+  const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
   deps.postmortem = postmortems;
   deps.onClosed = (incident, actor) => postmortems.onClosed(incident, actor);
 

@@ -3,7 +3,7 @@ import type { ConnectorClient } from 'botframework-connector';
 import type { Actor } from '../../domain/actor.js';
 import { SitrepError } from '../../domain/errors.js';
 import { incidentLabel, type Incident, type RoomRef } from '../../domain/incident.js';
-import type { ChatPort, IncidentView, PageView, UploadedFile } from '../../incidents/chat-port.js';
+import type { ChatPort, IncidentView, PageView, PostmortemView, UploadedFile } from '../../incidents/chat-port.js';
 import type { Logger } from '../../log.js';
 import { describeError, type TeamsAdapter } from './adapter.js';
 import { cardAttachment, cardFallback, incidentCard, pageCard, resolveOfferCard, type AdaptiveCard } from './cards.js';
@@ -14,6 +14,7 @@ import type { RoomWords } from './help.js';
 import { toSitrepError } from './errors.js';
 import { GraphError, type GraphClient } from './graph.js';
 import { ConversationPacer } from './pacer.js';
+import { postmortemCard } from './postmortem-card.js';
 import { withTeamsRetry } from './retry.js';
 import type { TeamsSettings } from './settings.js';
 import { teamsMention, toTeamsMessage } from './text.js';
@@ -216,6 +217,14 @@ export class TeamsChat implements ChatPort {
         : file.content;
     const id = await this.post(room, `**${file.title}** (${file.filename})\n\n${content}`, { threadOf: room.cardId ?? room.threadId });
     return { id, url: await this.permalink(room, id) };
+  }
+
+  /** The postmortem as a card in the incident's thread: Teams messages cannot carry the Markdown file. */
+  async postPostmortem(room: RoomRef, view: PostmortemView): Promise<UploadedFile> {
+    const summary = `Postmortem draft of ${incidentLabel(view.incident)} (revision ${view.revision})`;
+    const activity = cardActivity(postmortemCard(view), summary);
+    const id = await this.send(this.threadOf(room, room.cardId ?? room.threadId), activity, 'post the postmortem summary');
+    return { id, url: view.links[0]?.url ?? (await this.permalink(room, id)) };
   }
 
   async permalink(room: RoomRef, messageId: string): Promise<string | undefined> {

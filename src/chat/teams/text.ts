@@ -28,6 +28,8 @@ const EMOJI: Record<string, string> = {
   large_orange_circle: '🟠',
   large_yellow_circle: '🟡',
   white_circle: '⚪',
+  memo: '📝',
+  page_facing_up: '📄',
 };
 
 /**
