@@ -33,7 +33,7 @@ describe('the postmortem in Teams', () => {
     await h.run(incident, 'close');
     const posted = await eventually(() => postmortemCardIn(incident), 'the postmortem card in the incident thread');
 
-    const content = posted.attachments![0]!.content as Record<string, unknown>;
+    const content = (posted.attachments as Array<{ content: Record<string, unknown> }>)[0]!.content;
     const json = JSON.stringify(content);
     expect(content).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(json).toContain(`Postmortem draft · INC-${incident.number}: Checkout <team> returns 500`);
