@@ -56,7 +56,7 @@ describe('declaring from Teams', () => {
     expect(incident.room).toMatchObject({ platform: 'teams', id: `${h.incidentsChannelId};messageid=${incident.room!.cardId}`, threadId: incident.room!.cardId });
     const root = h.fake.activities(incident.room!.id)[0]!;
     expect(root.id).toBe(incident.room!.cardId);
-    expect(root.attachments).toMatchObject([{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5' } }]);
+    expect(root.attachments).toMatchObject([{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.6' } }]);
     expect(cardJson(incident)).toContain(`INC-${incident.number} · Checkout returns 500`);
     expect(h.fake.updates.some((u) => u.activityId === incident.room!.cardId)).toBe(true);
 
@@ -165,7 +165,7 @@ describe('card buttons', () => {
 
     const res = await h.driver.adaptiveCardAction({ verb: 'status', data: { incidentId: incident.id, status: 'identified' } }, at);
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5' } });
+    expect(res.json).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.6' } });
     expect(JSON.stringify(res.json)).toContain('"value":"identified"');
     expect((await h.store.get(incident.id))?.status).toBe('identified');
     expect(cardJson(incident)).toContain('"value":"identified"');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/domain/incident.js';
 import type { FakeMember, SentActivity } from '../../fakes/teams/server.js';
 import { asUser, startTeamsHarness, type TeamsHarness } from '../../helpers/teams-harness.js';
+import { adaptiveCardProblems } from '../../helpers/adaptive-card-schema.js';
 import { eventually } from '../../helpers/wait.js';
 
 /** Ids the documented activities use, swapped for the fake channel's own. */
@@ -228,5 +229,16 @@ describe('"Add to incident timeline" on a message with a link, an image and a fi
     );
     expect(JSON.stringify(res.json)).toContain("one of sitrep's own messages");
     expect(await h.store.timeline(incident.id)).toHaveLength(before);
+  });
+});
+
+describe('every card sent in these conversations', () => {
+  it('is valid against the published Adaptive Card schema for the version it declares', () => {
+    const cards = h.fake
+      .allActivities()
+      .flatMap((a) => (a.attachments ?? []) as Array<{ contentType?: string; content?: Record<string, unknown> }>)
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    expect(cards.length).toBeGreaterThan(5);
+    for (const card of cards) expect(adaptiveCardProblems(card.content!)).toEqual([]);
   });
 });
