@@ -16,6 +16,7 @@ import { loadTemplate } from './postmortem/template.js';
 import { PostmortemService } from './postmortem/service.js';
 import { confluenceFromConfig } from './postmortem/confluence.js';
 import { webConsoleUrl } from './postmortem/console-link.js';
+import { registerAboutPages } from './server/about-pages.js';
 import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
@@ -131,6 +132,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     res.end(body);
   });
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true }));
+  registerAboutPages(http);
   http.route('GET', '/readyz', async (_req, res) => {
     const ok = await redis.ping().then(
       () => true,

@@ -242,3 +242,12 @@ describe('every card sent in these conversations', () => {
     for (const card of cards) expect(adaptiveCardProblems(card.content!)).toEqual([]);
   });
 });
+
+describe("the manifest's developer pages", () => {
+  it.each(['/about', '/privacy', '/terms'])('%s answers a real page', async (path) => {
+    const res = await fetch(`${h.sitrep.url}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toMatch(/<h1>sitrep/);
+  });
+});
