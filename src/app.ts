@@ -16,6 +16,8 @@ import { teamsSettingsFromConfig } from './chat/teams/settings.js';
 import { loadTemplate } from './postmortem/template.js';
 import { PostmortemService } from './postmortem/service.js';
 import { confluenceFromConfig } from './postmortem/confluence.js';
+import { webConsoleUrl } from './postmortem/console-link.js';
+import { registerAboutPages } from './server/about-pages.js';
 import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
@@ -96,7 +98,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     background: new Background(logger),
     triage,
   };
-  const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
+  const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
   deps.postmortem = postmortems;
   deps.onClosed = (incident, actor) => postmortems.onClosed(incident, actor);
 
@@ -132,6 +134,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     res.end(body);
   });
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true }));
+  registerAboutPages(http);
   http.route('GET', '/readyz', async (_req, res) => {
     const ok = await redis.ping().then(
       () => true,

@@ -18,6 +18,8 @@ Builds sitrep-teams.zip (manifest.json, color.png, outline.png) to upload in Tea
 options:
   --app-id <guid>       the Azure Bot's Microsoft App ID (default: $TEAMS_APP_ID)
   --public-url <url>    https URL the bot is reachable at (default: $PUBLIC_URL)
+  --room-mode <mode>    thread or channel, as TEAMS_ROOM_MODE (default: $TEAMS_ROOM_MODE, else thread);
+                        only channel asks the team owner for Channel.Create.Group
   --manifest-dir <dir>  folder with manifest.json and the icons (default: the bundled manifests/teams)
   --out <file>          where to write the package (default: ./sitrep-teams.zip)
   --write-icons         redraw color.png (192×192) and outline.png (32×32) in the manifest folder first
@@ -33,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         'app-id': { type: 'string' },
         'public-url': { type: 'string' },
+        'room-mode': { type: 'string' },
         'manifest-dir': { type: 'string' },
         out: { type: 'string' },
         'write-icons': { type: 'boolean' },
@@ -55,6 +58,11 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`sitrep teams-package: give ${missing}.\n\n${USAGE}`);
     return 2;
   }
+  const roomMode = args['room-mode'] ?? (process.env.TEAMS_ROOM_MODE || 'thread');
+  if (roomMode !== 'thread' && roomMode !== 'channel') {
+    console.error(`sitrep teams-package: --room-mode (TEAMS_ROOM_MODE) must be thread or channel, not "${roomMode}".`);
+    return 2;
+  }
   const dir = resolve(args['manifest-dir'] ?? DEFAULT_DIR);
   if (!existsSync(dir)) {
     console.error(`sitrep teams-package: ${dir} does not exist.`);
@@ -65,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     writeFileSync(resolve(dir, 'outline.png'), encodePng(outlineIcon()));
   }
   try {
-    const { zip, manifest } = buildTeamsPackage(dir, { appId, publicUrl });
+    const { zip, manifest } = buildTeamsPackage(dir, { appId, publicUrl, roomMode });
     const out = resolve(args.out ?? 'sitrep-teams.zip');
     writeFileSync(out, zip);
     console.log(`Wrote ${out} (${manifest.name.short} ${manifest.version}, manifest ${manifest.manifestVersion}, bot ${manifest.id}).`);

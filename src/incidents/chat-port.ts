@@ -20,6 +20,24 @@ export interface PageView {
   outcome?: { kind: 'acknowledged' | 'declined' | 'escalated' | 'cancelled'; by?: Actor; at: string };
 }
 
+/** A postmortem draft at a glance, for platforms that show it as a card rather than a file (Teams). */
+export interface PostmortemView {
+  incident: Incident;
+  revision: number;
+  by: Actor;
+  /** The response metrics; `value` is absent when the timeline could not measure it. */
+  metrics: Array<{ name: string; value?: string }>;
+  /** Triage's hypothesis, to be confirmed. */
+  origin?: { summary: string; traceUrl?: string };
+  actionItems: Array<{ text: string; owner?: string }>;
+  /** Blaming wording the language check found, with a system-focused rewording. */
+  flagged: Array<{ phrase: string; source: string; suggestion: string }>;
+  /** Where the whole draft can be read, best first (the web console, Confluence). */
+  links: Array<{ label: string; url: string }>;
+  /** How to get the whole draft when there is no link. */
+  exportCommand: string;
+}
+
 export interface UploadedFile {
   id: string;
   url?: string;
@@ -53,6 +71,11 @@ export interface ChatPort {
   /** Tells one person something directly (e.g. "nobody answered"). */
   notify(user: Actor, text: string): Promise<void>;
   uploadFile(room: RoomRef, file: { filename: string; title: string; content: string }): Promise<UploadedFile>;
+  /**
+   * Posts the postmortem as a summary card linking to the whole draft, instead of `uploadFile`: for
+   * platforms whose messages cannot carry the Markdown file (Teams).
+   */
+  postPostmortem?(room: RoomRef, view: PostmortemView): Promise<UploadedFile>;
   permalink(room: RoomRef, messageId: string): Promise<string | undefined>;
   /** How to mention a person in this platform's text. */
   mention(user: Actor): string;

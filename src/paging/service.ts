@@ -385,6 +385,9 @@ export class PagingService implements PagingPort {
         this.deps.logger.warn({ incident: incident!.id, err: { message: (err as Error).message } }, 'could not invite the paged people');
       });
     }
+    // A page nobody received is not announced as sent: the job retries, and says it once someone has it.
+    const reachedSomeone = page.handles.some((h) => h.level === position.level && h.pass === position.pass);
+    if (failed && page.provider !== 'pagerduty' && !reachedSomeone) throw failed;
     if (page.announced !== positionKey(position)) {
       await this.say(incident, this.pagedText(incident, page));
       incident = await this.patchPage(job.incidentId, job.pageId, (p) => (p.announced === positionKey(position) ? null : { ...p, announced: positionKey(position) }));
@@ -500,11 +503,14 @@ export class PagingService implements PagingPort {
       lines.push(`:warning: Nobody is on call at level ${page.level + 1} for *${page.team}*; escalating to the next level now.`);
     } else {
       const due = page.nextEscalationAt ? ` Escalates in ${durationText(Date.parse(page.nextEscalationAt) - Date.parse(page.pagedAt))} if nobody acknowledges.` : '';
-      lines.push(`:pager: Paged ${who} (${scopeText(page)})${page.message ? `: ${page.message}` : '.'}${page.level > 0 || page.pass > 0 ? '' : due}`);
+      const message = page.message ? `: ${page.message.trim()}${/[.!?…]$/.test(page.message.trim()) ? '' : '.'}` : '.';
+      lines.push(`:pager: Paged ${who} (${scopeText(page)})${message}${page.level > 0 || page.pass > 0 ? '' : due}`);
     }
     if (page.unreachable.length) {
+      // The fix is the operator's (oncall.yaml): the hint goes to the log, the room hears what it means.
       const field = incident.room?.platform === 'teams' ? 'teams' : 'slack';
-      lines.push(`Could not page ${page.unreachable.join(', ')}: no ${field} id in oncall.yaml (add users.<id>.${field}).`);
+      this.deps.logger.warn({ incident: incident.id, page: page.id, unreachable: page.unreachable, hint: `add users.<id>.${field} to the on-call file` }, 'on-call people without a chat account');
+      lines.push(`Could not page ${page.unreachable.join(', ')}: sitrep does not know their ${field === 'teams' ? 'Teams' : 'Slack'} account. Ask whoever runs sitrep to add it to the on-call schedule.`);
     }
     return lines.join('\n');
   }

@@ -1,5 +1,6 @@
 import { incidentLabel, type Incident } from '../domain/incident.js';
 import { metricList } from '../domain/metrics.js';
+import { digestOf, type PostmortemDigest } from './digest.js';
 import { gatherFacts, type PostmortemInput } from './facts.js';
 import { SECTIONS } from './sections.js';
 import { DEFAULT_POSTMORTEM_TEMPLATE, fillTemplate, type PostmortemTemplate } from './template.js';
@@ -10,6 +11,8 @@ export interface Draft {
   blamingPhrases: number;
   /** Names of the metrics that could not be measured. */
   notMeasured: string[];
+  /** The draft at a glance, for a summary card. */
+  digest: PostmortemDigest;
 }
 
 /** The postmortem draft as Markdown: the template filled with what the timeline says. */
@@ -21,6 +24,7 @@ export function draftPostmortem(input: PostmortemInput, template: PostmortemTemp
     notMeasured: metricList(facts.metrics)
       .filter((m) => m.value === undefined)
       .map((m) => m.name),
+    digest: digestOf(facts),
   };
 }
 

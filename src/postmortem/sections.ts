@@ -183,7 +183,7 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
       return `Owning team ${e.fromTeam ? `${mdText(e.fromTeam)} → ` : ''}**${mdText(e.toTeam)}**${e.reason ? `: ${mdText(e.reason)}` : ''}`;
     case 'paged': {
       const who = e.target.users.map((u) => f.label(u)).join(', ');
-      return `Paged ${e.target.team ? mdText(e.target.team) : 'a person'} (level ${e.level}, via ${mdText(e.provider)})${who ? `: ${mdText(who)}` : ''}`;
+      return `Paged ${e.target.team ? mdText(e.target.team) : 'a person'} (level ${e.level + 1}, via ${mdText(e.provider)})${who ? `: ${mdText(who)}` : ''}`;
     }
     case 'acknowledged':
       return `Page acknowledged${e.team ? ` for ${mdText(e.team)}` : ''}`;
@@ -191,8 +191,8 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
       return 'Page declined';
     case 'escalated':
       return e.exhausted
-        ? `Escalation exhausted after level ${e.fromLevel}: nobody answered`
-        : `Escalated from level ${e.fromLevel}${e.toLevel !== undefined ? ` to level ${e.toLevel}` : ''} (${e.reason})`;
+        ? `Escalation exhausted after level ${e.fromLevel + 1}: nobody answered`
+        : `Escalated from level ${e.fromLevel + 1}${e.toLevel !== undefined ? ` to level ${e.toLevel + 1}` : ''} (${e.reason})`;
     case 'action_item_added':
       return `Action item: ${mdMultiline(e.text)}${e.owner ? ` (owner ${mdText(f.label(e.owner))})` : ''}`;
     case 'resolved':

@@ -28,6 +28,8 @@ export class PostmortemService implements PostmortemPort {
     private readonly drafts: PostmortemDrafts,
     private readonly template: PostmortemTemplate,
     private readonly confluence?: ConfluenceClient,
+    /** The web console's base URL (PUBLIC_URL) when the console is on: the card links the draft's page there. */
+    private readonly consoleUrl?: string,
   ) {}
 
   /** The close hook: the lead leaves the room with the draft. Runs after the close is acknowledged. */
@@ -57,8 +59,29 @@ export class PostmortemService implements PostmortemPort {
     deps.logger.info({ incident: incidentId, revision, bytes: draft.markdown.length, events: timeline.length }, 'postmortem drafted');
 
     const said: string[] = [`Postmortem draft of ${label} (revision ${revision}) is stored with the incident.`];
+    // A platform that shows a card (Teams) links the whole draft from it: Confluence goes first, so the card can link the page.
+    const card = room && chat?.postPostmortem ? { room, chat } : undefined;
+    let published = false;
+    const publishToConfluence = async (attached: boolean) => {
+      if (!this.confluence || published) return;
+      published = true;
+      const page = await this.publish(incident, room, chat, draft.markdown, { revision, attached, existing: previous?.confluence }, actor);
+      if (page.ok) {
+        record = { ...record, confluence: page.page };
+        await this.drafts.save(record);
+        said.push(`Confluence: ${page.page.url}`);
+      } else said.push(`Confluence export failed: ${page.error}`);
+    };
     let attached = false;
-    if (room && chat) {
+    if (card) {
+      await publishToConfluence(false);
+      const posted = await this.shareCard(incident, card.room, card.chat, draft, revision, actor, record.confluence?.url, async (uploaded) => {
+        record = { ...record, file: uploaded };
+        await this.drafts.save(record);
+      });
+      if (posted.ok) said.push('Its summary is posted in the incident room.');
+      else said.push(`Its summary could not be posted in the incident room: ${posted.error}`);
+    } else if (room && chat) {
       const file = await this.shareFile(incident, room, chat, draft, revision, actor, async (uploaded) => {
         record = { ...record, file: uploaded };
         await this.drafts.save(record);
@@ -70,16 +93,27 @@ export class PostmortemService implements PostmortemPort {
     } else {
       said.push(`${label} has no incident room to attach it to; export it with: npx sitrep postmortem ${incident.number}`);
     }
-
-    if (this.confluence) {
-      const page = await this.publish(incident, room, chat, draft.markdown, { revision, attached, existing: previous?.confluence }, actor);
-      if (page.ok) {
-        record = { ...record, confluence: page.page };
-        await this.drafts.save(record);
-        said.push(`Confluence: ${page.page.url}`);
-      } else said.push(`Confluence export failed: ${page.error}`);
-    }
+    await publishToConfluence(attached);
     return { message: said.join(' ') };
+  }
+
+  /** The summary card, linking the whole draft: the web console's page when there is one, then Confluence. */
+  private async shareCard(incident: Incident, room: RoomRef, chat: ChatPort, draft: Draft, revision: number, actor: Actor, confluenceUrl: string | undefined, uploaded: (file: UploadedFile) => Promise<void>) {
+    const links = [
+      ...(this.consoleUrl ? [{ label: 'Open the full draft', url: `${this.consoleUrl}/incidents/${incident.number}/postmortem` }, { label: 'Download Markdown', url: `${this.consoleUrl}/incidents/${incident.number}/postmortem.md` }] : []),
+      ...(confluenceUrl ? [{ label: 'Open in Confluence', url: confluenceUrl }] : []),
+    ];
+    try {
+      const file = await chat.postPostmortem!(room, { ...draft.digest, incident, revision, by: actor, links, exportCommand: `npx sitrep postmortem ${incident.number}` });
+      await uploaded(file);
+      await this.record(incident, { type: 'postmortem_exported', actor, key: `postmortem:${revision}:card`, format: 'card', url: file.url });
+      return { ok: true as const, file };
+    } catch (err) {
+      this.deps.logger.error({ err, incident: incident.id }, 'postmortem card failed');
+      const error = userMessageOf(err);
+      await this.say(room, chat, `Could not post the ${incidentLabel(incident)} postmortem summary here: ${error} The draft is stored with the incident; export it with: npx sitrep postmortem ${incident.number}`);
+      return { ok: false as const, error };
+    }
   }
 
   private async shareFile(incident: Incident, room: RoomRef, chat: ChatPort, draft: Draft, revision: number, actor: Actor, uploaded: (file: UploadedFile) => Promise<void>) {

@@ -30,6 +30,7 @@
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
  * | `<p>slack:username:<userId>`          | string | a Slack person's display name from users.info (TTL 24 h) |
  * | `<p>slack:capture:<token>`            | string | a Slack message waiting for its incident to be picked (JSON, TTL 15 min) |
+ * | `<p>teams:declared:<conversationId>`  | string | the incident last declared from a Teams conversation (thread or chat), TTL 30 days |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -62,5 +63,6 @@ export function createKeys(prefix: string) {
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
     slackUserName: (userId: string) => `${prefix}slack:username:${userId}`,
     slackCapture: (token: string) => `${prefix}slack:capture:${token}`,
+    teamsDeclaredIn: (conversationId: string) => `${prefix}teams:declared:${conversationId}`,
   };
 }

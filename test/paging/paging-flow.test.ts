@@ -28,7 +28,8 @@ describe('paging a team', () => {
     await eventually(() => h.fake.channel(incident.room!.id)?.members.includes('U_ALICE'), 'alice invited to the incident channel');
     const line = await eventually(() => channelTexts(h, incident).find((t) => t.includes('Paged <@U_ALICE>')), 'the paged line in the channel');
     expect(line).toContain('(team-search, level 1)');
-    expect(line).toContain('Could not page dan: no slack id in oncall.yaml');
+    expect(line).toContain('Could not page dan: sitrep does not know their Slack account.');
+    expect(line).not.toContain('oncall.yaml');
     await eventually(() => cardOf(incident).includes(':pager: paged <@U_ALICE> (team-search, level 1)'), 'the card showing the page');
     expect(cardOf(incident)).toContain('escalates at');
 

@@ -76,7 +76,11 @@ describe('closing an incident in Slack drafts the postmortem', { timeout: 90_000
 
     const [file] = await waitFor(() => (r.postmortemFile(incident).length ? r.postmortemFile(incident) : undefined), 'the postmortem file in the channel');
     const markdown = file!.bytes.toString('utf8');
-    const stored = await r.drafts().get(incident.id);
+    // The draft records its file just after Slack took the upload.
+    const stored = await waitFor(async () => {
+      const draft = await r.drafts().get(incident.id);
+      return draft?.file ? draft : undefined;
+    }, 'the stored draft to record its file');
     expect(stored).toMatchObject({ incidentId: incident.id, revision: 1, generatedBy: { id: 'U_ALICE' }, file: { id: file!.id } });
     expect(stored?.markdown).toBe(markdown);
 

@@ -5,6 +5,7 @@ import type { DeliveryLog } from '../../store/deliveries.js';
 import type { RedisClient } from '../../store/redis.js';
 import { createTeamsAdapter, handleTeamsRequest } from './adapter.js';
 import { SitrepTeamsBot } from './bot.js';
+import { DeclaredThreads } from './declared-threads.js';
 import { TeamsDirectory } from './directory.js';
 import { createGraphToken, GraphClient } from './graph.js';
 import { PendingCaptures } from './pending-captures.js';
@@ -50,6 +51,7 @@ export function createTeamsApp(settings: TeamsSettings, redis: { client: RedisCl
         directory,
         deliveries,
         captures: new PendingCaptures(redis.client, redis.prefix),
+        declared: new DeclaredThreads(redis.client, redis.prefix),
         tenantId: settings.auth.tenantId,
         logger: log,
       });

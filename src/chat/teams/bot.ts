@@ -4,6 +4,7 @@ import {
   type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type InvokeResponse,
   type MessageActionsPayload,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
@@ -27,7 +28,7 @@ import { viewOf } from '../../incidents/room.js';
 import { handOff } from '../../incidents/triage.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
-import { parseCommand, type UserToken } from '../commands.js';
+import { parseCommand, ROOM_COMMANDS, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
 import { describeError } from './adapter.js';
 import {
@@ -44,13 +45,16 @@ import {
 } from './cards.js';
 import { channelOf, roomIdCandidates } from './conversation-ids.js';
 import { isDeclareDialog, readDeclareForm, type DeclareFields } from './declare-form.js';
+import type { DeclaredThreads } from './declared-threads.js';
 import type { TeamsDirectory } from './directory.js';
 import { toSitrepError } from './errors.js';
 import { searchMembers, type MemberChoice } from './member-search.js';
+import { groupMentionProblem, withGroupNames } from './group-mentions.js';
+import { helpCard, HELP_SUMMARY, welcomeCard } from './help.js';
 import { commandTextOf } from './mentions.js';
 import type { PendingCaptures } from './pending-captures.js';
 import type { TeamsChat } from './teams-chat.js';
-import { htmlToText, toPlainText } from './text.js';
+import { htmlToCapture, toPlainText } from './text.js';
 
 /** The message action's command id in manifests/teams/manifest.json. */
 export const ADD_TO_TIMELINE = 'addToTimeline';
@@ -70,6 +74,7 @@ export interface TeamsBotDeps {
   directory: TeamsDirectory;
   deliveries: DeliveryLog;
   captures: PendingCaptures;
+  declared: DeclaredThreads;
   /** The bot registration's tenant: activities from any other tenant are ignored. */
   tenantId: string;
   logger: Logger;
@@ -109,6 +114,29 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
       this.onUserMessage(context.activity);
       await next();
     });
+    // Installed in a team: conversationUpdate with the bot among the members added, and (newer clients)
+    // installationUpdate too. Installed personally: installationUpdate. One welcome per conversation.
+    this.onMembersAdded(async (context, next) => {
+      const { activity } = context;
+      if ((activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id)) this.welcome(activity);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      // Not on 'add-upgrade': a new version of the app is no reason to introduce it again.
+      if (context.activity.action === 'add') this.welcome(context.activity);
+      await next();
+    });
+  }
+
+  private welcome(activity: Activity): void {
+    const conversationId = activity.conversation?.id;
+    if (!conversationId) return;
+    this.deps.background.run('teams-welcome', async () => {
+      if (!(await this.bot.deliveries.claim('teams-welcome', conversationId))) return;
+      await this.bot.chat.replyCard(conversationId, welcomeCard(this.bot.chat.roomWords()), HELP_SUMMARY).catch((err: unknown) => {
+        this.log.warn({ err: describeError(err), conversationId }, 'could not post the Teams welcome card');
+      });
+    });
   }
 
   private fromOurTenant(activity: Activity): boolean {
@@ -139,22 +167,66 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
 
   private async runCommand(activity: Activity, actor: Actor): Promise<void> {
     const conversationId = activity.conversation.id;
-    const { text, mentions } = commandTextOf(activity);
+    const said = commandTextOf(activity);
     const room = await this.roomOf(conversationId);
-    const command = parseCommand(text, { inRoom: Boolean(room.incident), parseMention: (token) => mentions.get(token) });
+    // Typed in the thread that declared an incident whose room is elsewhere: commands act on that incident.
+    const declared = room.incident ? undefined : await this.declaredFrom(conversationId);
+    const target = room.incident ?? declared;
+    const groupProblem = groupMentionProblem(said.text, said.groups);
+    if (groupProblem) {
+      await this.bot.chat.reply(conversationId, groupProblem);
+      return;
+    }
+    const text = withGroupNames(said.text, said.groups);
+    const command = parseCommand(text, { inRoom: Boolean(target), parseMention: (token) => said.mentions.get(token) });
     if (command.kind === 'modal') {
       // Teams opens a dialog only from a button press, never from a message: answer with the button.
-      await this.bot.chat.replyCard(conversationId, declareLauncherCard(), 'Declare an incident');
+      if (said.explicit) await this.bot.chat.replyCard(conversationId, declareLauncherCard(), 'Declare an incident');
+      else await this.replyHelp(conversationId);
       return;
+    }
+    if (command.kind === 'help') return this.replyHelp(conversationId, command.reason);
+    if (command.kind === 'declare') {
+      // "@sitrep thanks!" is small talk, not an incident: declaring takes the word `incident` (or `new`/`declare`).
+      if (!said.explicit && !/^(new|declare)\b/i.test(text)) return this.replyHelp(conversationId, 'To declare an incident, write @sitrep incident <title>.');
+      await this.declareHere(conversationId, { title: command.title }, actor, `declare:teams:msg:${activity.id ?? activity.timestamp}`);
+      return;
+    }
+    if (ROOM_COMMANDS.has(command.kind) && !target) {
+      return this.replyHelp(conversationId, `That command works in an incident's ${this.bot.chat.roomWords().roomMode}, or in the thread you declared it from.`);
     }
     const reply = await executeCommand(this.deps, command, {
       platform: 'teams',
       actor,
-      roomId: room.id,
+      roomId: target?.room?.id ?? room.id,
       key: `teams:msg:${activity.id ?? activity.timestamp}`,
       resolveUser: (token) => this.resolveUser(conversationId, token),
     });
     if (reply) await this.bot.chat.reply(conversationId, reply.text);
+  }
+
+  private async replyHelp(conversationId: string, reason?: string): Promise<void> {
+    const why = reason && toPlainText(reason);
+    await this.bot.chat.replyCard(conversationId, helpCard(this.bot.chat.roomWords(), why), why ?? HELP_SUMMARY);
+  }
+
+  /** The incident this conversation declared, while it has a room that is not this conversation. */
+  private async declaredFrom(conversationId: string): Promise<Incident | undefined> {
+    const id = await this.bot.declared.incidentOf(conversationId);
+    const incident = id ? await this.deps.store.get(id) : undefined;
+    return incident?.room ? incident : undefined;
+  }
+
+  /**
+   * Declares from a message or the declare dialog and answers where it was asked, with a link to the new
+   * room; remembers the conversation so its later commands act on this incident.
+   */
+  private async declareHere(conversationId: string, fields: DeclareFields | { title: string }, actor: Actor, key: string): Promise<void> {
+    const incident = await declareIncident(this.deps, { ...fields, actor, platform: 'teams', source: { kind: 'command', detail: 'teams' }, key });
+    const elsewhere = incident.room?.id !== conversationId;
+    if (elsewhere) await this.bot.declared.remember(conversationId, incident.id);
+    const where = incident.room?.url ? `[${incident.room.name ?? incidentLabel(incident)}](${incident.room.url})` : (incident.room?.name ?? incident.title);
+    await this.bot.chat.reply(conversationId, `${incidentLabel(incident)} declared: ${where}.${elsewhere ? ' Commands typed here act on it too.' : ''}`);
   }
 
   /** Clients without Universal Actions send the card's Submit data as a message; the card is refreshed in place. */
@@ -279,6 +351,20 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     }
   }
 
+  /**
+   * Teams sends `application/search` with `queryText: ""` when the picker opens, before anyone types;
+   * botbuilder answers that with 400 before our handler runs. It asks for the initial list: give it.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const { activity } = context;
+    if (activity.name === 'application/search' && isRecord(activity.value) && !activity.value.queryText) {
+      const value = { ...activity.value, kind: activity.value.kind ?? 'search', queryText: '' } as SearchInvokeValue;
+      const response = await this.onSearchInvoke(context, value);
+      return { status: response.statusCode, body: response };
+    }
+    return super.onInvokeActivity(context);
+  }
+
   /** The lead picker's typeahead: Teams asks for people as the user types, and shows what we answer. */
   protected override async onSearchInvoke(context: TurnContext, query: SearchInvokeValue): Promise<SearchInvokeResponse> {
     if (!actorOf(context.activity) || query.dataset !== MEMBERS_DATASET) return searchResponse([]);
@@ -338,14 +424,7 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
   /** Declares exactly as Slack's declare form does, then answers where the button was pressed. */
   private async declareFromDialog(conversationId: string, fields: DeclareFields, actor: Actor, delivery: string): Promise<void> {
     try {
-      const incident = await declareIncident(this.deps, {
-        ...fields,
-        actor,
-        platform: 'teams',
-        source: { kind: 'command', detail: 'teams' },
-        key: `declare:teams:dialog:${delivery}`,
-      });
-      await this.bot.chat.reply(conversationId, `${incidentLabel(incident)} declared: ${incident.room?.url ?? incident.room?.name ?? incident.title}`);
+      await this.declareHere(conversationId, fields, actor, `declare:teams:dialog:${delivery}`);
     } catch (err) {
       this.log.warn({ err: describeError(err), conversationId }, 'Teams declare dialog failed');
       await this.bot.chat.reply(conversationId, userMessageOf(err)).catch((replyErr: unknown) => this.log.error({ err: describeError(replyErr) }, 'could not tell the Teams user about a failure'));
@@ -375,8 +454,12 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
       if (typeof data.incidentId !== 'string') return taskMessage('Pick an incident.');
       return this.capture(data.incidentId, waiting, actor);
     }
+    if (isOwnMessage(action.messagePayload, this.bot.chat.appId)) {
+      return taskMessage("That is one of sitrep's own messages: what it says is on the incident timeline already. Add people's messages instead, or write @sitrep incident note <text>.");
+    }
     const message = capturedMessageOf(action.messagePayload, conversationId);
     if (!message) return taskMessage('Use "Add to incident timeline" from the … menu of a message.');
+    if (!message.text.trim() && message.files.length === 0) return taskMessage('That message has no text or files to add to the timeline.');
 
     const named = typeof data.incident === 'string' ? data.incident.trim() : '';
     if (named) {
@@ -416,17 +499,26 @@ function capturedMessageOf(payload: MessageActionsPayload | undefined, conversat
     ? { platform: 'teams', id: user.id, name: user.displayName }
     : { platform: 'teams', id: app?.id ?? 'unknown', name: app?.displayName ?? 'unknown' };
   const body = payload.body?.content ?? '';
+  const { text, images } = payload.body?.contentType === 'text' ? { text: body, images: [] } : htmlToCapture(body);
+  // Files shared in the message are `reference` attachments; cards and quoted messages are not files.
+  const files = (payload.attachments ?? [])
+    .filter((a) => a.contentType === 'reference' || (a.contentUrl && /^https?:/i.test(a.contentUrl) && !a.contentType?.startsWith('application/vnd.microsoft')))
+    .map((a) => ({ name: a.name ?? 'file', url: a.contentUrl }));
   return {
     // Message ids are unique within a channel: keyed by the channel, however the thread was reached.
     ref: { platform: 'teams', channel: channelOf(conversationId), ts: payload.id },
     author,
-    text: payload.body?.contentType === 'text' ? body : htmlToText(body),
+    text,
     permalink: payload.linkToMessage,
-    files: (payload.attachments ?? [])
-      .filter((a) => a.contentType === 'reference' || a.contentUrl)
-      .map((a) => ({ name: a.name ?? 'file', url: a.contentUrl })),
+    files: [...files, ...images],
     via: 'message_extension',
   };
+}
+
+/** sitrep's own messages are the record already (cards, replies): capturing one would add an empty echo. */
+function isOwnMessage(payload: MessageActionsPayload | undefined, appId: string): boolean {
+  const app = payload?.from?.application?.id;
+  return Boolean(app && (app === appId || app === `28:${appId}`));
 }
 
 function pageViewOf(incident: Incident, pageId: string, declinedBy: Actor | undefined, now: string): PageView {

@@ -8,7 +8,7 @@ import { allowedTransitions, isOpen } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
 
 /**
- * Adaptive Cards 1.5 for Teams. Every button is an `Action.Execute` (Universal Actions: Teams sends
+ * Adaptive Cards for Teams (1.5; 1.6 where the lead picker needs it). Every button is an `Action.Execute` (Universal Actions: Teams sends
  * an `adaptiveCard/action` invoke and shows the card we answer with) whose `fallback` is an
  * `Action.Submit` with the same data plus the verb, for clients without Universal Actions (they send a
  * message activity carrying `value`).
@@ -48,12 +48,15 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
   return { contentType: CONTENT_TYPE, content: card };
 }
 
-/** Messages use the thread's full width; a dialog sizes its card itself. */
-function card(body: Element[], actions: Element[] = [], options: { fullWidth?: boolean } = {}): AdaptiveCard {
+/**
+ * Messages use the thread's full width; a dialog sizes its card itself. Cards declare 1.5, which every
+ * Teams client renders; a card using a 1.6 feature (the lead picker's typeahead) says so.
+ */
+export function card(body: Element[], actions: Element[] = [], options: { fullWidth?: boolean; version?: '1.5' | '1.6' } = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+    version: options.version ?? '1.5',
     ...(options.fullWidth === false ? {} : { msteams: { width: 'Full' } }),
     body,
     ...(actions.length ? { actions } : {}),
@@ -76,7 +79,7 @@ function execute(title: string, verb: CardVerb, data: Omit<CardAction, 'verb'>, 
   };
 }
 
-const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
+export const textBlock = (text: string, extra: Element = {}): Element => ({ type: 'TextBlock', text, wrap: true, ...extra });
 
 function nameOf(actor: Actor | undefined): string {
   return actor ? (actor.name ?? actor.id) : 'unassigned';
@@ -132,7 +135,8 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
   if (i.status === 'closed') body.push(textBlock('This incident is closed. The postmortem draft is in this thread.', { isSubtle: true }));
-  return card(body, controls(i, labels));
+  // 1.6: the lead picker's `choices.data` typeahead and `filtered` style.
+  return card(body, controls(i, labels), { version: isOpen(i.status) ? '1.6' : '1.5' });
 }
 
 function triageElements(i: Incident): Element[] {
@@ -250,7 +254,8 @@ export function pageCard(page: PageView): AdaptiveCard {
   const i = page.incident;
   const lines = [
     `${page.team ? `On call for **${page.team}**, level ${page.level + 1}.` : 'Paged directly.'}`,
-    ...(page.message ? [`> ${page.message}`] : []),
+    // Adaptive Card markdown has no blockquote: the page's words are quoted and set apart in italics.
+    ...(page.message ? [`_“${page.message.replace(/[_*]/g, '')}”_`] : []),
     ...(i.triage?.outcome === 'ok' ? [i.triage.summary] : []),
   ];
   const body: Element[] = [

@@ -3,16 +3,18 @@ import type { ConnectorClient } from 'botframework-connector';
 import type { Actor } from '../../domain/actor.js';
 import { SitrepError } from '../../domain/errors.js';
 import { incidentLabel, type Incident, type RoomRef } from '../../domain/incident.js';
-import type { ChatPort, IncidentView, PageView, UploadedFile } from '../../incidents/chat-port.js';
+import type { ChatPort, IncidentView, PageView, PostmortemView, UploadedFile } from '../../incidents/chat-port.js';
 import type { Logger } from '../../log.js';
 import { describeError, type TeamsAdapter } from './adapter.js';
 import { cardAttachment, cardFallback, incidentCard, pageCard, resolveOfferCard, type AdaptiveCard } from './cards.js';
 import { teamsChannelName } from './channel-name.js';
 import { channelOf, isThreadRoom, rootOf, threadConversationId } from './conversation-ids.js';
 import type { TeamsDirectory } from './directory.js';
+import type { RoomWords } from './help.js';
 import { toSitrepError } from './errors.js';
 import { GraphError, type GraphClient } from './graph.js';
 import { ConversationPacer } from './pacer.js';
+import { postmortemCard } from './postmortem-card.js';
 import { withTeamsRetry } from './retry.js';
 import type { TeamsSettings } from './settings.js';
 import { teamsMention, toTeamsMessage } from './text.js';
@@ -41,7 +43,7 @@ type MessageActivity = Partial<Activity> & { type: 'message' };
  */
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
-  private readonly appId: string;
+  readonly appId: string;
   private readonly tenantId: string;
   private readonly pacer: ConversationPacer;
   private readonly logger: Logger;
@@ -55,6 +57,14 @@ export class TeamsChat implements ChatPort {
 
   get bot(): { id: string; name: string } {
     return { id: `28:${this.appId}`, name: 'sitrep' };
+  }
+
+  /** How incidents open here, for help and welcome cards. */
+  roomWords(): RoomWords {
+    const { roomMode, incidentsChannelId, teamId } = this.deps.settings;
+    if (!incidentsChannelId) return { roomMode };
+    const query = new URLSearchParams({ tenantId: this.tenantId, ...(teamId ? { groupId: teamId } : {}) });
+    return { roomMode, incidentsChannelUrl: `https://teams.microsoft.com/l/channel/${encodeURIComponent(incidentsChannelId)}/incidents?${query.toString()}` };
   }
 
   // --- rooms -----------------------------------------------------------------------------------
@@ -207,6 +217,14 @@ export class TeamsChat implements ChatPort {
         : file.content;
     const id = await this.post(room, `**${file.title}** (${file.filename})\n\n${content}`, { threadOf: room.cardId ?? room.threadId });
     return { id, url: await this.permalink(room, id) };
+  }
+
+  /** The postmortem as a card in the incident's thread: Teams messages cannot carry the Markdown file. */
+  async postPostmortem(room: RoomRef, view: PostmortemView): Promise<UploadedFile> {
+    const summary = `Postmortem draft of ${incidentLabel(view.incident)} (revision ${view.revision})`;
+    const activity = cardActivity(postmortemCard(view), summary);
+    const id = await this.send(this.threadOf(room, room.cardId ?? room.threadId), activity, 'post the postmortem summary');
+    return { id, url: view.links[0]?.url ?? (await this.permalink(room, id)) };
   }
 
   async permalink(room: RoomRef, messageId: string): Promise<string | undefined> {

@@ -28,6 +28,8 @@ const EMOJI: Record<string, string> = {
   large_orange_circle: '🟠',
   large_yellow_circle: '🟡',
   white_circle: '⚪',
+  memo: '📝',
+  page_facing_up: '📄',
 };
 
 /**
@@ -73,9 +75,55 @@ export function toPlainText(text: string): string {
     .replace(/:([a-z_]+):/g, (all, code: string) => EMOJI[code] ?? all);
 }
 
+const ATTRIBUTE = (name: string) => new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)')`, 'i');
+
+function attribute(tag: string, name: string): string | undefined {
+  const match = ATTRIBUTE(name).exec(tag);
+  const value = match?.[2] ?? match?.[3];
+  return value === undefined ? undefined : decodeEntities(value);
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** An image in a captured message: kept as a file of its timeline entry. */
+export interface HtmlImage {
+  name: string;
+  url: string;
+}
+
+/**
+ * A captured Teams message (HTML) as the timeline keeps it: text with its links as Markdown links
+ * (`[the dashboard](https://grafana…)`), and its inline images as files.
+ */
+export function htmlToCapture(html: string): { text: string; images: HtmlImage[] } {
+  const images: HtmlImage[] = [];
+  const withLinks = html
+    .replace(/<img\b[^>]*>/gi, (tag) => {
+      const url = attribute(tag, 'src');
+      if (url && /^https?:/i.test(url)) images.push({ name: attribute(tag, 'alt')?.trim() || `image ${images.length + 1}`, url });
+      return '';
+    })
+    .replace(/<a\b([^>]*)>([\s\S]*?)<\/a>/gi, (all, attrs: string, inner: string) => {
+      const href = attribute(attrs, 'href');
+      const label = htmlToText(inner);
+      if (!href || !/^(https?:|mailto:)/i.test(href)) return inner;
+      return label && label !== href ? `[${label.replace(/[[\]]/g, '')}](${href})` : href;
+    });
+  return { text: htmlToText(withLinks), images };
+}
+
 /** Plain text of a Teams message body (HTML): what goes on the timeline. */
 export function htmlToText(html: string): string {
   return html
+    .replace(/\r\n/g, '\n')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li)>/gi, '\n')
     .replace(/<[^>]+>/g, '')

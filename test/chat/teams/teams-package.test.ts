@@ -35,7 +35,7 @@ describe('npx sitrep teams-package', () => {
     expect(manifest).toMatchObject({
       manifestVersion: '1.22',
       id: APP_ID,
-      developer: { websiteUrl: 'https://sitrep.contoso.example' },
+      developer: { websiteUrl: 'https://sitrep.contoso.example/about', privacyUrl: 'https://sitrep.contoso.example/privacy', termsOfUseUrl: 'https://sitrep.contoso.example/terms' },
       validDomains: ['sitrep.contoso.example'],
       bots: [{ botId: APP_ID, scopes: ['personal', 'team'] }],
       composeExtensions: [{ botId: APP_ID, commands: [{ id: 'addToTimeline', type: 'action', title: 'Add to incident timeline', context: ['message'] }] }],
@@ -52,6 +52,31 @@ describe('npx sitrep teams-package', () => {
     }
     expect(alphas.has(0)).toBe(true);
     expect(alphas.has(255)).toBe(true);
+  });
+
+  it('a thread-mode package asks for no channel permission; --room-mode channel asks for Channel.Create.Group', async () => {
+    const manifestOf = () => JSON.parse(strFromU8(unzipSync(readFileSync(join(dir, 'sitrep-teams.zip')))['manifest.json']!)) as Record<string, unknown>;
+    vi.stubEnv('TEAMS_ROOM_MODE', '');
+    expect(await build()).toBe(0);
+    expect(JSON.stringify(manifestOf())).not.toContain('Channel.Create');
+    expect(await build('--room-mode', 'channel')).toBe(0);
+    expect(manifestOf()).toMatchObject({ authorization: { permissions: { resourceSpecific: [{ name: 'Channel.Create.Group', type: 'Application' }] } } });
+    expect(await build('--room-mode', 'channels')).toBe(2);
+    vi.unstubAllEnvs();
+  });
+
+  it('a PUBLIC_URL with a port keeps the port out of validDomains, and the description names only the scopes the bot has', async () => {
+    expect(await run(['--app-id', APP_ID, '--public-url', 'https://sitrep.contoso.example:8443/', '--out', join(dir, 'sitrep-teams.zip')])).toBe(0);
+    const manifest = JSON.parse(strFromU8(unzipSync(readFileSync(join(dir, 'sitrep-teams.zip')))['manifest.json']!)) as {
+      validDomains: string[];
+      developer: { privacyUrl: string };
+      description: { full: string };
+      bots: Array<{ scopes: string[] }>;
+    };
+    expect(manifest.validDomains).toEqual(['sitrep.contoso.example']);
+    expect(manifest.developer.privacyUrl).toBe('https://sitrep.contoso.example:8443/privacy');
+    expect(manifest.bots[0]!.scopes).not.toContain('groupChat');
+    expect(manifest.description.full).not.toMatch(/channel or chat|group chat/);
   });
 
   it('takes the app id from TEAMS_APP_ID and refuses to run without one', async () => {

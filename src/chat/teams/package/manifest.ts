@@ -14,7 +14,15 @@ export interface PackageValues {
   appId: string;
   /** https URL the bot is reachable at (its messaging endpoint is <publicUrl>/api/messages). */
   publicUrl: string;
+  /**
+   * TEAMS_ROOM_MODE: only `channel` needs the team owner's consent to Channel.Create.Group; a thread-mode
+   * package does not ask for it.
+   */
+  roomMode?: 'thread' | 'channel';
 }
+
+/** The resource-specific permission channel mode needs to create a channel per incident. */
+const CHANNEL_CREATE = 'Channel.Create.Group';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const https = z.url({ protocol: /^https$/, message: 'must be an https:// URL' });
@@ -71,12 +79,14 @@ export function fillManifest(text: string, values: PackageValues): TeamsManifest
   const filled = text
     .replaceAll(APP_ID_PLACEHOLDER, values.appId)
     .replaceAll(PUBLIC_URL_PLACEHOLDER, url.origin)
-    .replaceAll(PUBLIC_HOST_PLACEHOLDER, url.host);
+    // validDomains takes host names only: a port there makes Teams refuse the package.
+    .replaceAll(PUBLIC_HOST_PLACEHOLDER, url.hostname);
   try {
     parsed = JSON.parse(filled);
   } catch (err) {
     throw new PackageError([`manifest.json is not valid JSON: ${(err as Error).message}`]);
   }
+  if (values.roomMode !== 'channel') parsed = withoutChannelCreate(parsed);
   const result = TeamsManifest.safeParse(parsed);
   const problems = result.success ? [] : result.error.issues.map((i) => `manifest.json: ${i.path.join('.') || '(root)'}: ${i.message}`);
   const leftover = /\{\{[A-Z0-9_]+\}\}/.exec(JSON.stringify(parsed));
@@ -88,6 +98,17 @@ export function fillManifest(text: string, values: PackageValues): TeamsManifest
   }
   if (problems.length || !result.success) throw new PackageError(problems);
   return result.data;
+}
+
+/** The manifest without the Channel.Create.Group request (and without `authorization` once it asks for nothing). */
+function withoutChannelCreate(manifest: unknown): unknown {
+  const m = manifest as { authorization?: { permissions?: { resourceSpecific?: Array<{ name?: string }> } } };
+  const rsc = m.authorization?.permissions?.resourceSpecific;
+  if (!rsc) return manifest;
+  const kept = rsc.filter((p) => p.name !== CHANNEL_CREATE);
+  if (kept.length) return { ...m, authorization: { ...m.authorization, permissions: { ...m.authorization!.permissions, resourceSpecific: kept } } };
+  const { authorization: _dropped, ...rest } = m;
+  return rest;
 }
 
 /** Teams wants a 192×192 colour icon and a 32×32 outline icon that is white on transparent. */
