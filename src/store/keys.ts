@@ -28,6 +28,11 @@
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
+ * | `<p>{insights}:summary`               | hash   | incident id → summary JSON of a resolved/closed incident (src/domain/incident-summary.ts) |
+ * | `<p>{insights}:meta`                  | hash   | incident id → `{"e": timeline length summarised, "k": [index keys it is in]}` (kept after a reopen removes the summary) |
+ * | `<p>{insights}:by-time`               | zset   | summarised incident ids, scored by declaration time (ms) |
+ * | `<p>{insights}:team:<team>`           | zset   | the same, for incidents the team owned in the end      |
+ * | `<p>{insights}:service:<service>`     | zset   | the same, for incidents whose origin or affected service it is |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -58,5 +63,11 @@ export function createKeys(prefix: string) {
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
+    // One hash tag for all insights keys: a summary and its indexes change in one script, in one Cluster slot.
+    insightsSummary: `${prefix}{insights}:summary`,
+    insightsMeta: `${prefix}{insights}:meta`,
+    insightsByTime: `${prefix}{insights}:by-time`,
+    insightsByTeam: (team: string) => `${prefix}{insights}:team:${team}`,
+    insightsByService: (service: string) => `${prefix}{insights}:service:${service}`,
   };
 }
