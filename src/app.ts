@@ -4,6 +4,8 @@ import { Background } from './incidents/background.js';
 import type { IncidentDeps } from './incidents/deps.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
 import { RedisIncidentStore } from './store/incident-store.js';
+import { RedisIncidentSummaries } from './store/incident-summaries.js';
+import { withSummaries } from './incidents/summaries.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
@@ -57,7 +59,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     { url: config.REDIS_URL, sentinels: config.REDIS_SENTINELS, sentinelName: config.REDIS_SENTINEL_NAME, clusterNodes: config.REDIS_CLUSTER_NODES },
     logger,
   );
-  const store = new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX);
+  // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
+  const store = withSummaries(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX), logger);
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
   const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);

@@ -36,12 +36,15 @@ export function withSummaries(store: IncidentStore, summaries: SummaryStore, log
   } satisfies Partial<IncidentStore>);
 }
 
+/** What refreshing one summary did: written, taken out (the incident is open), stale (a newer one won), or no such incident. */
+export type RefreshOutcome = 'written' | 'open' | 'stale' | 'missing';
+
 /** Summarises one incident from its timeline as stored now (what `sitrep reindex` does for each). */
-export async function refreshSummary(store: IncidentStore, summaries: SummaryStore, incidentId: string): Promise<'written' | 'removed' | 'skipped'> {
+export async function refreshSummary(store: IncidentStore, summaries: SummaryStore, incidentId: string): Promise<RefreshOutcome> {
   // Timeline first: the record read after it is at least as new, and the status comes from the timeline.
   const timeline = await store.timeline(incidentId);
   const incident = await store.get(incidentId);
-  if (!incident) return 'skipped';
-  if (!endsResolved(timeline)) return (await summaries.remove(incidentId, timeline.length)) ? 'removed' : 'skipped';
-  return (await summaries.put(summarizeIncident(incident, timeline))) ? 'written' : 'skipped';
+  if (!incident) return 'missing';
+  if (!endsResolved(timeline)) return (await summaries.remove(incidentId, timeline.length)) ? 'open' : 'stale';
+  return (await summaries.put(summarizeIncident(incident, timeline))) ? 'written' : 'stale';
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IncidentSummary } from '../domain/incident-summary.js';
 import { firstOwnerKept, MEASURES, measureStat, mtbfByService, type MeasureId, type MeasureSpec, type MtbfStat, type Stat } from '../domain/insights.js';
 import { SEVERITIES, Severity } from '../domain/severity.js';
+import { fromLocal, parseLocalDate } from '../paging/local-time.js';
 import { bucketIndex, bucketsBetween, type Bucket, type BucketSize } from './buckets.js';
 
 /** What a report is asked for: a range of declaration times, optionally one team, service or severity. */
@@ -139,13 +140,16 @@ function trend(summaries: readonly IncidentSummary[], query: InsightsQuery): Tre
   });
 }
 
-/** `90d`, `12w`, `6m` (30-day months are not calendar months: a range, not a bucket), or a date. */
-export function parseSince(text: string, now: Date): Date | undefined {
+/**
+ * `90d`, `12w`, `6m` back from now (a month here is 30 days: a span, not a calendar bucket), or a date
+ * `YYYY-MM-DD`, which starts at midnight on the organisation's clock, not UTC's.
+ */
+export function parseSince(text: string, now: Date, timeZone: string): Date | undefined {
   const m = /^(\d{1,4})([dwm])$/.exec(text.trim());
   if (m) {
     const days = Number(m[1]) * { d: 1, w: 7, m: 30 }[m[2] as 'd' | 'w' | 'm'];
     return days > 0 ? new Date(now.getTime() - days * 86_400_000) : undefined;
   }
-  const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : undefined;
-  return at && !Number.isNaN(at.getTime()) ? at : undefined;
+  const date = parseLocalDate(text.trim());
+  return date ? fromLocal(date, timeZone) : undefined;
 }
