@@ -5,6 +5,7 @@ import type { IncidentDeps } from './incidents/deps.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
 import { RedisIncidentStore } from './store/incident-store.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
+import { RedisSummarySource } from './store/summary-source.js';
 import { withSummaries } from './incidents/summaries.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
@@ -60,7 +61,12 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger,
   );
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
-  const store = withSummaries(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX), logger);
+  const store = withSummaries(
+    new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX),
+    new RedisSummarySource(redis, config.REDIS_KEY_PREFIX),
+    new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX),
+    logger,
+  );
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
   const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);

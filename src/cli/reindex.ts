@@ -8,6 +8,7 @@ import { reindex } from '../insights/reindex.js';
 import { silentLogger } from '../log.js';
 import { RedisIncidentStore } from '../store/incident-store.js';
 import { RedisIncidentSummaries } from '../store/incident-summaries.js';
+import { RedisSummarySource } from '../store/summary-source.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
 import { readSettings } from './env.js';
 
@@ -53,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     const store = new RedisIncidentStore(redis, settings.REDIS_KEY_PREFIX);
     const last = Number((await redis.get(store.keys.incidentSeq)) ?? 0);
     const started = performance.now();
-    const result = await reindex(store, new RedisIncidentSummaries(redis, settings.REDIS_KEY_PREFIX), last, {
+    const result = await reindex(new RedisSummarySource(redis, settings.REDIS_KEY_PREFIX), new RedisIncidentSummaries(redis, settings.REDIS_KEY_PREFIX), last, {
       concurrency,
       onProgress: (done) => console.error(`… ${done} of ${last}`),
     });

@@ -3,7 +3,7 @@ import type { Incident } from './incident.js';
 import { chronological, computeMetrics, ownerChain } from './metrics.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
-import type { EventOf, TimelineEvent } from './timeline.js';
+import type { EventOf, TimelineEvent, TimelineEventType } from './timeline.js';
 
 /**
  * What insights keep of one resolved incident: a few hundred bytes computed from its timeline once,
@@ -68,7 +68,19 @@ export function endsResolved(timeline: readonly TimelineEvent[]): boolean {
   return resolved;
 }
 
-export function summarizeIncident(incident: Incident, timeline: readonly TimelineEvent[]): IncidentSummary {
+/**
+ * The only events a summary reads. A timeline is mostly notes and captured messages; reading just these
+ * keeps `sitrep reindex` of thousands of long timelines fast.
+ */
+export const SUMMARY_EVENT_TYPES: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>([
+  'declared', 'alert_fired', 'triage_suggested', 'owner_changed', 'paged', 'acknowledged', 'escalated', 'status_changed', 'resolved', 'closed', 'reopened',
+]);
+
+/**
+ * `timeline` may hold only the `SUMMARY_EVENT_TYPES` events; `length` is the length of the whole
+ * timeline (it orders concurrent writes of the same summary).
+ */
+export function summarizeIncident(incident: Incident, timeline: readonly TimelineEvent[], length = timeline.length): IncidentSummary {
   const events = chronological(timeline);
   const metrics = computeMetrics(events);
   const { teams, changes } = ownerChain(events);
@@ -97,7 +109,7 @@ export function summarizeIncident(incident: Incident, timeline: readonly Timelin
     rightTeamMs: rightTeam,
     hops: metrics.teamHandoffs.value,
     ...pageCounts(events),
-    events: timeline.length,
+    events: length,
   };
 }
 

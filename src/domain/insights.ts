@@ -109,7 +109,7 @@ export function stat(values: readonly number[], notApplicable: number): Stat {
   const median = n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const p90 = sorted[Math.ceil(0.9 * n) - 1]!;
   let sum = 0;
-  for (const v of sorted) sum += v;
+  for (let i = 0; i < n; i++) sum += sorted[i]!;
   return { count: n, notApplicable, median, p90, mean: sum / n };
 }
 
@@ -133,26 +133,27 @@ export interface MtbfStat extends Stat {
  * order of declaration; each gap runs from the previous one's resolution to this one's declaration.
  */
 export function mtbfByService(summaries: readonly IncidentSummary[]): MtbfStat[] {
-  const byService = new Map<string, IncidentSummary[]>();
+  type Span = { started: number; resolved?: number };
+  const byService = new Map<string, Span[]>();
   for (const s of summaries) {
+    const span: Span = { started: Date.parse(s.declaredAt), resolved: s.resolvedAt ? Date.parse(s.resolvedAt) : undefined };
     for (const service of s.services) {
       let list = byService.get(service);
       if (!list) byService.set(service, (list = []));
-      list.push(s);
+      list.push(span);
     }
   }
   const out: MtbfStat[] = [];
   for (const [service, list] of byService) {
-    list.sort((a, b) => Date.parse(a.declaredAt) - Date.parse(b.declaredAt));
+    list.sort((a, b) => a.started - b.started);
     const gaps: number[] = [];
     let overlapping = 0;
     // The latest resolution so far: an incident inside a longer one overlaps that one, not just its neighbour.
-    let lastResolved = list[0]?.resolvedAt ? Date.parse(list[0].resolvedAt) : undefined;
-    for (const s of list.slice(1)) {
-      const started = Date.parse(s.declaredAt);
+    let lastResolved = list[0]?.resolved;
+    for (let i = 1; i < list.length; i++) {
+      const { started, resolved } = list[i]!;
       if (lastResolved === undefined || started < lastResolved) overlapping++;
       else gaps.push(started - lastResolved);
-      const resolved = s.resolvedAt ? Date.parse(s.resolvedAt) : undefined;
       if (resolved !== undefined && (lastResolved === undefined || resolved > lastResolved)) lastResolved = resolved;
     }
     // The first incident has no predecessor, so it is among the "not applicable".

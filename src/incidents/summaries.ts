@@ -1,7 +1,7 @@
-import { endsResolved, isSummarised, summarizeIncident } from '../domain/incident-summary.js';
+import { endsResolved, isSummarised, summarizeIncident, SUMMARY_EVENT_TYPES } from '../domain/incident-summary.js';
 import type { Logger } from '../log.js';
 import type { IncidentStore } from './store-port.js';
-import type { SummaryStore } from './summary-port.js';
+import type { SummarySource, SummaryStore } from './summary-port.js';
 
 /**
  * Keeps the insights summary of an incident in step with its timeline: written when it is resolved or
@@ -9,10 +9,10 @@ import type { SummaryStore } from './summary-port.js';
  * when it is reopened. Every write path goes through the incident store, so wrapping the store catches
  * them all without each use case having to remember.
  */
-export function withSummaries(store: IncidentStore, summaries: SummaryStore, logger: Logger): IncidentStore {
+export function withSummaries(store: IncidentStore, source: SummarySource, summaries: SummaryStore, logger: Logger): IncidentStore {
   const refresh = async (incidentId: string) => {
     try {
-      await refreshSummary(store, summaries, incidentId);
+      await refreshSummary(source, summaries, incidentId);
     } catch (err) {
       // The incident change itself is committed; a missed summary is repaired by `sitrep reindex`.
       logger.error({ err, incidentId }, 'could not update the insights summary; run `sitrep reindex` to rebuild it');
@@ -40,11 +40,11 @@ export function withSummaries(store: IncidentStore, summaries: SummaryStore, log
 export type RefreshOutcome = 'written' | 'open' | 'stale' | 'missing';
 
 /** Summarises one incident from its timeline as stored now (what `sitrep reindex` does for each). */
-export async function refreshSummary(store: IncidentStore, summaries: SummaryStore, incidentId: string): Promise<RefreshOutcome> {
+export async function refreshSummary(source: SummarySource, summaries: SummaryStore, incidentId: string): Promise<RefreshOutcome> {
   // Timeline first: the record read after it is at least as new, and the status comes from the timeline.
-  const timeline = await store.timeline(incidentId);
-  const incident = await store.get(incidentId);
+  const { events, length } = await source.timelineOf(incidentId, SUMMARY_EVENT_TYPES);
+  const incident = await source.get(incidentId);
   if (!incident) return 'missing';
-  if (!endsResolved(timeline)) return (await summaries.remove(incidentId, timeline.length)) ? 'open' : 'stale';
-  return (await summaries.put(summarizeIncident(incident, timeline))) ? 'written' : 'stale';
+  if (!endsResolved(events)) return (await summaries.remove(incidentId, length)) ? 'open' : 'stale';
+  return (await summaries.put(summarizeIncident(incident, events, length))) ? 'written' : 'stale';
 }

@@ -1,7 +1,6 @@
 import { incidentIdFor } from '../domain/incident.js';
-import type { IncidentStore } from '../incidents/store-port.js';
 import { refreshSummary, type RefreshOutcome } from '../incidents/summaries.js';
-import type { SummaryStore } from '../incidents/summary-port.js';
+import type { SummarySource, SummaryStore } from '../incidents/summary-port.js';
 
 export type ReindexResult = Record<RefreshOutcome, number> & { failed: Array<{ incidentId: string; error: string }> };
 
@@ -12,7 +11,7 @@ export type ReindexResult = Record<RefreshOutcome, number> & { failed: Array<{ i
  * holding thousands of timelines in memory.
  */
 export async function reindex(
-  store: IncidentStore,
+  source: SummarySource,
   summaries: SummaryStore,
   last: number,
   options: { concurrency?: number; onProgress?: (done: number) => void } = {},
@@ -23,7 +22,7 @@ export async function reindex(
     while (next <= last) {
       const id = incidentIdFor(next++);
       try {
-        result[await refreshSummary(store, summaries, id)]++;
+        result[await refreshSummary(source, summaries, id)]++;
       } catch (err) {
         result.failed.push({ incidentId: id, error: err instanceof Error ? err.message : String(err) });
       }

@@ -10,6 +10,7 @@ import { handOff } from '../../src/incidents/triage.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisIncidentStore } from '../../src/store/incident-store.js';
 import { RedisIncidentSummaries } from '../../src/store/incident-summaries.js';
+import { RedisSummarySource } from '../../src/store/summary-source.js';
 import { alice, makeIncident } from '../helpers/incidents.js';
 import { cleanPrefix, testPrefix, testRedis } from '../helpers/redis.js';
 import { unansweredIncident } from './histories.js';
@@ -18,7 +19,7 @@ const redis = testRedis();
 const prefix = testPrefix('insights');
 const raw = new RedisIncidentStore(redis, prefix);
 const summaries = new RedisIncidentSummaries(redis, prefix);
-const store = withSummaries(raw, summaries, silentLogger);
+const store = withSummaries(raw, new RedisSummarySource(redis, prefix), summaries, silentLogger);
 const deps: IncidentDeps = {
   store,
   chats: {},
