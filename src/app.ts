@@ -7,6 +7,8 @@ import { RedisIncidentStore } from './store/incident-store.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
 import { RedisSummarySource } from './store/summary-source.js';
 import { withSummaries } from './incidents/summaries.js';
+import { Insights } from './insights/service.js';
+import { chatInsights, consoleInsightsUrl } from './insights/chat-summary.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
@@ -61,12 +63,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger,
   );
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
-  const store = withSummaries(
-    new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX),
-    new RedisSummarySource(redis, config.REDIS_KEY_PREFIX),
-    new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX),
-    logger,
-  );
+  const summaries = new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX);
+  const store = withSummaries(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), new RedisSummarySource(redis, config.REDIS_KEY_PREFIX), summaries, logger);
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
   const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);
@@ -102,6 +100,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     clock: () => new Date(),
     background: new Background(logger),
     triage,
+    insights: chatInsights(new Insights(summaries), { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
   deps.postmortem = postmortems;
