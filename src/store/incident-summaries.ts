@@ -3,15 +3,19 @@ import type { SummaryStore } from '../incidents/summary-port.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
-// KEYS: summary hash, meta hash, then the index zsets the summary belongs in. ARGV: id, events, score, json.
-// A summary from a shorter timeline than the one already summarised is stale (a slower replica): skipped.
-const PUT = `
+// Both scripts start here. KEYS[2] is the meta hash; ARGV[1] the incident id, ARGV[2] the timeline length
+// summarised. A write from a shorter timeline than the one already summarised is stale (a slower
+// replica): it stops. Otherwise the incident leaves the indexes it was in.
+const UNINDEX_UNLESS_NEWER = `
 local meta = redis.call('HGET', KEYS[2], ARGV[1])
 if meta then
   meta = cjson.decode(meta)
   if meta.e > tonumber(ARGV[2]) then return 0 end
   for _, key in ipairs(meta.k) do redis.call('ZREM', key, ARGV[1]) end
-end
+end`;
+
+// KEYS: summary hash, meta hash, then the index zsets the summary belongs in. ARGV: id, events, score, json.
+const PUT = `${UNINDEX_UNLESS_NEWER}
 local keys = {}
 for i = 3, #KEYS do
   redis.call('ZADD', KEYS[i], ARGV[3], ARGV[1])
@@ -22,13 +26,7 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode({ e = tonumber(ARGV[2]), k = k
 return 1`;
 
 // KEYS: summary hash, meta hash. ARGV: id, events. The meta entry stays, so a late write of the older summary loses.
-const REMOVE = `
-local meta = redis.call('HGET', KEYS[2], ARGV[1])
-if meta then
-  meta = cjson.decode(meta)
-  if meta.e > tonumber(ARGV[2]) then return 0 end
-  for _, key in ipairs(meta.k) do redis.call('ZREM', key, ARGV[1]) end
-end
+const REMOVE = `${UNINDEX_UNLESS_NEWER}
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], '{"e":' .. tonumber(ARGV[2]) .. ',"k":{}}')
 return 1`;
