@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'postmortem', 'escalation', 'alert-storm'];
+const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'postmortem', 'escalation', 'alert-storm', 'insights'];
 let failed = 0;
 for (const name of BENCHES) {
   const file = `bench/${name}.ts`;

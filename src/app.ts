@@ -4,6 +4,11 @@ import { Background } from './incidents/background.js';
 import type { IncidentDeps } from './incidents/deps.js';
 import { connectRedis, type RedisClient } from './store/redis.js';
 import { RedisIncidentStore } from './store/incident-store.js';
+import { RedisIncidentSummaries } from './store/incident-summaries.js';
+import { RedisSummarySource } from './store/summary-source.js';
+import { withSummaries } from './incidents/summaries.js';
+import { Insights } from './insights/service.js';
+import { chatInsights, consoleInsightsUrl } from './insights/chat-summary.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
@@ -60,7 +65,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     { url: config.REDIS_URL, sentinels: config.REDIS_SENTINELS, sentinelName: config.REDIS_SENTINEL_NAME, clusterNodes: config.REDIS_CLUSTER_NODES },
     logger,
   );
-  const store = new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX);
+  // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
+  const summaries = new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX);
+  const store = withSummaries(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), new RedisSummarySource(redis, config.REDIS_KEY_PREFIX), summaries, logger);
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
   const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);
@@ -97,6 +104,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     clock: () => new Date(),
     background: new Background(logger),
     triage,
+    insights: chatInsights(new Insights(summaries), { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
   deps.postmortem = postmortems;

@@ -28,7 +28,8 @@ export type Command =
   | { kind: 'trace'; traceId: string }
   | { kind: 'owner'; team: string; reason?: string }
   | { kind: 'postmortem' }
-  | { kind: 'repair'; number: number };
+  | { kind: 'repair'; number: number }
+  | { kind: 'report'; team?: string };
 
 /** Subcommands that only make sense inside an incident room. */
 export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem']);
@@ -46,6 +47,7 @@ export const HELP_TEXT = [
   '• */incident owner <team> [reason]* — hand the incident to another team',
   '• */incident resolve [summary]*, */incident reopen*, */incident close* (lead only), */incident postmortem*',
   'Anywhere: */incident list* — open incidents, */incident repair <n>* — finish a half-opened room, */incident help*',
+  '• */incident report [team]* — response figures of the last 30 days (MTTA, MTTR, hops…)',
 ].join('\n');
 
 type MentionParser = (token: string) => UserToken | undefined;
@@ -123,6 +125,8 @@ export function parseCommand(text: string, options: { inRoom: boolean; parseMent
       const number = Number(/^(?:inc-)?(\d+)$/i.exec(restWords[0] ?? '')?.[1]);
       return number ? { kind: 'repair', number } : { kind: 'help', reason: 'Name the incident: /incident repair <number>' };
     }
+    case 'report':
+      return { kind: 'report', team: restWords[0] };
     default:
       if (options.inRoom) return { kind: 'help', reason: `Unknown subcommand "${word}". To declare another incident from here, use /incident new <title>.` };
       return { kind: 'declare', title: trimmed };

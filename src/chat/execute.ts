@@ -33,6 +33,10 @@ const ephemeral = (text: string): Reply => ({ text, ephemeral: true });
 export async function executeCommand(deps: IncidentDeps, command: Command, ctx: CommandContext): Promise<Reply | undefined> {
   if (command.kind === 'help') return ephemeral(command.reason ? `${command.reason}\n\n${HELP_TEXT}` : HELP_TEXT);
   if (command.kind === 'list') return ephemeral(await listOpen(deps));
+  if (command.kind === 'report') {
+    if (!deps.insights) throw new SitrepError('unavailable', 'Insights are not available in this installation.');
+    return ephemeral(await deps.insights.summary(command.team));
+  }
   if (command.kind === 'declare') {
     const incident = await declareIncident(deps, {
       title: command.title,

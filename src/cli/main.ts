@@ -7,6 +7,8 @@ const commands: Record<string, Command> = {
   triage: { summary: 'find where a failure starts in trace files and who owns it', load: () => import('./triage.js') },
   oncall: { summary: 'print who is on call now (or --at <time>) for each team', load: () => import('./oncall.js') },
   postmortem: { summary: 'export an incident postmortem from Redis', load: () => import('./postmortem.js') },
+  report: { summary: 'MTTA, MTTR, MTBF, team hops… across incidents (md, csv or json)', load: () => import('./report.js') },
+  reindex: { summary: 'rebuild the insights summaries from the incident timelines', load: () => import('./reindex.js') },
   'teams-package': { summary: 'zip manifests/teams into an app package to upload', load: () => import('./teams-package.js') },
 };
 

@@ -43,7 +43,7 @@ const ms = (e: TimelineEvent) => Date.parse(e.at);
  * Events in the order they happened. The stream keeps write order, but an event may carry an earlier
  * time than its write (an alert that started before it was delivered); ties keep write order.
  */
-function chronological(timeline: readonly TimelineEvent[]): TimelineEvent[] {
+export function chronological(timeline: readonly TimelineEvent[]): TimelineEvent[] {
   return timeline
     .map((event, index) => ({ event, index, t: ms(event) }))
     .sort((a, b) => a.t - b.t || a.index - b.index)
@@ -131,7 +131,7 @@ function timeToResolve(events: TimelineEvent[], declared: MetricSource | undefin
 }
 
 /** The owning teams in order, from the `owner_changed` ledger (a repeated team is not a hop). */
-function ownerChain(events: TimelineEvent[]): { teams: string[]; changes: EventOf<'owner_changed'>[] } {
+export function ownerChain(events: readonly TimelineEvent[]): { teams: string[]; changes: EventOf<'owner_changed'>[] } {
   const teams: string[] = [];
   const changes: EventOf<'owner_changed'>[] = [];
   for (const change of ofType(events, 'owner_changed')) {

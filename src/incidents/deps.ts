@@ -57,6 +57,12 @@ export interface PostmortemPort {
   draft(incidentId: string, actor: Actor): Promise<{ message: string }>;
 }
 
+/** Insights across incidents, for `/incident report [team]`; implemented by `src/insights/`. */
+export interface InsightsPort {
+  /** A few lines for chat: the recent figures, with a link to the Insights page when there is one. */
+  summary(team?: string): Promise<string>;
+}
+
 export interface IncidentSettings {
   severityLabels: SeverityLabels;
   defaultSeverity: Severity;
@@ -75,6 +81,7 @@ export interface IncidentDeps {
   triage?: TriagePort;
   paging?: PagingPort;
   postmortem?: PostmortemPort;
+  insights?: InsightsPort;
   /** Called after an incident closes (postmortem drafting hooks in here). */
   onClosed?: (incident: Incident, actor: Actor) => Promise<void>;
 }

@@ -31,6 +31,11 @@
  * | `<p>slack:username:<userId>`          | string | a Slack person's display name from users.info (TTL 24 h) |
  * | `<p>slack:capture:<token>`            | string | a Slack message waiting for its incident to be picked (JSON, TTL 15 min) |
  * | `<p>teams:declared:<conversationId>`  | string | the incident last declared from a Teams conversation (thread or chat), TTL 30 days |
+ * | `<p>{insights}:summary`               | hash   | incident id → summary JSON of a resolved/closed incident (src/domain/incident-summary.ts) |
+ * | `<p>{insights}:meta`                  | hash   | incident id → `{"e": timeline length summarised, "k": [index keys it is in]}` (kept after a reopen removes the summary) |
+ * | `<p>{insights}:by-time`               | zset   | summarised incident ids, scored by declaration time (ms) |
+ * | `<p>{insights}:team:<team>`           | zset   | the same, for incidents the team owned in the end      |
+ * | `<p>{insights}:service:<service>`     | zset   | the same, for incidents whose origin or affected service it is |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -64,5 +69,11 @@ export function createKeys(prefix: string) {
     slackUserName: (userId: string) => `${prefix}slack:username:${userId}`,
     slackCapture: (token: string) => `${prefix}slack:capture:${token}`,
     teamsDeclaredIn: (conversationId: string) => `${prefix}teams:declared:${conversationId}`,
+    // One hash tag for all insights keys: a summary and its indexes change in one script, in one Cluster slot.
+    insightsSummary: `${prefix}{insights}:summary`,
+    insightsMeta: `${prefix}{insights}:meta`,
+    insightsByTime: `${prefix}{insights}:by-time`,
+    insightsByTeam: (team: string) => `${prefix}{insights}:team:${team}`,
+    insightsByService: (service: string) => `${prefix}{insights}:service:${service}`,
   };
 }
