@@ -19,6 +19,8 @@ import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
+import { registerChangeRoutes } from './server/change-routes.js';
+import { RedisChangeLog } from './store/changes.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
 export interface Sitrep {
@@ -80,6 +82,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     teams = createTeamsApp(teamsSettingsFromConfig(config, options.teamsEndpoints), { client: redis, prefix: config.REDIS_KEY_PREFIX }, logger);
   }
 
+  const changes = new RedisChangeLog(redis, config.REDIS_KEY_PREFIX, config.CHANGE_RETENTION_DAYS * 24 * 60 * 60_000);
   const deps: IncidentDeps = {
     store,
     chats: { ...(slack ? { slack: slack.chat } : {}), ...(teams ? { teams: teams.chat } : {}) },
@@ -93,6 +96,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     clock: () => new Date(),
     background: new Background(logger),
     triage,
+    changes,
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
   deps.postmortem = postmortems;
@@ -123,6 +127,13 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
   });
+
+  registerChangeRoutes(
+    http,
+    changes,
+    { token: config.CHANGES_TOKEN, githubSecret: config.GITHUB_WEBHOOK_SECRET, allowUnauthenticated: config.CHANGES_ALLOW_UNAUTHENTICATED },
+    deps.clock,
+  );
 
   http.route('GET', '/metrics', async (_req, res) => {
     const body = await metrics.registry.metrics();

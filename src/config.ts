@@ -90,6 +90,11 @@ export const VARIABLES = {
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
 
+  CHANGES_TOKEN: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'bearer token for POST /hooks/changes (generic change events, Argo CD notifications)' },
+  GITHUB_WEBHOOK_SECRET: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'secret of the GitHub webhook sending deployment_status to POST /hooks/changes/github (X-Hub-Signature-256)' },
+  CHANGES_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'accept change events without a token or signature (private networks only)' },
+  CHANGE_RETENTION_DAYS: { schema: int(7, 1, 90), doc: 'how long change events are kept per service' },
+
   POSTMORTEM_TEMPLATE: { schema: optionalString, doc: 'custom postmortem Markdown template with {{placeholders}}' },
   CONFLUENCE_URL: { schema: url.optional(), doc: 'Confluence Cloud base URL, e.g. https://acme.atlassian.net/wiki' },
   CONFLUENCE_USER: { schema: optionalString, doc: 'Confluence account email' },

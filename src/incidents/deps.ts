@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ChatPort } from './chat-port.js';
 import type { IncidentStore } from './store-port.js';
 import type { Background } from './background.js';
+import type { ChangeLog } from './changes.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
@@ -20,6 +21,8 @@ export interface TriageOutcome {
   team?: string;
   service?: string;
   alternatives: { team?: string; service: string; confidence: number }[];
+  /** Services on the failure path, entry point first. */
+  path?: string[];
   verdict?: unknown;
 }
 
@@ -61,6 +64,8 @@ export interface IncidentDeps {
   triage?: TriagePort;
   paging?: PagingPort;
   postmortem?: PostmortemPort;
+  /** Deploys, config pushes, flags and rollouts per service (POST /hooks/changes). */
+  changes?: ChangeLog;
   /** Called after an incident closes (postmortem drafting hooks in here). */
   onClosed?: (incident: Incident, actor: Actor) => Promise<void>;
 }

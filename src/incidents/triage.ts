@@ -3,6 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { incidentLabel } from '../domain/incident.js';
 import { SitrepError } from '../domain/errors.js';
 import { loadIncident, type IncidentDeps } from './deps.js';
+import { attachChanges } from './changes.js';
 import { refreshRoom } from './room.js';
 
 /**
@@ -25,7 +26,7 @@ export function startTriage(deps: IncidentDeps, incidentId: string, traceId: str
       const team = result.team;
       const next: Incident = {
         ...cur,
-        triage: { traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives },
+        triage: { traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives, path: result.path },
         suspectedOwner: ownerUnknown && team ? { team, via: 'triage' } : cur.suspectedOwner,
         affectedServices: result.service && !cur.affectedServices.includes(result.service) ? [...cur.affectedServices, result.service] : cur.affectedServices,
       };
@@ -36,6 +37,7 @@ export function startTriage(deps: IncidentDeps, incidentId: string, traceId: str
       return { incident: next, events };
     });
     await refreshRoom(deps, incident, `Triage: ${result.summary}`);
+    await attachChanges(deps, incidentId);
     if (options.autoPage && result.team && deps.paging?.knowsTeam(result.team)) {
       await deps.paging.page(incident, { team: result.team }, actor);
     }

@@ -25,6 +25,10 @@ export const DEFAULT_TEMPLATE = `# {{label}}: {{title}} — postmortem (draft)
 
 {{origin}}
 
+## Changes before the incident
+
+{{changes}}
+
 ## Contributing factors
 
 {{contributing_factors}}

@@ -6,6 +6,7 @@ import type { TimelineEvent } from '../domain/timeline.js';
 import type { PostmortemFacts } from './facts.js';
 import { mdCell, mdLink, mdMultiline, mdText } from './markdown.js';
 import { formatDuration } from './time.js';
+import { changeLine } from '../changes/format.js';
 
 /**
  * What each `{{placeholder}}` of a postmortem template says, as Markdown. The default template uses
@@ -156,6 +157,23 @@ function origin(f: PostmortemFacts): string {
   return lines.join('\n');
 }
 
+function changesBefore(f: PostmortemFacts): string {
+  const i = f.input.incident;
+  const changes = i.changes ?? [];
+  if (changes.length === 0) {
+    const services = i.affectedServices.length ? ` to ${i.affectedServices.map(mdText).join(', ')}` : '';
+    return `No change events${services} were recorded in the hour before the incident. ${PROMPT} was there a change sitrep does not hear about (a manual config edit, a vendor, a data migration)?`;
+  }
+  const lines = changes.map((c) => `- ${mdText(changeLine(c, { timeZone: f.time.timeZone, anchor: i.declaredAt }))}${c.url ? ` — ${mdLink('link', c.url)}` : ''}`);
+  return [
+    `${changes.length} change${changes.length === 1 ? '' : 's'} to the suspected origin, the failure path or the alerted services in the hour before the incident, closest first:`,
+    '',
+    ...lines,
+    '',
+    `${PROMPT} did any of these contribute? Was it rolled back, and how quickly?`,
+  ].join('\n');
+}
+
 function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
   switch (e.type) {
     case 'declared':
@@ -302,6 +320,7 @@ export const SECTIONS = {
   impact: { doc: 'impact prompts', render: impact },
   metrics: { doc: 'response metrics table', render: metrics },
   origin: { doc: 'triage hypothesis: suspected origin and path', render: origin },
+  changes: { doc: 'deploys, config pushes, flags and rollouts in the hour before the incident', render: changesBefore },
   timeline: { doc: 'the full timeline', render: timeline },
   contributing_factors: { doc: 'contributing factors prompt', render: contributingFactors },
   went_well: { doc: 'what went well (prompt)', render: () => `${PROMPT} what helped — an alert that fired early, a runbook that worked, someone who knew where to look.` },

@@ -28,6 +28,8 @@
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
+ * | `<p>changes:{svc-<service>}`          | zset   | change event ids of a service, scored by event time (ms); older than the retention dropped |
+ * | `<p>changes:{svc-<service>}:data`     | hash   | change event id → event JSON (src/store/changes.ts)  |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -58,5 +60,8 @@ export function createKeys(prefix: string) {
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
+    // A service's index and data share a hash tag so one script may touch both in Redis Cluster.
+    changes: (service: string) => `${prefix}changes:{svc-${service}}`,
+    changeData: (service: string) => `${prefix}changes:{svc-${service}}:data`,
   };
 }

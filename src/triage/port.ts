@@ -71,7 +71,7 @@ export async function createTriagePort(settings: TriageSettings): Promise<Triage
             ...result.alternatives.map((a) => ({ team: a.owner?.team, service: a.origin.service, confidence: a.confidence })),
           ]
         : [];
-      return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, verdict: result };
+      return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, path: result.path.map((hop) => hop.service), verdict: result };
     },
   };
 }

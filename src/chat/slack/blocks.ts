@@ -9,6 +9,7 @@ import { incidentLabel, type Incident, type PageState } from '../../domain/incid
 import { SEVERITIES, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen, STATUSES } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
+import { changeLines } from '../../changes/format.js';
 
 /** Action and view ids: the contract between the blocks we post and the listeners in app.ts. */
 export const ACTIONS = {
@@ -82,11 +83,20 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
   ];
   if (i.description) blocks.push({ type: 'section', text: mrkdwn(i.description) });
   blocks.push(...triageBlocks(i));
+  if (i.changes?.length) blocks.push({ type: 'section', text: mrkdwn(changesText(i, timeZone)) });
   if (i.pages.length) blocks.push({ type: 'section', text: mrkdwn(i.pages.map((p) => pageLine(p, timeZone)).join('\n')) });
   if (i.links.length) blocks.push({ type: 'context', elements: [mrkdwn(i.links.map((l) => `<${l.url}|${l.label}>`).join(' · '))] });
   if (i.resolveSummary) blocks.push({ type: 'section', text: mrkdwn(`*Resolution*\n${i.resolveSummary}`) });
   blocks.push(controls(i, labels));
   return blocks;
+}
+
+const MAX_CARD_CHANGES = 5;
+
+function changesText(i: Incident, timeZone: string): string {
+  const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `<${url}|${label}>`, max: MAX_CARD_CHANGES });
+  const tail = more ? `\n_and ${more} more: \`/incident changes\`_` : '';
+  return `:twisted_rightwards_arrows: *Changes in the hour before* (closest first)\n${lines.map((l) => `• ${l}`).join('\n')}${tail}`;
 }
 
 function triageBlocks(i: Incident): KnownBlock[] {

@@ -6,6 +6,7 @@ import { incidentLabel, type Incident, type PageState } from '../../domain/incid
 import { parseSeverity, SEVERITIES, type Severity, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
+import { changeLines } from '../../changes/format.js';
 
 /**
  * Adaptive Cards 1.5 for Teams. Every button is an `Action.Execute` (Universal Actions: Teams sends
@@ -128,11 +129,20 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   ];
   if (i.description) body.push(textBlock(i.description));
   body.push(...triageElements(i));
+  if (i.changes?.length) body.push(textBlock(changesText(i, timeZone), { spacing: 'Medium' }));
   if (i.pages.length) body.push(textBlock(i.pages.map((p) => pageLine(p, timeZone)).join('\n\n'), { spacing: 'Medium' }));
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
   if (i.status === 'closed') body.push(textBlock('This incident is closed. The postmortem draft is in this thread.', { isSubtle: true }));
   return card(body, controls(i, labels));
+}
+
+const MAX_CARD_CHANGES = 5;
+
+function changesText(i: Incident, timeZone: string): string {
+  const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `[${label}](${url})`, max: MAX_CARD_CHANGES });
+  const tail = more ? `\n\n_and ${more} more: incident changes_` : '';
+  return `🔀 **Changes in the hour before** (closest first)\n\n${lines.map((l) => `- ${l}`).join('\n')}${tail}`;
 }
 
 function triageElements(i: Incident): Element[] {
