@@ -150,4 +150,12 @@ describe('changes before an incident', () => {
     expect(await stored('no-token')).toEqual([]);
     expect(await stored('bad-kind')).toEqual([]);
   });
+
+  it('the Argo CD template body is accepted, an automated sync (empty "by") included', async () => {
+    const argo = { id: 'argocd:cart:4f1c2e9', service: 'cart', kind: 'deploy', version: '4f1c2e9', environment: 'shop', startedAt: minutesAgo(2), by: '', url: 'https://argocd.example/applications/cart' };
+    expect(await postChange(argo)).toMatchObject({ status: 202, body: { accepted: 1, stored: 1 } });
+    const [event] = await stored('cart');
+    expect(event).toMatchObject({ changeId: 'generic:argocd:cart:4f1c2e9', version: '4f1c2e9' });
+    expect(event?.by).toBeUndefined();
+  });
 });

@@ -6,21 +6,24 @@ import { ChangeKind, type ChangeEvent } from '../../domain/change.js';
 import { ChangePayloadError } from '../errors.js';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+// Templating senders (Argo CD) render a missing value as "": treat it as not sent.
+const blankIsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const text = (max: number) => blankIsAbsent(z.string().trim().min(1).max(max));
 
 /** sitrep's own change format, documented in src/changes/CHANGES.md: keep the two in step. */
 export const GenericChange = z.strictObject({
   /** Send the same id with every phase of one change (canary 10 %, then 100 %). */
-  id: z.string().trim().min(1).max(200).optional(),
+  id: text(200),
   service: z.string().trim().min(1).max(200),
   kind: ChangeKind,
-  version: z.string().trim().min(1).max(200).optional(),
-  environment: z.string().trim().min(1).max(100).optional(),
-  startedAt: Rfc3339.optional(),
-  finishedAt: Rfc3339.optional(),
-  by: z.string().trim().min(1).max(200).optional(),
-  url: HttpUrl.optional(),
+  version: text(200),
+  environment: text(100),
+  startedAt: blankIsAbsent(Rfc3339),
+  finishedAt: blankIsAbsent(Rfc3339),
+  by: text(200),
+  url: blankIsAbsent(HttpUrl),
   rollout: z.number({ error: 'must be a percentage from 0 to 100' }).min(0).max(100).optional(),
-  description: z.string().max(2000).optional(),
+  description: text(2000),
 });
 export type GenericChange = z.infer<typeof GenericChange>;
 
