@@ -20,6 +20,7 @@ import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
 import { registerChangeRoutes } from './server/change-routes.js';
+import { loadChecklists } from './checklist/file.js';
 import { RedisChangeLog } from './store/changes.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
@@ -42,6 +43,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const alertRules = await loadAlertRules(config.ALERT_RULES_FILE);
   // A broken postmortem template stops start-up, not a close at 3 a.m.
   const postmortemTemplate = loadTemplate(config.POSTMORTEM_TEMPLATE);
+  const checklists = await loadChecklists(config.CHECKLIST_FILE);
   // A broken oncall.yaml stops start-up with file:line reasons, not a page that never goes out.
   const oncall = config.ONCALL_FILE ? await loadPagingConfig(config.ONCALL_FILE) : undefined;
   // A broken trace-sources file or catalog stops start-up too.
@@ -91,6 +93,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       defaultSeverity: config.DEFAULT_SEVERITY,
       timeZone: config.TIME_ZONE,
       admins: config.INCIDENT_ADMINS,
+      checklists,
     },
     logger,
     clock: () => new Date(),

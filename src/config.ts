@@ -90,6 +90,8 @@ export const VARIABLES = {
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
 
+  CHECKLIST_FILE: { schema: optionalString, doc: 'YAML checklist per severity posted on the incident card (default: the microservice incident checklist)' },
+
   CHANGES_TOKEN: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'bearer token for POST /hooks/changes (generic change events, Argo CD notifications)' },
   GITHUB_WEBHOOK_SECRET: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'secret of the GitHub webhook sending deployment_status to POST /hooks/changes/github (X-Hub-Signature-256)' },
   CHANGES_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'accept change events without a token or signature (private networks only)' },
@@ -167,7 +169,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     if (raw.TEAMS_TENANT_ID) config.teams = { appId: raw.TEAMS_APP_ID, tenantId: raw.TEAMS_TENANT_ID };
   }
 
-  for (const file of ['TRACE_SOURCES_FILE', 'OWNERSHIP_FILE', 'ONCALL_FILE', 'ALERT_RULES_FILE', 'POSTMORTEM_TEMPLATE', 'TEAMS_CERT_KEY_FILE'] as const) {
+  for (const file of ['TRACE_SOURCES_FILE', 'OWNERSHIP_FILE', 'ONCALL_FILE', 'ALERT_RULES_FILE', 'POSTMORTEM_TEMPLATE', 'TEAMS_CERT_KEY_FILE', 'CHECKLIST_FILE'] as const) {
     const path = raw[file];
     if (path && !existsSync(path)) problems.push(`${file}: file "${path}" does not exist (${VARIABLES[file].doc})`);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './actor.js';
 import { Change } from './change.js';
+import { ChecklistItem } from './checklist.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
 
@@ -108,6 +109,8 @@ export const Incident = z.object({
   links: z.array(Link),
   /** Changes to the origin, the failure path and the alerted services in the hour before the incident, closest first. */
   changes: z.array(Change).optional(),
+  /** The checklist for its severity at declaration; ticks are also on the timeline. */
+  checklist: z.array(ChecklistItem).optional(),
   resolveSummary: z.string().optional(),
   declaredAt: z.string(),
   acknowledgedAt: z.string().optional(),

@@ -99,6 +99,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     text: z.string(),
     owner: Actor.optional(),
   }),
+  z.object({ ...base, type: z.literal('checklist_ticked'), itemId: z.string(), text: z.string() }),
   z.object({ ...base, type: z.literal('resolved'), summary: z.string().optional() }),
   z.object({ ...base, type: z.literal('closed') }),
   z.object({ ...base, type: z.literal('reopened'), reason: z.string().optional() }),

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { incidentIdFor, type Incident, type Link, type Platform } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
+import { DEFAULT_CHECKLIST } from '../domain/checklist.js';
 import type { IncidentDeps } from './deps.js';
 import { SitrepError, userMessageOf } from '../domain/errors.js';
 import { incidentLabel } from '../domain/incident.js';
@@ -52,6 +53,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
     traceId: input.traceId,
     pages: [],
     links: input.links ?? [],
+    checklist: (deps.settings.checklists?.[severity] ?? DEFAULT_CHECKLIST).map((item) => ({ ...item })),
     declaredAt: now,
     version: 0,
   };

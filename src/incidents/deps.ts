@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import type { Incident, Platform } from '../domain/incident.js';
+import type { ChecklistTemplate } from '../domain/checklist.js';
 import type { Severity, SeverityLabels } from '../domain/severity.js';
 import type { Logger } from '../log.js';
 import type { ChatPort } from './chat-port.js';
@@ -52,6 +53,8 @@ export interface IncidentSettings {
   timeZone: string;
   /** Users who may close any incident, besides its lead. */
   admins: string[];
+  /** The checklist posted at declaration, per severity (default: the microservice incident checklist). */
+  checklists?: Record<Severity, ChecklistTemplate>;
 }
 
 export interface IncidentDeps {

@@ -53,6 +53,10 @@ export const DEFAULT_TEMPLATE = `# {{label}}: {{title}} — postmortem (draft)
 
 {{action_items}}
 
+## Incident checklist
+
+{{checklist}}
+
 ## Blameless language check
 
 {{language_check}}

@@ -174,6 +174,19 @@ function changesBefore(f: PostmortemFacts): string {
   ].join('\n');
 }
 
+function checklist(f: PostmortemFacts): string {
+  const items = f.input.incident.checklist ?? [];
+  if (items.length === 0) return 'This incident had no checklist.';
+  const open = items.filter((i) => !i.doneAt);
+  const lines = items.map((i) =>
+    i.doneAt ? `- [x] ${mdText(i.text)} — ${i.doneBy ? mdText(f.label(i.doneBy)) : 'someone'} at ${f.time.dateTime(i.doneAt)}` : `- [ ] ${mdText(i.text)} — **not ticked**`,
+  );
+  const intro = open.length
+    ? `${open.length} of ${items.length} checklist item${items.length === 1 ? ' was' : 's were'} not ticked. ${PROMPT} skipped on purpose, forgotten, or done without being recorded?`
+    : `All ${items.length} checklist items were ticked.`;
+  return [intro, '', ...lines].join('\n');
+}
+
 function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
   switch (e.type) {
     case 'declared':
@@ -213,6 +226,8 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
         : `Escalated from level ${e.fromLevel}${e.toLevel !== undefined ? ` to level ${e.toLevel}` : ''} (${e.reason})`;
     case 'action_item_added':
       return `Action item: ${mdMultiline(e.text)}${e.owner ? ` (owner ${mdText(f.label(e.owner))})` : ''}`;
+    case 'checklist_ticked':
+      return `Checklist: ticked "${mdText(e.text)}"`;
     case 'resolved':
       return `**Resolved**${e.summary ? `: ${mdMultiline(e.summary)}` : ''}`;
     case 'closed':
@@ -335,6 +350,7 @@ export const SECTIONS = {
   got_lucky: { doc: 'where we got lucky (prompt)', render: () => `${PROMPT} what limited the damage by chance rather than by design — and how do we make that deliberate?` },
   five_whys: { doc: '5 Whys scaffold', render: fiveWhys },
   action_items: { doc: 'action items captured with /incident action, with room for more', render: actionItems },
+  checklist: { doc: 'the incident checklist: who ticked what and when, and what was left unticked', render: checklist },
   language_check: { doc: 'blaming phrases found, with rewording suggestions', render: languageCheck },
   generated: { doc: 'when and from what the draft was made', render: generated },
 } satisfies Record<string, Section>;

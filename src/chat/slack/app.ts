@@ -10,6 +10,7 @@ import type { IncidentDeps } from '../../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
 import { captureMessage, recordDelete, recordEdit } from '../../incidents/record.js';
 import { handOff } from '../../incidents/triage.js';
+import { tickChecklistItem } from '../../incidents/checklist.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import { parseCommand, type UserToken } from '../commands.js';
@@ -122,16 +123,16 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
   });
 
   // Card controls. Buttons carry no delivery id, so their effect is made idempotent through state.
-  const onAction = (actionId: string, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {
+  const onAction = (actionId: string | RegExp, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();
       const actor = slackActor(body.user.id, body.user.username ?? body.user.name);
       const incidentId = incidentIdFromAction(body, action);
       try {
-        if (!incidentId) throw new Error(`no incident on action ${actionId}`);
+        if (!incidentId) throw new Error(`no incident on action ${String(actionId)}`);
         await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
       } catch (err) {
-        failed(actionId, err);
+        failed(String(actionId), err);
         await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err));
       }
     });
@@ -170,6 +171,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     }
     const incident = await deps.store.get(incidentId);
     if (incident) await deps.paging.page(incident, { team }, actor);
+  });
+  onAction(ACTIONS.checklist, async ({ action, actor, incidentId }) => {
+    const itemId = action.type === 'button' ? action.value?.split('|')[1] : undefined;
+    if (itemId) await tickChecklistItem(deps, incidentId, itemId, actor);
   });
   onAction(ACTIONS.notThisTeam, async ({ incidentId, trigger }) => {
     const incident = await deps.store.get(incidentId);

@@ -5,6 +5,7 @@ type View = types.View;
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import type { Actor } from '../../domain/actor.js';
+import { checklistProgress } from '../../domain/checklist.js';
 import { incidentLabel, type Incident, type PageState } from '../../domain/incident.js';
 import { SEVERITIES, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen, STATUSES } from '../../domain/status.js';
@@ -24,6 +25,8 @@ export const ACTIONS = {
   acknowledge: 'sitrep_ack',
   decline: 'sitrep_decline',
   resolveFromAlert: 'sitrep_alert_resolve',
+  /** One button per checklist item: `sitrep_check:<item id>` (action ids must be unique in a block). */
+  checklist: /^sitrep_check:/,
 } as const;
 
 export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick' } as const;
@@ -84,6 +87,7 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
   if (i.description) blocks.push({ type: 'section', text: mrkdwn(i.description) });
   blocks.push(...triageBlocks(i));
   if (i.changes?.length) blocks.push({ type: 'section', text: mrkdwn(changesText(i, timeZone)) });
+  blocks.push(...checklistBlocks(i, timeZone));
   if (i.pages.length) blocks.push({ type: 'section', text: mrkdwn(i.pages.map((p) => pageLine(p, timeZone)).join('\n')) });
   if (i.links.length) blocks.push({ type: 'context', elements: [mrkdwn(i.links.map((l) => `<${l.url}|${l.label}>`).join(' · '))] });
   if (i.resolveSummary) blocks.push({ type: 'section', text: mrkdwn(`*Resolution*\n${i.resolveSummary}`) });
@@ -97,6 +101,25 @@ function changesText(i: Incident, timeZone: string): string {
   const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `<${url}|${label}>`, max: MAX_CARD_CHANGES });
   const tail = more ? `\n_and ${more} more: \`/incident changes\`_` : '';
   return `:twisted_rightwards_arrows: *Changes in the hour before* (closest first)\n${lines.map((l) => `• ${l}`).join('\n')}${tail}`;
+}
+
+function checklistBlocks(i: Incident, timeZone: string): KnownBlock[] {
+  const items = i.checklist ?? [];
+  if (items.length === 0) return [];
+  const { done, total } = checklistProgress(items);
+  const lines = items.map((item) =>
+    item.doneAt ? `:white_check_mark: ~${item.text}~ — ${mention(item.doneBy)}, ${format(new Date(item.doneAt), 'HH:mm', { in: tz(timeZone) })}` : `:white_square: ${item.text}`,
+  );
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*Checklist* ${done}/${total}\n${lines.join('\n')}`) }];
+  const open = items.filter((item) => !item.doneAt);
+  if (open.length && i.status !== 'closed') {
+    blocks.push({
+      type: 'actions',
+      block_id: `sitrep_checklist:${i.id}`,
+      elements: open.map((item) => ({ type: 'button' as const, action_id: `sitrep_check:${item.id}`, text: text(`✓ ${item.text}`.slice(0, 75)), value: `${i.id}|${item.id}` })),
+    });
+  }
+  return blocks;
 }
 
 function triageBlocks(i: Incident): KnownBlock[] {

@@ -2,6 +2,7 @@ import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actor.js';
+import { checklistProgress } from '../../domain/checklist.js';
 import { incidentLabel, type Incident, type PageState } from '../../domain/incident.js';
 import { parseSeverity, SEVERITIES, type Severity, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen } from '../../domain/status.js';
@@ -17,7 +18,7 @@ import { changeLines } from '../../changes/format.js';
 export type AdaptiveCard = Record<string, unknown>;
 type Element = Record<string, unknown>;
 
-export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff'] as const;
+export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff', 'checklist'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** What a button press carries back: the verb, whose incident or page, and any inputs of its card. */
@@ -31,6 +32,8 @@ export const CardAction = z.object({
   /** The lead picker's choice: an AAD object id. */
   lead: z.string().optional(),
   reason: z.string().optional(),
+  /** The checklist item a toggle ticks. */
+  itemId: z.string().optional(),
   /** Set on the page card in the 1:1 chat: the answer then shows the page, not the incident card. */
   card: z.literal('page').optional(),
 });
@@ -130,6 +133,7 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   if (i.description) body.push(textBlock(i.description));
   body.push(...triageElements(i));
   if (i.changes?.length) body.push(textBlock(changesText(i, timeZone), { spacing: 'Medium' }));
+  body.push(...checklistElements(i, timeZone));
   if (i.pages.length) body.push(textBlock(i.pages.map((p) => pageLine(p, timeZone)).join('\n\n'), { spacing: 'Medium' }));
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
@@ -143,6 +147,21 @@ function changesText(i: Incident, timeZone: string): string {
   const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `[${label}](${url})`, max: MAX_CARD_CHANGES });
   const tail = more ? `\n\n_and ${more} more: incident changes_` : '';
   return `🔀 **Changes in the hour before** (closest first)\n\n${lines.map((l) => `- ${l}`).join('\n')}${tail}`;
+}
+
+function checklistElements(i: Incident, timeZone: string): Element[] {
+  const items = i.checklist ?? [];
+  if (items.length === 0) return [];
+  const { done, total } = checklistProgress(items);
+  const lines = items.map((item) =>
+    item.doneAt ? `- ✅ ~~${item.text}~~ — ${nameOf(item.doneBy)}, ${format(new Date(item.doneAt), 'HH:mm', { in: tz(timeZone) })}` : `- ⬜ ${item.text}`,
+  );
+  const elements: Element[] = [textBlock(`**Checklist** ${done}/${total}\n\n${lines.join('\n')}`, { spacing: 'Medium' })];
+  const open = items.filter((item) => !item.doneAt);
+  if (open.length && i.status !== 'closed') {
+    elements.push({ type: 'ActionSet', actions: open.map((item) => execute(`✓ ${item.text}`, 'checklist', { incidentId: i.id, itemId: item.id })) });
+  }
+  return elements;
 }
 
 function triageElements(i: Incident): Element[] {
