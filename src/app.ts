@@ -21,6 +21,8 @@ import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
 import { registerChangeRoutes } from './server/change-routes.js';
 import { loadChecklists } from './checklist/file.js';
+import { ReminderTimers } from './reminders/timers.js';
+import { remindIfQuiet } from './incidents/status-updates.js';
 import { RedisChangeLog } from './store/changes.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
@@ -84,6 +86,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     teams = createTeamsApp(teamsSettingsFromConfig(config, options.teamsEndpoints), { client: redis, prefix: config.REDIS_KEY_PREFIX }, logger);
   }
 
+  const reminders = new ReminderTimers(redis, { keyPrefix: config.REDIS_KEY_PREFIX, logger });
   const changes = new RedisChangeLog(redis, config.REDIS_KEY_PREFIX, config.CHANGE_RETENTION_DAYS * 24 * 60 * 60_000);
   const deps: IncidentDeps = {
     store,
@@ -94,12 +97,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       timeZone: config.TIME_ZONE,
       admins: config.INCIDENT_ADMINS,
       checklists,
+      statusUpdateIntervals: config.STATUS_UPDATE_REMINDERS,
     },
     logger,
     clock: () => new Date(),
     background: new Background(logger),
     triage,
     changes,
+    reminders,
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
   deps.postmortem = postmortems;
@@ -152,6 +157,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
 
+  reminders.start((job) => remindIfQuiet(deps, job));
+  await reminders.ready();
+
   const port = await http.listen(config.PORT, config.HOST);
   await slack?.start();
   logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
@@ -166,6 +174,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       await slack?.stop();
       await deps.background.idle();
       await paging?.stop();
+      await reminders.close();
       redis.disconnect();
     },
   };

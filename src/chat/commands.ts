@@ -29,10 +29,11 @@ export type Command =
   | { kind: 'owner'; team: string; reason?: string }
   | { kind: 'postmortem' }
   | { kind: 'repair'; number: number }
-  | { kind: 'changes'; service?: string; sinceMs?: number };
+  | { kind: 'changes'; service?: string; sinceMs?: number }
+  | { kind: 'update'; text: string };
 
 /** Subcommands that only make sense inside an incident room. */
-export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem']);
+export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem', 'update']);
 
 export const HELP_TEXT = [
   '*/incident <title>* — declare an incident (opens a channel); */incident* alone opens a form',
@@ -46,6 +47,7 @@ export const HELP_TEXT = [
   '• */incident trace <trace id>* — find where the failure starts and who owns it',
   '• */incident owner <team> [reason]* — hand the incident to another team',
   '• */incident resolve [summary]*, */incident reopen*, */incident close* (lead only), */incident postmortem*',
+  '• */incident update <text>* — post a status update in the room and the announcements channel',
   '• */incident changes [service] [--since 2h]* — deploys, config pushes, flags and rollouts before the incident',
   'Anywhere: */incident list* — open incidents, */incident repair <n>* — finish a half-opened room, */incident help*',
 ].join('\n');
@@ -123,6 +125,8 @@ export function parseCommand(text: string, options: { inRoom: boolean; parseMent
       return { kind: 'postmortem' };
     case 'changes':
       return parseChanges(restWords);
+    case 'update':
+      return rest ? { kind: 'update', text: rest } : { kind: 'help', reason: 'Write the update: /incident update <what is happening, what is next>' };
     case 'repair': {
       const number = Number(/^(?:inc-)?(\d+)$/i.exec(restWords[0] ?? '')?.[1]);
       return number ? { kind: 'repair', number } : { kind: 'help', reason: 'Name the incident: /incident repair <number>' };

@@ -7,6 +7,7 @@ import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident
 import { addActionItem, addNote } from '../incidents/record.js';
 import { handOff, triageOnDemand } from '../incidents/triage.js';
 import { listChanges } from '../incidents/changes.js';
+import { postStatusUpdate } from '../incidents/status-updates.js';
 import { changeLine } from '../changes/format.js';
 import { HELP_TEXT, ROOM_COMMANDS, type Command, type UserToken } from './commands.js';
 
@@ -108,6 +109,9 @@ async function runInRoom(deps: IncidentDeps, incident: Incident, command: Comman
       return ephemeral(`Reading trace ${command.traceId}; the verdict will appear on the ${label} card.`);
     case 'owner':
       await handOff(deps, incident.id, command.team, command.reason, actor, key);
+      return undefined;
+    case 'update':
+      await postStatusUpdate(deps, incident.id, command.text, actor, key);
       return undefined;
     case 'postmortem': {
       if (!deps.postmortem) throw new SitrepError('unavailable', 'Postmortem drafting is not available in this installation.');

@@ -111,6 +111,8 @@ export const Incident = z.object({
   changes: z.array(Change).optional(),
   /** The checklist for its severity at declaration; ticks are also on the timeline. */
   checklist: z.array(ChecklistItem).optional(),
+  /** When the last status update was posted (`/incident update`): reminders count from here. */
+  lastStatusUpdateAt: z.string().optional(),
   resolveSummary: z.string().optional(),
   declaredAt: z.string(),
   acknowledgedAt: z.string().optional(),

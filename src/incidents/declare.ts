@@ -8,6 +8,7 @@ import { incidentLabel } from '../domain/incident.js';
 import { openRoom } from './room.js';
 import { startTriage } from './triage.js';
 import { attachChanges } from './changes.js';
+import { scheduleReminder } from './status-updates.js';
 
 export interface DeclareInput {
   title: string;
@@ -77,6 +78,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
     const paging = deps.paging;
     deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
   }
+  await scheduleReminder(deps, opened);
   if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
   if (input.traceId) startTriage(deps, opened.id, input.traceId, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
   return opened;

@@ -8,6 +8,7 @@ import type { ChatPort } from './chat-port.js';
 import type { IncidentStore } from './store-port.js';
 import type { Background } from './background.js';
 import type { ChangeLog } from './changes.js';
+import type { ReminderPort } from './status-updates.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
@@ -55,6 +56,8 @@ export interface IncidentSettings {
   admins: string[];
   /** The checklist posted at declaration, per severity (default: the microservice incident checklist). */
   checklists?: Record<Severity, ChecklistTemplate>;
+  /** How long an incident may go without a status update before the comms lead is reminded (ms), per severity. */
+  statusUpdateIntervals?: Partial<Record<Severity, number>>;
 }
 
 export interface IncidentDeps {
@@ -69,6 +72,8 @@ export interface IncidentDeps {
   postmortem?: PostmortemPort;
   /** Deploys, config pushes, flags and rollouts per service (POST /hooks/changes). */
   changes?: ChangeLog;
+  /** Durable status-update reminders. */
+  reminders?: ReminderPort;
   /** Called after an incident closes (postmortem drafting hooks in here). */
   onClosed?: (incident: Incident, actor: Actor) => Promise<void>;
 }

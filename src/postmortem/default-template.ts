@@ -21,6 +21,8 @@ export const DEFAULT_TEMPLATE = `# {{label}}: {{title}} — postmortem (draft)
 
 {{metrics}}
 
+Status updates: {{status_updates}}
+
 ## Suspected origin
 
 {{origin}}

@@ -174,6 +174,20 @@ function changesBefore(f: PostmortemFacts): string {
   ].join('\n');
 }
 
+function statusUpdates(f: PostmortemFacts): string {
+  const updates = f.events.filter((e) => e.type === 'status_update');
+  const reminders = f.events.filter((e) => e.type === 'status_update_reminded').length;
+  const i = f.input.incident;
+  const end = Date.parse(i.resolvedAt ?? f.input.generatedAt);
+  const times = [Date.parse(i.declaredAt), ...updates.map((e) => Date.parse(e.at)), end];
+  const gaps = times.slice(1).map((t, n) => Math.max(0, t - times[n]!));
+  const longest = Math.max(...gaps);
+  const remindedText = reminders ? `; sitrep reminded ${reminders} time${reminders === 1 ? '' : 's'} that one was due` : '';
+  if (updates.length === 0) return `No status update was posted with \`/incident update\` (${formatDuration(longest)} from declaration to ${i.resolvedAt ? 'resolution' : 'this draft'})${remindedText}.`;
+  const average = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  return `${updates.length} status update${updates.length === 1 ? '' : 's'}; on average one every ${formatDuration(average)}, the longest silence ${formatDuration(longest)} (from declaration to ${i.resolvedAt ? 'resolution' : 'this draft'})${remindedText}.`;
+}
+
 function checklist(f: PostmortemFacts): string {
   const items = f.input.incident.checklist ?? [];
   if (items.length === 0) return 'This incident had no checklist.';
@@ -226,6 +240,10 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
         : `Escalated from level ${e.fromLevel}${e.toLevel !== undefined ? ` to level ${e.toLevel}` : ''} (${e.reason})`;
     case 'action_item_added':
       return `Action item: ${mdMultiline(e.text)}${e.owner ? ` (owner ${mdText(f.label(e.owner))})` : ''}`;
+    case 'status_update':
+      return `Status update: "${mdMultiline(e.text)}"`;
+    case 'status_update_reminded':
+      return `Reminded ${e.remindedUser ? mdText(f.label(e.remindedUser)) : 'the room'}: no status update since the last one was due`;
     case 'checklist_ticked':
       return `Checklist: ticked "${mdText(e.text)}"`;
     case 'resolved':
@@ -350,6 +368,7 @@ export const SECTIONS = {
   got_lucky: { doc: 'where we got lucky (prompt)', render: () => `${PROMPT} what limited the damage by chance rather than by design — and how do we make that deliberate?` },
   five_whys: { doc: '5 Whys scaffold', render: fiveWhys },
   action_items: { doc: 'action items captured with /incident action, with room for more', render: actionItems },
+  status_updates: { doc: 'how regular the status updates were: count, average gap, longest silence, reminders', render: statusUpdates },
   checklist: { doc: 'the incident checklist: who ticked what and when, and what was left unticked', render: checklist },
   language_check: { doc: 'blaming phrases found, with rewording suggestions', render: languageCheck },
   generated: { doc: 'when and from what the draft was made', render: generated },

@@ -24,6 +24,8 @@ const examples: Record<TimelineEventType, Record<string, unknown>> = {
   declined: { pageId: 'p1' },
   escalated: { pageId: 'p1', fromLevel: 0, toLevel: 1, reason: 'timeout', exhausted: false },
   action_item_added: { actionId: 'a1', text: 'alert on cache size', owner: bob },
+  status_update: { text: 'Checkout is degraded for EU users; rollback in progress' },
+  status_update_reminded: { dueAt: '2026-11-24T03:15:00.000Z' },
   checklist_ticked: { itemId: 'mitigate', text: 'Apply a mitigation (feature flag, traffic reroute, rollback)' },
   resolved: { summary: 'cache warmed' },
   closed: {},

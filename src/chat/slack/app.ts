@@ -11,11 +11,12 @@ import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident
 import { captureMessage, recordDelete, recordEdit } from '../../incidents/record.js';
 import { handOff } from '../../incidents/triage.js';
 import { tickChecklistItem } from '../../incidents/checklist.js';
+import { postStatusUpdate } from '../../incidents/status-updates.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import { parseCommand, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
-import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, VIEWS } from './blocks.js';
+import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, statusUpdateModal, VIEWS } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackChat } from './slack-chat.js';
 
@@ -176,6 +177,10 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     const itemId = action.type === 'button' ? action.value?.split('|')[1] : undefined;
     if (itemId) await tickChecklistItem(deps, incidentId, itemId, actor);
   });
+  onAction(ACTIONS.statusUpdate, async ({ incidentId, trigger }) => {
+    const incident = await deps.store.get(incidentId);
+    if (incident) await app.client.views.open({ trigger_id: trigger, view: statusUpdateModal(incident) });
+  });
   onAction(ACTIONS.notThisTeam, async ({ incidentId, trigger }) => {
     const incident = await deps.store.get(incidentId);
     await app.client.views.open({ trigger_id: trigger, view: handoffModal(incidentId, incident?.suspectedOwner?.team ?? incident?.triage?.team) });
@@ -223,6 +228,17 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
       failed('declare modal', err);
       await ephemeralTo(channelId, body.user.id, userMessageOf(err));
     }
+  });
+
+  app.view(VIEWS.statusUpdate, async ({ ack, view, body }) => {
+    const update = view.state.values.text?.value?.value?.trim();
+    if (!update) {
+      await ack({ response_action: 'errors', errors: { text: 'Write the update.' } });
+      return;
+    }
+    await ack();
+    const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
+    await postStatusUpdate(deps, incidentId, update, slackActor(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('status update', err));
   });
 
   app.view(VIEWS.handoff, async ({ ack, view, body }) => {

@@ -27,9 +27,10 @@ export const ACTIONS = {
   resolveFromAlert: 'sitrep_alert_resolve',
   /** One button per checklist item: `sitrep_check:<item id>` (action ids must be unique in a block). */
   checklist: /^sitrep_check:/,
+  statusUpdate: 'sitrep_status_update',
 } as const;
 
-export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick' } as const;
+export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick', statusUpdate: 'sitrep_status_update' } as const;
 export const SHORTCUTS = { capture: 'sitrep_capture' } as const;
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150), emoji: true });
@@ -168,6 +169,7 @@ function controls(i: Incident, labels: SeverityLabels): KnownBlock {
         ? [{ type: 'static_select' as const, action_id: ACTIONS.status, placeholder: text('Status'), options: statuses.map((s) => ({ text: text(s), value: s })) }]
         : []),
       { type: 'users_select', action_id: ACTIONS.lead, placeholder: text('Assign lead') },
+      { type: 'button', action_id: ACTIONS.statusUpdate, text: text('Post update'), value: i.id },
       {
         type: 'button',
         action_id: ACTIONS.resolve,
@@ -251,6 +253,21 @@ export function declareModal(channelId: string, labels: SeverityLabels, defaultS
       { type: 'input', block_id: 'description', optional: true, label: text('What is happening?'), element: { type: 'plain_text_input', action_id: 'value', multiline: true } },
       { type: 'input', block_id: 'service', optional: true, label: text('Affected service'), element: { type: 'plain_text_input', action_id: 'value' } },
       { type: 'input', block_id: 'trace', optional: true, label: text('Trace ID'), hint: text('sitrep reads the trace to find where the failure starts'), element: { type: 'plain_text_input', action_id: 'value' } },
+    ],
+  };
+}
+
+/** The card's "Post update" button: a status update for the room and the announcements channel. */
+export function statusUpdateModal(i: Incident): View {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.statusUpdate,
+    private_metadata: JSON.stringify({ incidentId: i.id }),
+    title: text('Status update'),
+    submit: text('Post'),
+    blocks: [
+      { type: 'section', text: mrkdwn(`Posted in the room and the announcements channel for *${incidentLabel(i)}* (${i.severity}, ${i.status}), and recorded on the timeline.`) },
+      { type: 'input', block_id: 'text', label: text('What is happening, and what is next?'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 } },
     ],
   };
 }

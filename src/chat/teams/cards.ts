@@ -18,7 +18,7 @@ import { changeLines } from '../../changes/format.js';
 export type AdaptiveCard = Record<string, unknown>;
 type Element = Record<string, unknown>;
 
-export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff', 'checklist'] as const;
+export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff', 'checklist', 'statusUpdate'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** What a button press carries back: the verb, whose incident or page, and any inputs of its card. */
@@ -32,6 +32,8 @@ export const CardAction = z.object({
   /** The lead picker's choice: an AAD object id. */
   lead: z.string().optional(),
   reason: z.string().optional(),
+  /** The text of a status update typed into the card. */
+  update: z.string().optional(),
   /** The checklist item a toggle ticks. */
   itemId: z.string().optional(),
   /** Set on the page card in the 1:1 chat: the answer then shows the page, not the incident card. */
@@ -224,6 +226,14 @@ function controls(i: Incident, labels: SeverityLabels): Element[] {
     });
   }
   actions.push(leadPicker(i));
+  actions.push({
+    type: 'Action.ShowCard',
+    title: 'Post update',
+    card: subCard(
+      [{ type: 'Input.Text', id: 'update', label: 'What is happening, and what is next?', isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: 'Write the update.' }],
+      [execute('Post update', 'statusUpdate', { incidentId: i.id })],
+    ),
+  });
   const pending = i.pages.filter((p) => p.status === 'pending').at(-1);
   if (pending) actions.push(execute('Acknowledge page', 'acknowledge', { incidentId: i.id, pageId: pending.id }, 'positive'));
   actions.push(execute('Resolve', 'resolve', { incidentId: i.id }, 'destructive'));
