@@ -209,9 +209,11 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     }
     await ack();
     const actor = slackActor(body.user.id, body.user.name);
-    const { channelId } = JSON.parse(view.private_metadata || '{}') as { channelId?: string };
+    const { channelId, message } = JSON.parse(view.private_metadata || '{}') as { channelId?: string; message?: { ts: string; user?: string; text: string } };
     try {
       const service = values.service?.value?.value?.trim();
+      const source = channelId && message ? { channel: channelId, message } : undefined;
+      const sourceLink = source ? await deps.chats.slack?.permalink({ platform: 'slack', id: source.channel }, source.message.ts).catch(() => undefined) : undefined;
       const incident = await declareIncident(deps, {
         title,
         severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
@@ -222,7 +224,9 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
         platform: 'slack',
         source: { kind: 'command', detail: 'slack' },
         key: `declare:slack:view:${view.id}`,
+        links: sourceLink ? [{ label: 'Declared from this message', url: sourceLink }] : [],
       });
+      if (source) await capture(incident.id, source.channel, { ...source.message, permalink: sourceLink }, actor, 'shortcut');
       await ephemeralTo(channelId, body.user.id, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
     } catch (err) {
       failed('declare modal', err);
@@ -251,6 +255,14 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
     await handOff(deps, incidentId, team, reason, slackActor(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('handoff', err));
+  });
+
+  // "Declare incident from this message": the declare form, with the message as the description.
+  app.shortcut(SHORTCUTS.declareFromMessage, async ({ ack, shortcut, client }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const view = declareModal(shortcut.channel.id, deps.settings.severityLabels, deps.settings.defaultSeverity, { ts: shortcut.message.ts, user: shortcut.message.user, text: shortcut.message.text ?? '' });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view }).catch((err: unknown) => failed('declare from message', err));
   });
 
   // "Add to incident timeline" on any message.

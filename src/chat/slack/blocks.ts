@@ -31,7 +31,7 @@ export const ACTIONS = {
 } as const;
 
 export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick', statusUpdate: 'sitrep_status_update' } as const;
-export const SHORTCUTS = { capture: 'sitrep_capture' } as const;
+export const SHORTCUTS = { capture: 'sitrep_capture', declareFromMessage: 'sitrep_declare_from_message' } as const;
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150), emoji: true });
 const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t.slice(0, 3000) });
@@ -238,19 +238,28 @@ export function pageBlocks(page: PageView): KnownBlock[] {
 }
 
 /** `/incident` with no title: the declare form. */
-export function declareModal(channelId: string, labels: SeverityLabels, defaultSeverity: string): View {
+export function declareModal(channelId: string, labels: SeverityLabels, defaultSeverity: string, from?: { ts: string; user?: string; text: string }): View {
   const options = severityOptions(labels);
+  // "Declare incident from this message": the message becomes the description, and is captured once declared.
+  const description = from?.text.slice(0, 3000);
   return {
     type: 'modal',
     callback_id: VIEWS.declare,
-    private_metadata: JSON.stringify({ channelId }),
+    // The message rides along (Slack allows 3,000 characters here) so it can be captured without reading a channel the bot may not be in.
+    private_metadata: JSON.stringify({ channelId, ...(from ? { message: { ts: from.ts, user: from.user, text: from.text.slice(0, 2000) } } : {}) }),
     title: text('Declare an incident'),
     submit: text('Declare'),
     close: text('Cancel'),
     blocks: [
       { type: 'input', block_id: 'title', label: text('Title'), element: { type: 'plain_text_input', action_id: 'value', max_length: 200, placeholder: text('Checkout returns 500 for EU users') } },
       { type: 'input', block_id: 'severity', label: text('Severity'), element: { type: 'static_select', action_id: 'value', options, initial_option: options.find((o) => o.value === defaultSeverity) } },
-      { type: 'input', block_id: 'description', optional: true, label: text('What is happening?'), element: { type: 'plain_text_input', action_id: 'value', multiline: true } },
+      {
+        type: 'input',
+        block_id: 'description',
+        optional: true,
+        label: text('What is happening?'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, ...(description ? { initial_value: description } : {}) },
+      },
       { type: 'input', block_id: 'service', optional: true, label: text('Affected service'), element: { type: 'plain_text_input', action_id: 'value' } },
       { type: 'input', block_id: 'trace', optional: true, label: text('Trace ID'), hint: text('sitrep reads the trace to find where the failure starts'), element: { type: 'plain_text_input', action_id: 'value' } },
     ],
