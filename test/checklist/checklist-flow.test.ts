@@ -88,4 +88,16 @@ describe('the checklist in Teams', () => {
     const unknown = await h.driver.adaptiveCardAction({ verb: 'checklist', data: { incidentId: incident.id, itemId: 'nope' } }, at);
     expect(JSON.stringify(unknown.json)).toContain('has no checklist item');
   });
+
+  it('the card\u2019s "Post update" posts a status update in the thread, recorded with its author', async () => {
+    const incident = await h.declare('Invoices not sent');
+    const ana = h.fake.addMember({ name: 'Ana Silva', aadObjectId: '0a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d' });
+    const at = { conversation: h.roomConversation(incident), from: asUser(ana) };
+    const res = await h.driver.adaptiveCardAction({ verb: 'statusUpdate', data: { incidentId: incident.id, update: 'Mail relay throttled us; switched relay' } }, at);
+    expect(res.status).toBe(200);
+    const updates = (await h.store.timeline(incident.id)).filter((e) => e.type === 'status_update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ text: 'Mail relay throttled us; switched relay', actor: { platform: 'teams', id: ana.aadObjectId } });
+    await eventually(() => h.fake.activities(incident.room!.id).find((a) => (a.text ?? '').includes('Mail relay throttled us')), 'update in the thread');
+  });
 });
