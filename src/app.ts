@@ -27,6 +27,11 @@ import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
+import { registerChangeRoutes } from './server/change-routes.js';
+import { loadChecklists } from './checklist/file.js';
+import { ReminderTimers } from './reminders/timers.js';
+import { remindIfQuiet } from './incidents/status-updates.js';
+import { RedisChangeLog } from './store/changes.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
 export interface Sitrep {
@@ -48,6 +53,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const alertRules = await loadAlertRules(config.ALERT_RULES_FILE);
   // A broken postmortem template stops start-up, not a close at 3 a.m.
   const postmortemTemplate = loadTemplate(config.POSTMORTEM_TEMPLATE);
+  const checklists = await loadChecklists(config.CHECKLIST_FILE);
   // A broken oncall.yaml stops start-up with file:line reasons, not a page that never goes out.
   const oncall = config.ONCALL_FILE ? await loadPagingConfig(config.ONCALL_FILE) : undefined;
   // A broken trace-sources file or catalog stops start-up too.
@@ -91,6 +97,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     teams = createTeamsApp(teamsSettingsFromConfig(config, options.teamsEndpoints), { client: redis, prefix: config.REDIS_KEY_PREFIX }, logger);
   }
 
+  const reminders = new ReminderTimers(redis, { keyPrefix: config.REDIS_KEY_PREFIX, logger });
+  const changes = new RedisChangeLog(redis, config.REDIS_KEY_PREFIX, config.CHANGE_RETENTION_DAYS * 24 * 60 * 60_000);
   const deps: IncidentDeps = {
     store,
     chats: { ...(slack ? { slack: slack.chat } : {}), ...(teams ? { teams: teams.chat } : {}) },
@@ -99,12 +107,16 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       defaultSeverity: config.DEFAULT_SEVERITY,
       timeZone: config.TIME_ZONE,
       admins: config.INCIDENT_ADMINS,
+      checklists,
+      statusUpdateIntervals: config.STATUS_UPDATE_REMINDERS,
     },
     logger,
     clock: () => new Date(),
     background: new Background(logger),
     triage,
     insights: chatInsights(new Insights(summaries), { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
+    changes,
+    reminders,
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
   deps.postmortem = postmortems;
@@ -136,6 +148,13 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
   });
 
+  registerChangeRoutes(
+    http,
+    changes,
+    { token: config.CHANGES_TOKEN, githubSecret: config.GITHUB_WEBHOOK_SECRET, allowUnauthenticated: config.CHANGES_ALLOW_UNAUTHENTICATED },
+    deps.clock,
+  );
+
   http.route('GET', '/metrics', async (_req, res) => {
     const body = await metrics.registry.metrics();
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -151,6 +170,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
 
+  reminders.start((job) => remindIfQuiet(deps, job));
+  await reminders.ready();
+
   let port: number;
   try {
     // Slack first: a bad token or unreachable Slack stops start-up before anything listens.
@@ -159,7 +181,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   } catch (err) {
     // Leave nothing running behind a failed start (a test, or a supervisor retrying in-process).
     alertRoutes.stop();
-    await Promise.allSettled([slack?.stop(), paging?.stop(), http.close()]);
+    await Promise.allSettled([slack?.stop(), paging?.stop(), reminders.close(), http.close()]);
     redis.disconnect();
     throw err;
   }
@@ -175,6 +197,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       await slack?.stop();
       await deps.background.idle();
       await paging?.stop();
+      await reminders.close();
       redis.disconnect();
     },
   };

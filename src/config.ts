@@ -16,6 +16,24 @@ const int = (dflt: number, min: number, max: number) =>
   z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max).default(dflt);
 const url = z.url({ message: 'must be a URL such as https://example.com' });
 
+/** `SEV1=15m,SEV2=30m`: how long each severity may go without a status update; unnamed severities get none. */
+const reminderIntervals = z
+  .string()
+  .optional()
+  .transform((v, ctx): Partial<Record<Severity, number>> => {
+    const out: Partial<Record<Severity, number>> = {};
+    for (const pair of (v ?? 'SEV1=15m,SEV2=30m').split(',').filter((p) => p.trim())) {
+      const [sev, value] = pair.split('=').map((s) => s.trim());
+      const match = /^(\d+)(s|m|h)$/.exec(value ?? '');
+      if (!Severity.safeParse(sev).success || !match) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" should look like SEV1=15m (s, m or h)` });
+        return z.NEVER;
+      }
+      out[sev as Severity] = Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h'];
+    }
+    return out;
+  });
+
 const severityLabels = z
   .string()
   .optional()
@@ -90,6 +108,15 @@ export const VARIABLES = {
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
 
+  CHECKLIST_FILE: { schema: optionalString, doc: 'YAML checklist per severity posted on the incident card (default: the microservice incident checklist)' },
+
+  STATUS_UPDATE_REMINDERS: { schema: reminderIntervals, doc: 'remind the comms lead (or lead) after this long without a status update, per severity (default SEV1=15m,SEV2=30m; others none)' },
+
+  CHANGES_TOKEN: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'bearer token for POST /hooks/changes (generic change events, Argo CD notifications)' },
+  GITHUB_WEBHOOK_SECRET: { schema: z.string().min(16, 'is too short to be a secret: use at least 16 random characters').optional(), doc: 'secret of the GitHub webhook sending deployment_status to POST /hooks/changes/github (X-Hub-Signature-256)' },
+  CHANGES_ALLOW_UNAUTHENTICATED: { schema: bool(false), doc: 'accept change events without a token or signature (private networks only)' },
+  CHANGE_RETENTION_DAYS: { schema: int(7, 1, 90), doc: 'how long change events are kept per service' },
+
   POSTMORTEM_TEMPLATE: { schema: optionalString, doc: 'custom postmortem Markdown template with {{placeholders}}' },
   CONFLUENCE_URL: { schema: url.optional(), doc: 'Confluence Cloud base URL, e.g. https://acme.atlassian.net/wiki' },
   CONFLUENCE_USER: { schema: optionalString, doc: 'Confluence account email' },
@@ -162,7 +189,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     if (raw.TEAMS_TENANT_ID) config.teams = { appId: raw.TEAMS_APP_ID, tenantId: raw.TEAMS_TENANT_ID };
   }
 
-  for (const file of ['TRACE_SOURCES_FILE', 'OWNERSHIP_FILE', 'ONCALL_FILE', 'ALERT_RULES_FILE', 'POSTMORTEM_TEMPLATE', 'TEAMS_CERT_KEY_FILE'] as const) {
+  for (const file of ['TRACE_SOURCES_FILE', 'OWNERSHIP_FILE', 'ONCALL_FILE', 'ALERT_RULES_FILE', 'POSTMORTEM_TEMPLATE', 'TEAMS_CERT_KEY_FILE', 'CHECKLIST_FILE'] as const) {
     const path = raw[file];
     if (path && !existsSync(path)) problems.push(`${file}: file "${path}" does not exist (${VARIABLES[file].doc})`);
   }

@@ -29,10 +29,12 @@ export type Command =
   | { kind: 'owner'; team: string; reason?: string }
   | { kind: 'postmortem' }
   | { kind: 'repair'; number: number }
-  | { kind: 'report'; team?: string };
+  | { kind: 'report'; team?: string }
+  | { kind: 'changes'; service?: string; sinceMs?: number }
+  | { kind: 'update'; text: string };
 
 /** Subcommands that only make sense inside an incident room. */
-export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem']);
+export const ROOM_COMMANDS = new Set<Command['kind']>(['status', 'severity', 'role', 'note', 'action', 'resolve', 'close', 'reopen', 'page', 'trace', 'owner', 'postmortem', 'update']);
 
 export const HELP_TEXT = [
   '*/incident <title>* — declare an incident (opens a channel); */incident* alone opens a form',
@@ -46,6 +48,8 @@ export const HELP_TEXT = [
   '• */incident trace <trace id>* — find where the failure starts and who owns it',
   '• */incident owner <team> [reason]* — hand the incident to another team',
   '• */incident resolve [summary]*, */incident reopen*, */incident close* (lead only), */incident postmortem*',
+  '• */incident update <text>* — post a status update in the room and the announcements channel',
+  '• */incident changes [service] [--since 2h]* — deploys, config pushes, flags and rollouts before the incident',
   'Anywhere: */incident list* — open incidents, */incident repair <n>* — finish a half-opened room, */incident help*',
   '• */incident report [team]* — response figures of the last 30 days (MTTA, MTTR, hops…)',
 ].join('\n');
@@ -121,6 +125,10 @@ export function parseCommand(text: string, options: { inRoom: boolean; parseMent
       return restWords[0] ? { kind: 'owner', team: restWords[0], reason: restWords.slice(1).join(' ') || undefined } : { kind: 'help', reason: 'Name the team: /incident owner <team> [reason]' };
     case 'postmortem':
       return { kind: 'postmortem' };
+    case 'changes':
+      return parseChanges(restWords);
+    case 'update':
+      return rest ? { kind: 'update', text: rest } : { kind: 'help', reason: 'Write the update: /incident update <what is happening, what is next>' };
     case 'repair': {
       const number = Number(/^(?:inc-)?(\d+)$/i.exec(restWords[0] ?? '')?.[1]);
       return number ? { kind: 'repair', number } : { kind: 'help', reason: 'Name the incident: /incident repair <number>' };
@@ -131,4 +139,28 @@ export function parseCommand(text: string, options: { inRoom: boolean; parseMent
       if (options.inRoom) return { kind: 'help', reason: `Unknown subcommand "${word}". To declare another incident from here, use /incident new <title>.` };
       return { kind: 'declare', title: trimmed };
   }
+}
+
+const DURATION = /^(\d+)\s*(m|min|h|d)$/i;
+const UNIT_MS = { m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `changes [service] [--since 2h]`; `--since=30m` works too. */
+function parseChanges(words: string[]): Command {
+  const usage = 'Use /incident changes [service] [--since 2h] (m, h or d).';
+  let service: string | undefined;
+  let sinceMs: number | undefined;
+  for (let n = 0; n < words.length; n++) {
+    const word = words[n]!;
+    if (word.toLowerCase().startsWith('--since')) {
+      const value = word.includes('=') ? word.slice(word.indexOf('=') + 1) : words[++n];
+      const match = DURATION.exec(value ?? '');
+      if (!match) return { kind: 'help', reason: `"${value ?? ''}" is not a duration. ${usage}` };
+      sinceMs = Number(match[1]) * UNIT_MS[match[2]!.toLowerCase() as keyof typeof UNIT_MS];
+    } else if (!service) {
+      service = word;
+    } else {
+      return { kind: 'help', reason: `Name one service. ${usage}` };
+    }
+  }
+  return { kind: 'changes', service, sinceMs };
 }

@@ -6,6 +6,9 @@ import type { IncidentDeps } from '../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../incidents/lifecycle.js';
 import { addActionItem, addNote } from '../incidents/record.js';
 import { handOff, triageOnDemand } from '../incidents/triage.js';
+import { listChanges } from '../incidents/changes.js';
+import { postStatusUpdate } from '../incidents/status-updates.js';
+import { changeLine } from '../changes/format.js';
 import { HELP_TEXT, ROOM_COMMANDS, type Command, type UserToken } from './commands.js';
 
 export interface CommandContext {
@@ -54,6 +57,7 @@ export async function executeCommand(deps: IncidentDeps, command: Command, ctx: 
   }
 
   const incident = await deps.store.findByRoom(ctx.platform, ctx.roomId);
+  if (command.kind === 'changes') return ephemeral(await changesReply(deps, command, incident, ctx.platform));
   if (!incident) {
     if (ROOM_COMMANDS.has(command.kind)) return ephemeral(`That command works inside an incident channel.\n\n${HELP_TEXT}`);
     return undefined;
@@ -110,6 +114,9 @@ async function runInRoom(deps: IncidentDeps, incident: Incident, command: Comman
     case 'owner':
       await handOff(deps, incident.id, command.team, command.reason, actor, key);
       return undefined;
+    case 'update':
+      await postStatusUpdate(deps, incident.id, command.text, actor, key);
+      return undefined;
     case 'postmortem': {
       if (!deps.postmortem) throw new SitrepError('unavailable', 'Postmortem drafting is not available in this installation.');
       const result = await deps.postmortem.draft(incident.id, actor);
@@ -133,4 +140,14 @@ async function listOpen(deps: IncidentDeps): Promise<string> {
     .sort((a, b) => a.severity.localeCompare(b.severity) || a.number - b.number)
     .map((i) => `• ${incidentLabel(i)} ${i.severity} *${i.status}* — ${i.title} ${roomLink(i)}${i.roles.lead ? ` (lead ${i.roles.lead.name ?? i.roles.lead.id})` : ''}`);
   return [`${open.length} open incident${open.length === 1 ? '' : 's'}:`, ...lines].join('\n');
+}
+
+/** `/incident changes`: in a room, the incident's services from an hour before it began; elsewhere, one service's. */
+async function changesReply(deps: IncidentDeps, command: Extract<Command, { kind: 'changes' }>, incident: Incident | undefined, platform: Platform): Promise<string> {
+  const result = await listChanges(deps, { service: command.service, sinceMs: command.sinceMs, incident });
+  const link = platform === 'slack' ? (label: string, url: string) => `<${url}|${label}>` : (label: string, url: string) => `[${label}](${url})`;
+  const scope = `${result.services.join(', ')} since ${result.since}`;
+  if (result.changes.length === 0) return `No changes recorded for ${scope}.`;
+  const lines = result.changes.map((c) => `• ${changeLine(c, { timeZone: deps.settings.timeZone, anchor: incident?.declaredAt, link })}`);
+  return [`Changes to ${scope}, latest first:`, ...lines].join('\n');
 }

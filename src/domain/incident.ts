@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './actor.js';
+import { Change } from './change.js';
+import { ChecklistItem } from './checklist.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
 
@@ -74,6 +76,8 @@ export const TriageState = z.object({
   team: z.string().optional(),
   traceUrl: z.string().optional(),
   alternatives: z.array(z.object({ team: z.string().optional(), service: z.string(), confidence: z.number() })).default([]),
+  /** Services on the failure path, entry point first (their recent changes are shown with the origin's). */
+  path: z.array(z.string()).optional(),
 });
 export type TriageState = z.infer<typeof TriageState>;
 
@@ -103,6 +107,12 @@ export const Incident = z.object({
   triage: TriageState.optional(),
   pages: z.array(PageState).default([]),
   links: z.array(Link),
+  /** Changes to the origin, the failure path and the alerted services in the hour before the incident, closest first. */
+  changes: z.array(Change).optional(),
+  /** The checklist for its severity at declaration; ticks are also on the timeline. */
+  checklist: z.array(ChecklistItem).optional(),
+  /** When the last status update was posted (`/incident update`): reminders count from here. */
+  lastStatusUpdateAt: z.string().optional(),
   resolveSummary: z.string().optional(),
   declaredAt: z.string(),
   acknowledgedAt: z.string().optional(),

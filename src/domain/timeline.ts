@@ -99,6 +99,10 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     text: z.string(),
     owner: Actor.optional(),
   }),
+  z.object({ ...base, type: z.literal('status_update'), text: z.string() }),
+  /** Nobody posted a status update for the severity's interval: the comms lead (or the lead) was reminded. */
+  z.object({ ...base, type: z.literal('status_update_reminded'), dueAt: z.string(), remindedUser: Actor.optional() }),
+  z.object({ ...base, type: z.literal('checklist_ticked'), itemId: z.string(), text: z.string() }),
   z.object({ ...base, type: z.literal('resolved'), summary: z.string().optional() }),
   z.object({ ...base, type: z.literal('closed') }),
   z.object({ ...base, type: z.literal('reopened'), reason: z.string().optional() }),

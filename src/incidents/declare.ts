@@ -1,11 +1,14 @@
 import type { Actor } from '../domain/actor.js';
 import { incidentIdFor, type Incident, type Link, type Platform } from '../domain/incident.js';
 import type { Severity } from '../domain/severity.js';
+import { DEFAULT_CHECKLIST } from '../domain/checklist.js';
 import type { IncidentDeps } from './deps.js';
 import { SitrepError, userMessageOf } from '../domain/errors.js';
 import { incidentLabel } from '../domain/incident.js';
 import { openRoom } from './room.js';
 import { startTriageFor } from './triage.js';
+import { attachChanges } from './changes.js';
+import { scheduleReminder } from './status-updates.js';
 
 export interface DeclareInput {
   title: string;
@@ -53,6 +56,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
     traceId: input.traceId,
     pages: [],
     links: input.links ?? [],
+    checklist: (deps.settings.checklists?.[severity] ?? DEFAULT_CHECKLIST).map((item) => ({ ...item })),
     declaredAt: now,
     version: 0,
   };
@@ -76,6 +80,8 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
     const paging = deps.paging;
     deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
   }
+  await scheduleReminder(deps, opened);
+  if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
   startTriageFor(deps, opened.id, input, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
   return opened;
 }

@@ -1,11 +1,14 @@
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import type { Incident, Platform } from '../domain/incident.js';
+import type { ChecklistTemplate } from '../domain/checklist.js';
 import type { Severity, SeverityLabels } from '../domain/severity.js';
 import type { Logger } from '../log.js';
 import type { ChatPort } from './chat-port.js';
 import type { IncidentStore } from './store-port.js';
 import type { Background } from './background.js';
+import type { ChangeLog } from './changes.js';
+import type { ReminderPort } from './status-updates.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
@@ -34,6 +37,8 @@ export interface TriageOutcome {
   alternatives: { team?: string; service: string; confidence: number }[];
   /** The trace the verdict stands on (window mode: an example trace showing the origin). */
   traceId?: string;
+  /** Services on the failure path, entry point first. */
+  path?: string[];
   verdict?: unknown;
 }
 
@@ -69,6 +74,10 @@ export interface IncidentSettings {
   timeZone: string;
   /** Users who may close any incident, besides its lead. */
   admins: string[];
+  /** The checklist posted at declaration, per severity (default: the microservice incident checklist). */
+  checklists?: Record<Severity, ChecklistTemplate>;
+  /** How long an incident may go without a status update before the comms lead is reminded (ms), per severity. */
+  statusUpdateIntervals?: Partial<Record<Severity, number>>;
 }
 
 export interface IncidentDeps {
@@ -82,6 +91,10 @@ export interface IncidentDeps {
   paging?: PagingPort;
   postmortem?: PostmortemPort;
   insights?: InsightsPort;
+  /** Deploys, config pushes, flags and rollouts per service (POST /hooks/changes). */
+  changes?: ChangeLog;
+  /** Durable status-update reminders. */
+  reminders?: ReminderPort;
   /** Called after an incident closes (postmortem drafting hooks in here). */
   onClosed?: (incident: Incident, actor: Actor) => Promise<void>;
 }

@@ -6,6 +6,7 @@ import { assertTransition, type Status } from '../domain/status.js';
 import type { NewTimelineEvent } from '../domain/timeline.js';
 import type { CommitResult } from './store-port.js';
 import { chatFor, type IncidentDeps } from './deps.js';
+import { scheduleReminder } from './status-updates.js';
 import { refreshRoom, refreshTopic } from './room.js';
 
 /** Timestamps that a status records the first time it is reached (MTTM, MTTR). */
@@ -64,6 +65,7 @@ export async function changeSeverity(deps: IncidentDeps, incidentId: string, to:
       events: [{ type: 'severity_changed', actor, key, from: cur.severity, to }],
     };
   });
+  if (result.changed) await scheduleReminder(deps, result.incident);
   const from = result.appended[0]?.type === 'severity_changed' ? result.appended[0].from : undefined;
   const direction = from && severityRank(to) < severityRank(from) ? 'raised' : 'lowered';
   return afterChange(deps, result, result.changed ? `Severity ${direction} to *${to} (${deps.settings.severityLabels[to]})*` : undefined);

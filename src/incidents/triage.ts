@@ -3,6 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { incidentLabel } from '../domain/incident.js';
 import { SitrepError } from '../domain/errors.js';
 import { loadIncident, type IncidentDeps, type TriageOutcome, type WindowQuery } from './deps.js';
+import { attachChanges } from './changes.js';
 import { refreshRoom } from './room.js';
 
 /**
@@ -82,7 +83,7 @@ function runInBackground(
       const next: Incident = {
         ...cur,
         traceId: cur.traceId ?? (result.traceId || undefined),
-        triage: { traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives },
+        triage: { traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives, path: result.path },
         suspectedOwner: ownerUnknown && team ? { team, via: 'triage' } : cur.suspectedOwner,
         affectedServices: result.service && !cur.affectedServices.includes(result.service) ? [...cur.affectedServices, result.service] : cur.affectedServices,
       };
@@ -93,6 +94,7 @@ function runInBackground(
       return { incident: next, events };
     });
     await refreshRoom(deps, incident, `Triage: ${result.summary}`);
+    await attachChanges(deps, incidentId);
     if (options.autoPage && result.team && deps.paging?.knowsTeam(result.team)) {
       await deps.paging.page(incident, { team: result.team }, actor);
     }

@@ -21,9 +21,15 @@ export const DEFAULT_TEMPLATE = `# {{label}}: {{title}} — postmortem (draft)
 
 {{metrics}}
 
+Status updates: {{status_updates}}
+
 ## Suspected origin
 
 {{origin}}
+
+## Changes before the incident
+
+{{changes}}
 
 ## Contributing factors
 
@@ -48,6 +54,10 @@ export const DEFAULT_TEMPLATE = `# {{label}}: {{title}} — postmortem (draft)
 ## Action items
 
 {{action_items}}
+
+## Incident checklist
+
+{{checklist}}
 
 ## Blameless language check
 

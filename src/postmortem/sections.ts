@@ -6,6 +6,7 @@ import type { TimelineEvent } from '../domain/timeline.js';
 import type { PostmortemFacts } from './facts.js';
 import { mdCell, mdLink, mdMultiline, mdText } from './markdown.js';
 import { formatDuration } from './time.js';
+import { changeLine } from '../changes/format.js';
 
 /**
  * What each `{{placeholder}}` of a postmortem template says, as Markdown. The default template uses
@@ -156,6 +157,50 @@ function origin(f: PostmortemFacts): string {
   return lines.join('\n');
 }
 
+function changesBefore(f: PostmortemFacts): string {
+  const i = f.input.incident;
+  const changes = i.changes ?? [];
+  if (changes.length === 0) {
+    const services = i.affectedServices.length ? ` to ${i.affectedServices.map(mdText).join(', ')}` : '';
+    return `No change events${services} were recorded in the hour before the incident. ${PROMPT} was there a change sitrep does not hear about (a manual config edit, a vendor, a data migration)?`;
+  }
+  const lines = changes.map((c) => `- ${mdText(changeLine(c, { timeZone: f.time.timeZone, anchor: i.declaredAt }))}${c.url ? ` — ${mdLink('link', c.url)}` : ''}`);
+  return [
+    `${changes.length} change${changes.length === 1 ? '' : 's'} to the suspected origin, the failure path or the alerted services in the hour before the incident, closest first:`,
+    '',
+    ...lines,
+    '',
+    `${PROMPT} did any of these contribute? Was it rolled back, and how quickly?`,
+  ].join('\n');
+}
+
+function statusUpdates(f: PostmortemFacts): string {
+  const updates = f.events.filter((e) => e.type === 'status_update');
+  const reminders = f.events.filter((e) => e.type === 'status_update_reminded').length;
+  const i = f.input.incident;
+  const end = Date.parse(i.resolvedAt ?? f.input.generatedAt);
+  const times = [Date.parse(i.declaredAt), ...updates.map((e) => Date.parse(e.at)), end];
+  const gaps = times.slice(1).map((t, n) => Math.max(0, t - times[n]!));
+  const longest = Math.max(...gaps);
+  const remindedText = reminders ? `; sitrep reminded ${reminders} time${reminders === 1 ? '' : 's'} that one was due` : '';
+  if (updates.length === 0) return `No status update was posted with \`/incident update\` (${formatDuration(longest)} from declaration to ${i.resolvedAt ? 'resolution' : 'this draft'})${remindedText}.`;
+  const average = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  return `${updates.length} status update${updates.length === 1 ? '' : 's'}; on average one every ${formatDuration(average)}, the longest silence ${formatDuration(longest)} (from declaration to ${i.resolvedAt ? 'resolution' : 'this draft'})${remindedText}.`;
+}
+
+function checklist(f: PostmortemFacts): string {
+  const items = f.input.incident.checklist ?? [];
+  if (items.length === 0) return 'This incident had no checklist.';
+  const open = items.filter((i) => !i.doneAt);
+  const lines = items.map((i) =>
+    i.doneAt ? `- [x] ${mdText(i.text)} — ${i.doneBy ? mdText(f.label(i.doneBy)) : 'someone'} at ${f.time.dateTime(i.doneAt)}` : `- [ ] ${mdText(i.text)} — **not ticked**`,
+  );
+  const intro = open.length
+    ? `${open.length} of ${items.length} checklist item${items.length === 1 ? ' was' : 's were'} not ticked. ${PROMPT} skipped on purpose, forgotten, or done without being recorded?`
+    : `All ${items.length} checklist items were ticked.`;
+  return [intro, '', ...lines].join('\n');
+}
+
 function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
   switch (e.type) {
     case 'declared':
@@ -195,6 +240,12 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
         : `Escalated from level ${e.fromLevel + 1}${e.toLevel !== undefined ? ` to level ${e.toLevel + 1}` : ''} (${e.reason})`;
     case 'action_item_added':
       return `Action item: ${mdMultiline(e.text)}${e.owner ? ` (owner ${mdText(f.label(e.owner))})` : ''}`;
+    case 'status_update':
+      return `Status update: "${mdMultiline(e.text)}"`;
+    case 'status_update_reminded':
+      return `Reminded ${e.remindedUser ? mdText(f.label(e.remindedUser)) : 'the room'}: no status update since the last one was due`;
+    case 'checklist_ticked':
+      return `Checklist: ticked "${mdText(e.text)}"`;
     case 'resolved':
       return `**Resolved**${e.summary ? `: ${mdMultiline(e.summary)}` : ''}`;
     case 'closed':
@@ -302,6 +353,7 @@ export const SECTIONS = {
   impact: { doc: 'impact prompts', render: impact },
   metrics: { doc: 'response metrics table', render: metrics },
   origin: { doc: 'triage hypothesis: suspected origin and path', render: origin },
+  changes: { doc: 'deploys, config pushes, flags and rollouts in the hour before the incident', render: changesBefore },
   timeline: { doc: 'the full timeline', render: timeline },
   contributing_factors: { doc: 'contributing factors prompt', render: contributingFactors },
   went_well: { doc: 'what went well (prompt)', render: () => `${PROMPT} what helped — an alert that fired early, a runbook that worked, someone who knew where to look.` },
@@ -316,6 +368,8 @@ export const SECTIONS = {
   got_lucky: { doc: 'where we got lucky (prompt)', render: () => `${PROMPT} what limited the damage by chance rather than by design — and how do we make that deliberate?` },
   five_whys: { doc: '5 Whys scaffold', render: fiveWhys },
   action_items: { doc: 'action items captured with /incident action, with room for more', render: actionItems },
+  status_updates: { doc: 'how regular the status updates were: count, average gap, longest silence, reminders', render: statusUpdates },
+  checklist: { doc: 'the incident checklist: who ticked what and when, and what was left unticked', render: checklist },
   language_check: { doc: 'blaming phrases found, with rewording suggestions', render: languageCheck },
   generated: { doc: 'when and from what the draft was made', render: generated },
 } satisfies Record<string, Section>;

@@ -25,6 +25,7 @@
  * | `<p>delivery:<source>:<id>`           | string | platform delivery ids already handled (TTL)          |
  * | `<p>kv:<name>`                        | string | small adapter state (e.g. Teams conversation refs)   |
  * | `<p>{paging}:escalations:*`           | BullMQ | paging jobs: escalation timers (delayed), page sends; job ids `escalate.<pageId>.<level>.<pass>`, `deliver.…`, `exhausted.<pageId>` (src/paging/timers.ts) |
+ * | `<p>{reminders}:reminders:*`         | BullMQ | status-update reminders (delayed), job ids `remind.<incident>.<due ms>` (src/reminders/timers.ts) |
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
@@ -36,6 +37,8 @@
  * | `<p>{insights}:by-time`               | zset   | summarised incident ids, scored by declaration time (ms) |
  * | `<p>{insights}:team:<team>`           | zset   | the same, for incidents the team owned in the end      |
  * | `<p>{insights}:service:<service>`     | zset   | the same, for incidents whose origin or affected service it is |
+ * | `<p>changes:{svc-<service>}`          | zset   | change event ids of a service, scored by event time (ms); older than the retention dropped |
+ * | `<p>changes:{svc-<service>}:data`     | hash   | change event id → event JSON (src/store/changes.ts)  |
  */
 export type Keys = ReturnType<typeof createKeys>;
 
@@ -63,6 +66,7 @@ export function createKeys(prefix: string) {
     kv: (name: string) => `${prefix}kv:${name}`,
     // BullMQ's own prefix; the hash tag keeps all of the queue's keys in one Redis Cluster slot, as it needs.
     pagingQueuePrefix: `${prefix}{paging}`,
+    remindersQueuePrefix: `${prefix}{reminders}`,
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
@@ -75,5 +79,8 @@ export function createKeys(prefix: string) {
     insightsByTime: `${prefix}{insights}:by-time`,
     insightsByTeam: (team: string) => `${prefix}{insights}:team:${team}`,
     insightsByService: (service: string) => `${prefix}{insights}:service:${service}`,
+    // A service's index and data share a hash tag so one script may touch both in Redis Cluster.
+    changes: (service: string) => `${prefix}changes:{svc-${service}}`,
+    changeData: (service: string) => `${prefix}changes:{svc-${service}}:data`,
   };
 }

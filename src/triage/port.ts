@@ -130,5 +130,5 @@ function outcomeOf(result: TriageResult): TriageOutcome {
         ...result.alternatives.map((a) => ({ team: a.owner?.team, service: a.origin.service, confidence: a.confidence })),
       ]
     : [];
-  return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, traceId: result.traceId, verdict: result };
+  return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, path: result.path.map((hop) => hop.service), traceId: result.traceId, verdict: result };
 }

@@ -55,7 +55,8 @@ export async function redisSnapshot(redis: Redis, prefix: string): Promise<strin
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');
-  const described = await Promise.all(keys.map(async (k) => `${k} ${await redis.type(k)} ${await redis.dump(k).then((d) => d?.length ?? 0)}`));
+  // BullMQ workers (status-update reminders) set a short-lived `stalled-check` key on their own schedule: housekeeping, not a write.
+  const described = await Promise.all(keys.filter((k) => !k.endsWith(':stalled-check')).map(async (k) => `${k} ${await redis.type(k)} ${await redis.dump(k).then((d) => d?.length ?? 0)}`));
   return described.sort();
 }
 

@@ -11,13 +11,15 @@ import type { IncidentDeps } from '../../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../../incidents/lifecycle.js';
 import { captureMessage, recordDelete, recordEdit } from '../../incidents/record.js';
 import { handOff } from '../../incidents/triage.js';
+import { tickChecklistItem } from '../../incidents/checklist.js';
+import { postStatusUpdate } from '../../incidents/status-updates.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import type { RedisClient } from '../../store/redis.js';
 import { parseCommand, type Command, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
 import { answerPrivately, type AnswerTo } from './answer.js';
-import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, VIEWS } from './blocks.js';
+import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, statusUpdateModal, VIEWS } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
 import { decodeCommand } from './command-text.js';
 import { SlackDirectory } from './directory.js';
@@ -206,16 +208,16 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   }
 
   // Card controls. Buttons carry no delivery id, so their effect is made idempotent through state.
-  const onAction = (actionId: string, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {
+  const onAction = (actionId: string | RegExp, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();
       const incidentId = incidentIdFromAction(body, action);
       try {
         const actor = await person(body.user.id, body.user.username ?? body.user.name);
-        if (!incidentId) throw new Error(`no incident on action ${actionId}`);
+        if (!incidentId) throw new Error(`no incident on action ${String(actionId)}`);
         await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
       } catch (err) {
-        failed(actionId, err);
+        failed(String(actionId), err);
         await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err), body.response_url);
       }
     });
@@ -252,6 +254,14 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     const incident = await deps.store.get(incidentId);
     if (incident) await deps.paging.page(incident, { team }, actor);
   });
+  onAction(ACTIONS.checklist, async ({ action, actor, incidentId }) => {
+    const itemId = action.type === 'button' ? action.value?.split('|')[1] : undefined;
+    if (itemId) await tickChecklistItem(deps, incidentId, itemId, actor);
+  });
+  onAction(ACTIONS.statusUpdate, async ({ incidentId, trigger }) => {
+    const incident = await deps.store.get(incidentId);
+    if (incident) await app.client.views.open({ trigger_id: trigger, view: statusUpdateModal(incident) });
+  });
   onAction(ACTIONS.notThisTeam, async ({ incidentId, trigger }) => {
     const incident = await deps.store.get(incidentId);
     await app.client.views.open({ trigger_id: trigger, view: handoffModal(incidentId, incident?.suspectedOwner?.team ?? incident?.triage?.team) });
@@ -279,11 +289,17 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
       return;
     }
     await ack();
-    const { channelId, responseUrl } = JSON.parse(view.private_metadata || '{}') as { channelId?: string; responseUrl?: string };
+    const { channelId, responseUrl, message } = JSON.parse(view.private_metadata || '{}') as {
+      channelId?: string;
+      responseUrl?: string;
+      message?: { ts: string; user?: string; text: string };
+    };
     const to = { channel: channelId, user: body.user.id, responseUrl };
     try {
       const actor = await person(body.user.id, body.user.name);
       const service = values.service?.value?.value?.trim();
+      const source = channelId && message ? { channel: channelId, message } : undefined;
+      const sourceLink = source ? await deps.chats.slack?.permalink({ platform: 'slack', id: source.channel }, source.message.ts).catch(() => undefined) : undefined;
       const incident = await declareIncident(deps, {
         title,
         severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
@@ -294,12 +310,25 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
         platform: 'slack',
         source: { kind: 'command', detail: 'slack' },
         key: `declare:slack:view:${view.id}`,
+        links: sourceLink ? [{ label: 'Declared from this message', url: sourceLink }] : [],
       });
+      if (source) await capture(incident.id, source.channel, { ...source.message, permalink: sourceLink }, actor, 'shortcut');
       await tell(to, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
     } catch (err) {
       failed('declare modal', err);
       await tell(to, userMessageOf(err));
     }
+  });
+
+  app.view(VIEWS.statusUpdate, async ({ ack, view, body }) => {
+    const update = view.state.values.text?.value?.value?.trim();
+    if (!update) {
+      await ack({ response_action: 'errors', errors: { text: 'Write the update.' } });
+      return;
+    }
+    await ack();
+    const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
+    await postStatusUpdate(deps, incidentId, update, await person(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('status update', err));
   });
 
   app.view(VIEWS.handoff, async ({ ack, view, body }) => {
@@ -319,6 +348,15 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     }
   });
 
+  // "Declare incident from this message": the declare form, with the message as the description.
+  app.shortcut(SHORTCUTS.declareFromMessage, async ({ ack, shortcut, client }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const view = declareModal({ channelId: shortcut.channel.id }, deps.settings.severityLabels, deps.settings.defaultSeverity, { ts: shortcut.message.ts, user: shortcut.message.user, text: shortcut.message.text ?? '' });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view }).catch((err: unknown) => failed('declare from message', err));
+  });
+
+  // "Add to incident timeline" on any message.
   // "Add to incident timeline" on any message. The payload carries the message: sitrep need not be in the channel.
   app.shortcut(SHORTCUTS.capture, async ({ ack, shortcut, client }) => {
     await ack();
@@ -378,7 +416,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     return replies.messages?.find((m) => m.ts === ts) as SlackMessage | undefined;
   }
 
-  async function capture(incidentId: string, channel: string, message: SlackMessage & { ts: string }, actor: Actor, via: 'reaction' | 'pin') {
+  async function capture(incidentId: string, channel: string, message: SlackMessage & { ts: string }, actor: Actor, via: 'reaction' | 'pin' | 'shortcut') {
     if (isOwnMessage(message, own)) return [];
     const permalink = message.permalink ?? (await deps.chats.slack?.permalink({ platform: 'slack', id: channel }, message.ts));
     return captureMessage(deps, incidentId, await capturedFrom(message, channel, via, directory, permalink), actor);

@@ -5,11 +5,13 @@ type View = types.View;
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import type { Actor } from '../../domain/actor.js';
+import { checklistProgress } from '../../domain/checklist.js';
 import { incidentLabel, type Incident, type PageState } from '../../domain/incident.js';
 import { SEVERITIES, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen, STATUSES } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
 import { slackSafe } from './markup.js';
+import { changeLines } from '../../changes/format.js';
 
 /** Action and view ids: the contract between the blocks we post and the listeners in app.ts. */
 export const ACTIONS = {
@@ -24,10 +26,13 @@ export const ACTIONS = {
   acknowledge: 'sitrep_ack',
   decline: 'sitrep_decline',
   resolveFromAlert: 'sitrep_alert_resolve',
+  /** One button per checklist item: `sitrep_check:<item id>` (action ids must be unique in a block). */
+  checklist: /^sitrep_check:/,
+  statusUpdate: 'sitrep_status_update',
 } as const;
 
-export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick' } as const;
-export const SHORTCUTS = { capture: 'sitrep_capture' } as const;
+export const VIEWS = { declare: 'sitrep_declare', handoff: 'sitrep_handoff', capturePick: 'sitrep_capture_pick', statusUpdate: 'sitrep_status_update' } as const;
+export const SHORTCUTS = { capture: 'sitrep_capture', declareFromMessage: 'sitrep_declare_from_message' } as const;
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150), emoji: true });
 // Every mrkdwn text is escaped here, once: titles, notes and summaries are plain text inside sitrep.
@@ -84,10 +89,39 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
   ];
   if (i.description) blocks.push({ type: 'section', text: mrkdwn(i.description) });
   blocks.push(...triageBlocks(i));
+  if (i.changes?.length) blocks.push({ type: 'section', text: mrkdwn(changesText(i, timeZone)) });
+  blocks.push(...checklistBlocks(i, timeZone));
   if (i.pages.length) blocks.push({ type: 'section', text: mrkdwn(i.pages.map((p) => pageLine(p, timeZone)).join('\n')) });
   if (i.links.length) blocks.push({ type: 'context', elements: [mrkdwn(i.links.map((l) => `<${l.url}|${l.label}>`).join(' · '))] });
   if (i.resolveSummary) blocks.push({ type: 'section', text: mrkdwn(`*Resolution*\n${i.resolveSummary}`) });
   blocks.push(controls(i, labels));
+  return blocks;
+}
+
+const MAX_CARD_CHANGES = 5;
+
+function changesText(i: Incident, timeZone: string): string {
+  const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `<${url}|${label}>`, max: MAX_CARD_CHANGES });
+  const tail = more ? `\n_and ${more} more: \`/incident changes\`_` : '';
+  return `:twisted_rightwards_arrows: *Changes in the hour before* (closest first)\n${lines.map((l) => `• ${l}`).join('\n')}${tail}`;
+}
+
+function checklistBlocks(i: Incident, timeZone: string): KnownBlock[] {
+  const items = i.checklist ?? [];
+  if (items.length === 0) return [];
+  const { done, total } = checklistProgress(items);
+  const lines = items.map((item) =>
+    item.doneAt ? `:white_check_mark: ~${item.text}~ — ${mention(item.doneBy)}, ${format(new Date(item.doneAt), 'HH:mm', { in: tz(timeZone) })}` : `:white_square: ${item.text}`,
+  );
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(`*Checklist* ${done}/${total}\n${lines.join('\n')}`) }];
+  const open = items.filter((item) => !item.doneAt);
+  if (open.length && i.status !== 'closed') {
+    blocks.push({
+      type: 'actions',
+      block_id: `sitrep_checklist:${i.id}`,
+      elements: open.map((item) => ({ type: 'button' as const, action_id: `sitrep_check:${item.id}`, text: text(`✓ ${item.text}`.slice(0, 75)), value: `${i.id}|${item.id}` })),
+    });
+  }
   return blocks;
 }
 
@@ -137,6 +171,7 @@ function controls(i: Incident, labels: SeverityLabels): KnownBlock {
         ? [{ type: 'static_select' as const, action_id: ACTIONS.status, placeholder: text('Status'), options: statuses.map((s) => ({ text: text(s), value: s })) }]
         : []),
       { type: 'users_select', action_id: ACTIONS.lead, placeholder: text('Assign lead') },
+      { type: 'button', action_id: ACTIONS.statusUpdate, text: text('Post update'), value: i.id },
       {
         type: 'button',
         action_id: ACTIONS.resolve,
@@ -205,21 +240,51 @@ export function pageBlocks(page: PageView): KnownBlock[] {
 }
 
 /** `/incident` with no title: the declare form. `origin` is where to answer when it is submitted. */
-export function declareModal(origin: { channelId: string; responseUrl?: string }, labels: SeverityLabels, defaultSeverity: string): View {
+export function declareModal(
+  origin: { channelId: string; responseUrl?: string },
+  labels: SeverityLabels,
+  defaultSeverity: string,
+  from?: { ts: string; user?: string; text: string },
+): View {
   const options = severityOptions(labels);
+  // "Declare incident from this message": the message becomes the description, and is captured once declared.
+  const description = from?.text.slice(0, 3000);
   return {
     type: 'modal',
     callback_id: VIEWS.declare,
-    private_metadata: JSON.stringify(origin),
+    // A message to declare from rides along (Slack allows 3,000 characters here) so it can be captured
+    // without reading a channel the bot may not be in.
+    private_metadata: JSON.stringify({ ...origin, ...(from ? { message: { ts: from.ts, user: from.user, text: from.text.slice(0, 2000) } } : {}) }),
     title: text('Declare an incident'),
     submit: text('Declare'),
     close: text('Cancel'),
     blocks: [
       { type: 'input', block_id: 'title', label: text('Title'), element: { type: 'plain_text_input', action_id: 'value', max_length: 200, placeholder: text('Checkout returns 500 for EU users') } },
       { type: 'input', block_id: 'severity', label: text('Severity'), element: { type: 'static_select', action_id: 'value', options, initial_option: options.find((o) => o.value === defaultSeverity) } },
-      { type: 'input', block_id: 'description', optional: true, label: text('What is happening?'), element: { type: 'plain_text_input', action_id: 'value', multiline: true } },
+      {
+        type: 'input',
+        block_id: 'description',
+        optional: true,
+        label: text('What is happening?'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, ...(description ? { initial_value: description } : {}) },
+      },
       { type: 'input', block_id: 'service', optional: true, label: text('Affected service'), element: { type: 'plain_text_input', action_id: 'value' } },
       { type: 'input', block_id: 'trace', optional: true, label: text('Trace ID'), hint: text('sitrep reads the trace to find where the failure starts'), element: { type: 'plain_text_input', action_id: 'value' } },
+    ],
+  };
+}
+
+/** The card's "Post update" button: a status update for the room and the announcements channel. */
+export function statusUpdateModal(i: Incident): View {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.statusUpdate,
+    private_metadata: JSON.stringify({ incidentId: i.id }),
+    title: text('Status update'),
+    submit: text('Post'),
+    blocks: [
+      { type: 'section', text: mrkdwn(`Posted in the room and the announcements channel for *${incidentLabel(i)}* (${i.severity}, ${i.status}), and recorded on the timeline.`) },
+      { type: 'input', block_id: 'text', label: text('What is happening, and what is next?'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 } },
     ],
   };
 }

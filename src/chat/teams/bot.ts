@@ -26,6 +26,8 @@ import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident
 import { captureMessage, type CapturedMessage } from '../../incidents/record.js';
 import { viewOf } from '../../incidents/room.js';
 import { handOff } from '../../incidents/triage.js';
+import { tickChecklistItem } from '../../incidents/checklist.js';
+import { postStatusUpdate } from '../../incidents/status-updates.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import { parseCommand, ROOM_COMMANDS, type UserToken } from '../commands.js';
@@ -327,6 +329,12 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
         if (!action.team) throw new SitrepError('invalid_input', 'That button names no team to page.');
         await deps.paging.page(await loadIncident(deps, id), { team: action.team }, actor);
         return { incident: await loadIncident(deps, id) };
+      }
+      case 'statusUpdate':
+        return { incident: await postStatusUpdate(deps, id, action.update ?? '', actor, key) };
+      case 'checklist': {
+        if (!action.itemId) throw new SitrepError('invalid_input', 'That button names no checklist item.');
+        return { incident: (await tickChecklistItem(deps, id, action.itemId, actor)).incident };
       }
       case 'acknowledge':
       case 'decline':

@@ -2,10 +2,12 @@ import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actor.js';
+import { checklistProgress } from '../../domain/checklist.js';
 import { incidentLabel, type Incident, type PageState } from '../../domain/incident.js';
 import { parseSeverity, SEVERITIES, type Severity, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
+import { changeLines } from '../../changes/format.js';
 
 /**
  * Adaptive Cards for Teams (1.5; 1.6 where the lead picker needs it). Every button is an `Action.Execute` (Universal Actions: Teams sends
@@ -16,7 +18,7 @@ import type { IncidentView, PageView } from '../../incidents/chat-port.js';
 export type AdaptiveCard = Record<string, unknown>;
 type Element = Record<string, unknown>;
 
-export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff'] as const;
+export const CARD_VERBS = ['severity', 'status', 'lead', 'resolve', 'resolveFromAlert', 'close', 'reopen', 'acknowledge', 'decline', 'pageTeam', 'handoff', 'checklist', 'statusUpdate'] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 /** What a button press carries back: the verb, whose incident or page, and any inputs of its card. */
@@ -30,6 +32,10 @@ export const CardAction = z.object({
   /** The lead picker's choice: an AAD object id. */
   lead: z.string().optional(),
   reason: z.string().optional(),
+  /** The text of a status update typed into the card. */
+  update: z.string().optional(),
+  /** The checklist item a toggle ticks. */
+  itemId: z.string().optional(),
   /** Set on the page card in the 1:1 chat: the answer then shows the page, not the incident card. */
   card: z.literal('page').optional(),
 });
@@ -131,12 +137,37 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   ];
   if (i.description) body.push(textBlock(i.description));
   body.push(...triageElements(i));
+  if (i.changes?.length) body.push(textBlock(changesText(i, timeZone), { spacing: 'Medium' }));
+  body.push(...checklistElements(i, timeZone));
   if (i.pages.length) body.push(textBlock(i.pages.map((p) => pageLine(p, timeZone)).join('\n\n'), { spacing: 'Medium' }));
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
   if (i.status === 'closed') body.push(textBlock('This incident is closed. The postmortem draft is in this thread.', { isSubtle: true }));
   // 1.6: the lead picker's `choices.data` typeahead and `filtered` style.
   return card(body, controls(i, labels), { version: isOpen(i.status) ? '1.6' : '1.5' });
+}
+
+const MAX_CARD_CHANGES = 5;
+
+function changesText(i: Incident, timeZone: string): string {
+  const { lines, more } = changeLines(i.changes ?? [], { timeZone, anchor: i.declaredAt, link: (label, url) => `[${label}](${url})`, max: MAX_CARD_CHANGES });
+  const tail = more ? `\n\n_and ${more} more: incident changes_` : '';
+  return `🔀 **Changes in the hour before** (closest first)\n\n${lines.map((l) => `- ${l}`).join('\n')}${tail}`;
+}
+
+function checklistElements(i: Incident, timeZone: string): Element[] {
+  const items = i.checklist ?? [];
+  if (items.length === 0) return [];
+  const { done, total } = checklistProgress(items);
+  const lines = items.map((item) =>
+    item.doneAt ? `- ✅ ~~${item.text}~~ — ${nameOf(item.doneBy)}, ${format(new Date(item.doneAt), 'HH:mm', { in: tz(timeZone) })}` : `- ⬜ ${item.text}`,
+  );
+  const elements: Element[] = [textBlock(`**Checklist** ${done}/${total}\n\n${lines.join('\n')}`, { spacing: 'Medium' })];
+  const open = items.filter((item) => !item.doneAt);
+  if (open.length && i.status !== 'closed') {
+    elements.push({ type: 'ActionSet', actions: open.map((item) => execute(`✓ ${item.text}`, 'checklist', { incidentId: i.id, itemId: item.id })) });
+  }
+  return elements;
 }
 
 function triageElements(i: Incident): Element[] {
@@ -199,6 +230,14 @@ function controls(i: Incident, labels: SeverityLabels): Element[] {
     });
   }
   actions.push(leadPicker(i));
+  actions.push({
+    type: 'Action.ShowCard',
+    title: 'Post update',
+    card: subCard(
+      [{ type: 'Input.Text', id: 'update', label: 'What is happening, and what is next?', isMultiline: true, isRequired: true, maxLength: 2000, errorMessage: 'Write the update.' }],
+      [execute('Post update', 'statusUpdate', { incidentId: i.id })],
+    ),
+  });
   const pending = i.pages.filter((p) => p.status === 'pending').at(-1);
   if (pending) actions.push(execute('Acknowledge page', 'acknowledge', { incidentId: i.id, pageId: pending.id }, 'positive'));
   actions.push(execute('Resolve', 'resolve', { incidentId: i.id }, 'destructive'));
