@@ -50,6 +50,8 @@ export interface AlertGroupStore {
   release(groupKey: string, token: string): Promise<void>;
   /** Claims groups whose declaring bot stopped (claim expired with alerts waiting). */
   adoptOrphans(now: number): Promise<{ groupKey: string; token: string }[]>;
+  /** Of these groups, those with neither an incident nor one being opened: where a firing alert would open one. */
+  unbound(groupKeys: string[]): Promise<string[]>;
   /** Counts a firing (or a resolution) of the alert into the group's incident. */
   tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
 }
@@ -75,6 +77,8 @@ export interface AlertOutcome {
 export interface AlertIntakeOptions {
   /** Where alert incidents open (ALERT_PLATFORM). */
   platform: Platform;
+  /** Refuses (throws, e.g. 429) a request that would open `count` new incidents from `source`; see src/server/alert-limits.ts. */
+  admitNewIncidents?: (source: string, count: number) => Promise<void>;
 }
 
 const MAX_LINKS = 6;
@@ -112,6 +116,7 @@ export class AlertIntake {
       throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
     }
     const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action === 'incident' ? this.groupKeyOf(alert) : undefined)));
+    await this.admit(alerts, keys);
 
     const outcomes: AlertOutcome[] = [];
     // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
@@ -122,6 +127,20 @@ export class AlertIntake {
       else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
     }
     return outcomes;
+  }
+
+  /** The limit at the door: checked before writing anything, so a refused webhook can be resent whole. */
+  private async admit(alerts: readonly NormalizedAlert[], keys: (string | undefined)[]): Promise<void> {
+    if (!this.options.admitNewIncidents) return;
+    const bySource = new Map<string, Set<string>>();
+    for (const [i, alert] of alerts.entries()) {
+      const key = keys[i];
+      if (key && alert.status === 'firing') bySource.set(alert.source, (bySource.get(alert.source) ?? new Set()).add(key));
+    }
+    for (const [source, groups] of bySource) {
+      const fresh = await this.groups.unbound([...groups]);
+      if (fresh.length) await this.options.admitNewIncidents(source, fresh.length);
+    }
   }
 
   /** Cancels pending room retries (shutdown); work already started finishes through `deps.background`. */
