@@ -156,6 +156,7 @@ const UNAVAILABLE_MESSAGES = [
   "Stream isn't writeable",
   'Command timed out',
   'Connection is closed',
+  'Command aborted due to connection close',
   'Reached the max retries per request limit',
   'None of the sentinels are available',
   'Failed to refresh slots cache',
@@ -176,7 +177,7 @@ export function isRedisUnavailable(err: unknown): boolean {
     if (code && UNAVAILABLE_CODES.includes(code)) return true;
     if (UNAVAILABLE_MESSAGES.some((m) => e.message.includes(m))) return true;
     if (UNAVAILABLE_REPLIES.some((r) => e.message.startsWith(r))) return true;
-    if (e.name === 'MaxRetriesPerRequestError' || e.name === 'ClusterAllFailedError') return true;
+    if (['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError'].includes(e.name)) return true;
   }
   return false;
 }

@@ -78,7 +78,9 @@ export class RedisProcess {
 
   /** A client of this process alone (no retries): for setting up and looking. */
   client(): Redis {
-    return new Redis(this.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+    const client = new Redis(this.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined); // the process may be killed under it on purpose
+    return client;
   }
 
   /** SIGKILL, as a crash or an OOM kill would: no save, no goodbye. */
