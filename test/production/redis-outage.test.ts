@@ -69,4 +69,30 @@ describe('Redis down: fail fast, then take the retry', () => {
     expect(open.filter((i) => i.title.includes('Payments latency'))).toHaveLength(1);
     expect((await timed('/readyz')).status).toBe(200);
   }, 40_000);
+
+  it('a Slack pin during the outage is answered 500 so Slack retries, and the retry after Redis returns is recorded once', async () => {
+    const fingerprint = (await sendHook(h.sitrep.url, 'generic', genericAlert('Checkout errors', { service: 'checkout' }))).json.alerts![0]!.fingerprint;
+    const incidentId = await eventually(() => h.store.findByFingerprint(fingerprint), 'the checkout incident');
+    const channel = await eventually(async () => (await h.store.get(incidentId))?.room?.id, 'its channel');
+    const captured = async () => (await h.store.timeline(incidentId)).filter((e) => e.type === 'message_captured');
+    const ts = await h.driver.userMessage(channel, 'U_CAROL', 'rolled back deploy 8812');
+    await h.settle();
+
+    await redis.kill();
+    const first = await h.driver.pinAdded({ userId: 'U_CAROL', channelId: channel, messageTs: ts });
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    expect(first.ms).toBeLessThan(3000); // inside Slack's 3 s, so the failure is ours to report, not a timeout
+
+    await redis.restart();
+    const event = { type: 'pin_added', user: 'U_CAROL', channel_id: channel, item: { type: 'message', channel, message: { type: 'message', ts, user: 'U_CAROL', text: 'rolled back deploy 8812' } } };
+    const retry = await eventually(async () => {
+      const r = await h.driver.event(event, { eventId: first.eventId, retryNum: 1, retryReason: 'http_error' });
+      return r.status === 200 ? r : undefined;
+    }, 'Slack\'s retry to be taken', 10_000);
+    expect(retry.status).toBe(200);
+    await h.driver.event(event, { eventId: first.eventId, retryNum: 2, retryReason: 'http_error' });
+    const entries = await captured();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ via: 'pin' });
+  }, 40_000);
 });

@@ -56,9 +56,11 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger): Sla
     retryConfig: { retries: 5, factor: 1.5, minTimeout: 200, maxTimeout: 5000 },
   };
   const socketMode = Boolean(settings.appToken);
+  // Events are answered only once their work is stored (or failed: a 500 makes Slack retry, and the
+  // delivery log runs the retry once). Commands, buttons and forms ack first and work in the background.
   const receiver = socketMode
     ? undefined
-    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logger: boltLogger(log) });
+    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: true, logger: boltLogger(log) });
   const app: App = new App({
     token: settings.botToken,
     ...(socketMode ? { appToken: settings.appToken, socketMode: true } : { receiver }),
@@ -97,28 +99,34 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
   const failed = (what: string, err: unknown) => log.error({ err, what }, 'slack handler failed');
 
   // /incident — ack first (Slack allows 3 s), then do the work and answer through response_url.
+  // Interactive work after the ack: the response is held until the listener returns, and people's
+  // commands must not wait for a channel to be created (Slack allows 3 s); they see errors as ephemerals.
+  const later = (label: string, work: () => Promise<unknown>) => deps.background.run(`slack-${label}`, work);
+
   app.command('/incident', async ({ command, ack, respond, client }) => {
     await ack();
     const actor = slackActor(command.user_id, command.user_name);
-    try {
-      const room = await deps.store.findByRoom('slack', command.channel_id);
-      const parsed = parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention });
-      if (parsed.kind === 'modal') {
-        await client.views.open({ trigger_id: command.trigger_id, view: declareModal(command.channel_id, deps.settings.severityLabels, deps.settings.defaultSeverity) });
-        return;
+    later('command', async () => {
+      try {
+        const room = await deps.store.findByRoom('slack', command.channel_id);
+        const parsed = parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention });
+        if (parsed.kind === 'modal') {
+          await client.views.open({ trigger_id: command.trigger_id, view: declareModal(command.channel_id, deps.settings.severityLabels, deps.settings.defaultSeverity) });
+          return;
+        }
+        const reply = await executeCommand(deps, parsed, {
+          platform: 'slack',
+          actor,
+          roomId: command.channel_id,
+          key: `slack:cmd:${command.trigger_id}`,
+          resolveUser: async (t) => slackActor(t.id, t.name),
+        });
+        if (reply) await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: reply.text });
+      } catch (err) {
+        failed('command', err);
+        await respond({ response_type: 'ephemeral', text: userMessageOf(err) }).catch(() => undefined);
       }
-      const reply = await executeCommand(deps, parsed, {
-        platform: 'slack',
-        actor,
-        roomId: command.channel_id,
-        key: `slack:cmd:${command.trigger_id}`,
-        resolveUser: async (t) => slackActor(t.id, t.name),
-      });
-      if (reply) await respond({ response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: reply.text });
-    } catch (err) {
-      failed('command', err);
-      await respond({ response_type: 'ephemeral', text: userMessageOf(err) }).catch(() => undefined);
-    }
+    });
   });
 
   // Card controls. Buttons carry no delivery id, so their effect is made idempotent through state.
@@ -127,13 +135,15 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
       await ack();
       const actor = slackActor(body.user.id, body.user.username ?? body.user.name);
       const incidentId = incidentIdFromAction(body, action);
-      try {
-        if (!incidentId) throw new Error(`no incident on action ${actionId}`);
-        await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
-      } catch (err) {
-        failed(actionId, err);
-        await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err));
-      }
+      later(actionId, async () => {
+        try {
+          if (!incidentId) throw new Error(`no incident on action ${actionId}`);
+          await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
+        } catch (err) {
+          failed(actionId, err);
+          await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err));
+        }
+      });
     });
   };
   const actionKey = (body: BlockAction) => `slack:action:${body.actions[0]?.action_ts ?? body.trigger_id}`;
@@ -200,24 +210,26 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     await ack();
     const actor = slackActor(body.user.id, body.user.name);
     const { channelId } = JSON.parse(view.private_metadata || '{}') as { channelId?: string };
-    try {
-      const service = values.service?.value?.value?.trim();
-      const incident = await declareIncident(deps, {
-        title,
-        severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
-        description: values.description?.value?.value?.trim() || undefined,
-        services: service ? [service] : [],
-        traceId: traceId || undefined,
-        actor,
-        platform: 'slack',
-        source: { kind: 'command', detail: 'slack' },
-        key: `declare:slack:view:${view.id}`,
-      });
-      await ephemeralTo(channelId, body.user.id, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
-    } catch (err) {
-      failed('declare modal', err);
-      await ephemeralTo(channelId, body.user.id, userMessageOf(err));
-    }
+    later('declare', async () => {
+      try {
+        const service = values.service?.value?.value?.trim();
+        const incident = await declareIncident(deps, {
+          title,
+          severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
+          description: values.description?.value?.value?.trim() || undefined,
+          services: service ? [service] : [],
+          traceId: traceId || undefined,
+          actor,
+          platform: 'slack',
+          source: { kind: 'command', detail: 'slack' },
+          key: `declare:slack:view:${view.id}`,
+        });
+        await ephemeralTo(channelId, body.user.id, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
+      } catch (err) {
+        failed('declare modal', err);
+        await ephemeralTo(channelId, body.user.id, userMessageOf(err));
+      }
+    });
   });
 
   app.view(VIEWS.handoff, async ({ ack, view, body }) => {
@@ -229,7 +241,7 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     await ack();
     const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
-    await handOff(deps, incidentId, team, reason, slackActor(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('handoff', err));
+    later('handoff', () => handOff(deps, incidentId, team, reason, slackActor(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('handoff', err)));
   });
 
   // "Add to incident timeline" on any message.
@@ -238,23 +250,25 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
     const actor = slackActor(shortcut.user.id, shortcut.user.name);
-    try {
-      const incident = await deps.store.findByRoom('slack', channel);
-      if (!incident) {
-        const open = await deps.store.listOpen();
-        if (open.length === 0) {
-          await ephemeralTo(channel, shortcut.user.id, 'There is no open incident to add this message to.');
+    later('shortcut', async () => {
+      try {
+        const incident = await deps.store.findByRoom('slack', channel);
+        if (!incident) {
+          const open = await deps.store.listOpen();
+          if (open.length === 0) {
+            await ephemeralTo(channel, shortcut.user.id, 'There is no open incident to add this message to.');
+            return;
+          }
+          await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, { channel, ts: shortcut.message.ts }) });
           return;
         }
-        await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, { channel, ts: shortcut.message.ts }) });
-        return;
+        await capture(incident.id, channel, shortcut.message as SlackMessage, actor, 'shortcut');
+        await ephemeralTo(channel, shortcut.user.id, `Added to the ${incidentLabel(incident)} timeline.`);
+      } catch (err) {
+        failed('shortcut', err);
+        await ephemeralTo(channel, shortcut.user.id, userMessageOf(err));
       }
-      await capture(incident.id, channel, shortcut.message as SlackMessage, actor, 'shortcut');
-      await ephemeralTo(channel, shortcut.user.id, `Added to the ${incidentLabel(incident)} timeline.`);
-    } catch (err) {
-      failed('shortcut', err);
-      await ephemeralTo(channel, shortcut.user.id, userMessageOf(err));
-    }
+    });
   });
 
   app.view(VIEWS.capturePick, async ({ ack, view, body }) => {
@@ -262,12 +276,14 @@ function registerListeners(app: App, deps: IncidentDeps, deliveries: DeliveryLog
     const incidentId = view.state.values.incident?.value?.selected_option?.value;
     const { channel, ts } = JSON.parse(view.private_metadata) as { channel: string; ts: string };
     if (!incidentId) return;
-    try {
-      const message = await fetchMessage(channel, ts);
-      if (message) await capture(incidentId, channel, message, slackActor(body.user.id, body.user.name), 'shortcut');
-    } catch (err) {
-      failed('capture pick', err);
-    }
+    later('capture-pick', async () => {
+      try {
+        const message = await fetchMessage(channel, ts);
+        if (message) await capture(incidentId, channel, message, slackActor(body.user.id, body.user.name), 'shortcut');
+      } catch (err) {
+        failed('capture pick', err);
+      }
+    });
   });
 
   type SlackMessage = { ts: string; user?: string; username?: string; text?: string; permalink?: string; files?: { name?: string; title?: string; permalink?: string }[] };
