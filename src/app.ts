@@ -2,7 +2,10 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { Background } from './incidents/background.js';
 import type { IncidentDeps } from './incidents/deps.js';
-import { connectRedis, type RedisClient } from './store/redis.js';
+import { connectRedis, waitForReplicas, type RedisClient } from './store/redis.js';
+import { settledWithin } from './domain/deadline.js';
+import { RedisRateLimiter } from './store/rate-limit.js';
+import { redisReady } from './server/readiness.js';
 import { RedisIncidentStore } from './store/incident-store.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
 import { RedisSummarySource } from './store/summary-source.js';
@@ -39,7 +42,8 @@ export interface Sitrep {
   redis: RedisClient;
   /** Base URL the HTTP server listens on (the real port when PORT=0). */
   url: string;
-  stop(): Promise<void>;
+  /** Stops within about `timeoutMs` (default SHUTDOWN_TIMEOUT_MS) whatever Redis and chat are doing. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
@@ -68,7 +72,13 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     ownershipFile: config.OWNERSHIP_FILE,
   });
   const redis = await connectRedis(
-    { url: config.REDIS_URL, sentinels: config.REDIS_SENTINELS, sentinelName: config.REDIS_SENTINEL_NAME, clusterNodes: config.REDIS_CLUSTER_NODES },
+    {
+      url: config.REDIS_URL,
+      sentinels: config.REDIS_SENTINELS,
+      sentinelName: config.REDIS_SENTINEL_NAME,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    },
     logger,
   );
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
@@ -146,6 +156,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
+    limits: { maxAlertsPerRequest: config.ALERTS_MAX_PER_REQUEST, incidentsPerMinute: config.ALERT_INCIDENTS_PER_MINUTE },
+    limiter: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.ALERT_INCIDENTS_PER_MINUTE),
+    durable: () => waitForReplicas(redis, config.REDIS_WAIT_REPLICAS, config.REDIS_WAIT_TIMEOUT_MS),
   });
 
   registerChangeRoutes(
@@ -163,11 +176,12 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true }));
   registerAboutPages(http);
   http.route('GET', '/readyz', async (_req, res) => {
-    const ok = await redis.ping().then(
-      () => true,
-      () => false,
-    );
-    sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
+    const ok = await redisReady(redis);
+    if (ok) sendJson(res, 200, { ok, redis: 'reachable' });
+    else {
+      res.setHeader('retry-after', '5');
+      sendJson(res, 503, { ok, redis: 'unreachable' });
+    }
   });
 
   reminders.start((job) => remindIfQuiet(deps, job));
@@ -191,13 +205,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     deps,
     redis,
     url: `http://127.0.0.1:${port}`,
-    async stop() {
+    async stop(timeoutMs = config.SHUTDOWN_TIMEOUT_MS) {
+      // Stop taking work, let what was acknowledged finish, then leave: each step has its share of the time.
       alertRoutes.stop();
-      await http.close();
-      await slack?.stop();
-      await deps.background.idle();
-      await paging?.stop();
-      await reminders.close();
+      await http.close(timeoutMs * 0.4);
+      await settledWithin(slack?.stop() ?? Promise.resolve(), timeoutMs * 0.1);
+      if (!(await settledWithin(deps.background.idle(), timeoutMs * 0.25))) logger.warn('background work still running at shutdown; alert groups it held are taken over by the sweep');
+      await paging?.stop(timeoutMs * 0.1);
+      await settledWithin(reminders.close(), timeoutMs * 0.1);
       redis.disconnect();
     },
   };

@@ -65,6 +65,10 @@ export const VARIABLES = {
   REDIS_SENTINELS: { schema: list, doc: 'Sentinel host:port list; when set, REDIS_URL only supplies password/TLS' },
   REDIS_SENTINEL_NAME: { schema: z.string().default('mymaster'), doc: 'Sentinel master name' },
   REDIS_CLUSTER_NODES: { schema: list, doc: 'Redis Cluster seed host:port list' },
+  REDIS_COMMAND_TIMEOUT_MS: { schema: int(1000, 50, 60000), doc: 'longest a Redis command may take; past it the request fails fast with 503 + Retry-After' },
+  REDIS_WAIT_REPLICAS: { schema: int(0, 0, 16), doc: 'replicas that must confirm a write before sitrep acknowledges it (Redis WAIT; 0 = off; not with Cluster)' },
+  REDIS_WAIT_TIMEOUT_MS: { schema: int(500, 10, 60000), doc: 'how long to wait for REDIS_WAIT_REPLICAS; fewer confirmations in time answer 503' },
+  SHUTDOWN_TIMEOUT_MS: { schema: int(10000, 100, 600000), doc: 'on SIGTERM, longest to finish in-flight work before exiting (keep below the orchestrator grace period)' },
 
   SLACK_BOT_TOKEN: { schema: z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional(), doc: 'Slack bot token (OAuth & Permissions → Bot User OAuth Token)' },
   SLACK_SIGNING_SECRET: { schema: optionalString, doc: 'Slack signing secret (Basic Information → App Credentials); needed in HTTP mode' },
@@ -106,6 +110,8 @@ export const VARIABLES = {
   PAGERDUTY_WEBHOOK_SECRET: { schema: optionalString, doc: 'secret of the PagerDuty v3 webhook subscription (signature check)' },
 
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
+  ALERTS_MAX_PER_REQUEST: { schema: int(1000, 1, 100000), doc: 'most alerts one webhook may carry (413 past it; set max_alerts in Alertmanager)' },
+  ALERT_INCIDENTS_PER_MINUTE: { schema: int(60, 1, 100000), doc: 'most new incidents one alert source may open per minute, across replicas (429 + Retry-After past it)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
 
   CHECKLIST_FILE: { schema: optionalString, doc: 'YAML checklist per severity posted on the incident card (default: the microservice incident checklist)' },
@@ -198,6 +204,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (raw.CONFLUENCE_URL && !(raw.CONFLUENCE_USER && raw.CONFLUENCE_TOKEN && raw.CONFLUENCE_SPACE)) {
     problems.push('CONFLUENCE_URL: set CONFLUENCE_USER, CONFLUENCE_TOKEN and CONFLUENCE_SPACE too (Confluence export)');
+  }
+
+  if (raw.REDIS_WAIT_REPLICAS > 0 && raw.REDIS_CLUSTER_NODES.length) {
+    problems.push('REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES (WAIT covers one connection; a Cluster spreads writes); use min-replicas-to-write on the Cluster masters');
+  }
+  if (raw.REDIS_WAIT_REPLICAS > 0 && raw.REDIS_WAIT_TIMEOUT_MS >= raw.REDIS_COMMAND_TIMEOUT_MS) {
+    problems.push(`REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS (${raw.REDIS_COMMAND_TIMEOUT_MS}), or the wait itself times out`);
   }
 
   if (problems.length) throw new ConfigError(problems);

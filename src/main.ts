@@ -29,7 +29,12 @@ async function main(): Promise<void> {
     const { startSitrep } = await import('./app.js');
     const app = await startSitrep(config, logger);
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
+      logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+      // The last word: whatever hangs (Redis gone, chat unreachable), exit before the orchestrator's SIGKILL.
+      setTimeout(() => {
+        logger.warn('shutdown took too long; exiting');
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS + 1000).unref();
       app.stop().then(
         () => process.exit(0),
         () => process.exit(1),

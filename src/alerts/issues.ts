@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 
 const MAX_REPORTED = 3;
+/** A sender's key names are echoed in the 400 answer and the log: long ones are cut (a 900 KB key once was not). */
+const MAX_KEY_CHARS = 60;
+
+function clipKey(key: string): string {
+  return key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}… (${key.length} characters)` : key;
+}
 
 /** `["alerts", 2, "labels"]` → `alerts[2].labels`; odd keys are quoted: `labels["service.name"]`. */
 export function formatPath(path: readonly PropertyKey[], root = 'the body'): string {
@@ -8,7 +14,7 @@ export function formatPath(path: readonly PropertyKey[], root = 'the body'): str
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
     else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
+    else out += `[${JSON.stringify(clipKey(String(key)))}]`;
   }
   return out === '' ? root : out;
 }
@@ -37,7 +43,11 @@ function describeIssue(issue: z.core.$ZodIssue, root: string): string {
       if (missing) return `${where} is required`;
       return `${where} must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')} (got ${describeValue(issue.input)})`;
     case 'unrecognized_keys':
-      return `${where} has unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
+    {
+      const shown = issue.keys.slice(0, MAX_REPORTED).map((k) => JSON.stringify(clipKey(k)));
+      const more = issue.keys.length - shown.length;
+      return `${where} has unknown field${issue.keys.length === 1 ? '' : 's'} ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''} (check the spelling)`;
+    }
     case 'invalid_format':
       if (issue.format === 'datetime') return `${where} must be an ISO 8601 timestamp such as 2024-05-01T12:00:00Z`;
       if (issue.format === 'url') return `${where} must be an http(s) URL`;

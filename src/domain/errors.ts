@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   invalid_transition: 409,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 } as const;
 
@@ -23,10 +25,14 @@ export class SitrepError extends Error {
     readonly code: ErrorCode,
     /** What the user should read: plain words, what happened and what to do. */
     readonly userMessage: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterS?: number },
   ) {
     super(userMessage, options);
+    this.retryAfterS = options?.retryAfterS;
   }
+
+  /** For 429 and 503: when the sender may try again (seconds). */
+  readonly retryAfterS: number | undefined;
 
   get httpStatus(): number {
     return ERROR_CODES[this.code];

@@ -50,6 +50,8 @@ export interface AlertGroupStore {
   release(groupKey: string, token: string): Promise<void>;
   /** Claims groups whose declaring bot stopped (claim expired with alerts waiting). */
   adoptOrphans(now: number): Promise<{ groupKey: string; token: string }[]>;
+  /** Of these groups, those with neither an incident nor one being opened: where a firing alert would open one. */
+  unbound(groupKeys: string[]): Promise<string[]>;
   /** Counts a firing (or a resolution) of the alert into the group's incident. */
   tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
 }
@@ -75,6 +77,8 @@ export interface AlertOutcome {
 export interface AlertIntakeOptions {
   /** Where alert incidents open (ALERT_PLATFORM). */
   platform: Platform;
+  /** Refuses (throws, e.g. 429) a request that would open `count` new incidents from `source`; see src/server/alert-limits.ts. */
+  admitNewIncidents?: (source: string, count: number) => Promise<void>;
 }
 
 const MAX_LINKS = 6;
@@ -83,6 +87,8 @@ const ORIGIN_CACHE_MAX = 1000;
 const JOIN_WINDOW_MS = 500;
 const ROOM_RETRY_ATTEMPTS = 8;
 const ROOM_RETRY_FIRST_MS = 1000;
+const BIND_ATTEMPTS = 8;
+const BIND_RETRY_FIRST_MS = 200;
 
 const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: alert.source, name: alert.source });
 
@@ -112,6 +118,7 @@ export class AlertIntake {
       throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
     }
     const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action === 'incident' ? this.groupKeyOf(alert) : undefined)));
+    await this.admit(alerts, keys);
 
     const outcomes: AlertOutcome[] = [];
     // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
@@ -122,6 +129,20 @@ export class AlertIntake {
       else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
     }
     return outcomes;
+  }
+
+  /** The limit at the door: checked before writing anything, so a refused webhook can be resent whole. */
+  private async admit(alerts: readonly NormalizedAlert[], keys: (string | undefined)[]): Promise<void> {
+    if (!this.options.admitNewIncidents) return;
+    const bySource = new Map<string, Set<string>>();
+    for (const [i, alert] of alerts.entries()) {
+      const key = keys[i];
+      if (key && alert.status === 'firing') bySource.set(alert.source, (bySource.get(alert.source) ?? new Set()).add(key));
+    }
+    for (const [source, groups] of bySource) {
+      const fresh = await this.groups.unbound([...groups]);
+      if (fresh.length) await this.options.admitNewIncidents(source, fresh.length);
+    }
   }
 
   /** Cancels pending room retries (shutdown); work already started finishes through `deps.background`. */
@@ -259,8 +280,10 @@ export class AlertIntake {
         return;
       }
       const input = this.declareInput(key, token, firing);
-      const incident = await this.declare(input);
-      const queued = await this.groups.bind(key, token, incident.id);
+      // A bot that died (or a Redis blip) between storing the incident and binding the group left an open
+      // incident of this group behind: bind to it instead of opening a second one.
+      const incident = (await this.findGroupIncident(key, firing)) ?? (await this.declare(input));
+      const queued = await this.bindWithRetry(key, token, incident.id);
       if (!queued) {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
@@ -286,6 +309,35 @@ export class AlertIntake {
       this.deps.logger.warn({ err, incident: created.id }, 'alert incident stored but its room failed to open; retrying in the background');
       this.retryRoom(created.id, input, 1);
       return created;
+    }
+  }
+
+  /** The open incident an earlier claim of this group declared, found by the group's first firing alert. */
+  private async findGroupIncident(key: string, firing: NormalizedAlert[]): Promise<Incident | undefined> {
+    for (const alert of firing) {
+      const id = await this.deps.store.findByFingerprint(alert.fingerprint);
+      if (!id) continue;
+      const [first] = await this.deps.store.timeline(id, { limit: 1 });
+      if (!first?.key?.startsWith(`alertgroup:${key}:`)) continue;
+      const incident = await this.deps.store.get(id);
+      if (incident && isOpen(incident.status)) return incident;
+    }
+    return undefined;
+  }
+
+  /**
+   * Binding is retried under the same claim (the heartbeat keeps it alive): a Redis blip right after the
+   * incident was stored must not leave the group unbound for the sweep to open a second incident.
+   */
+  private async bindWithRetry(key: string, token: string, incidentId: string): Promise<NormalizedAlert[] | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.groups.bind(key, token, incidentId);
+      } catch (err) {
+        if (attempt >= BIND_ATTEMPTS) throw err;
+        this.deps.logger.warn({ err, groupKey: key, incident: incidentId, attempt }, 'could not bind alert group to its incident; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(BIND_RETRY_FIRST_MS * 2 ** (attempt - 1), this.groups.timings.claimTtlMs / 3)));
+      }
     }
   }
 

@@ -37,7 +37,7 @@ export interface Paging {
   /** Handler for POST /hooks/pagerduty. */
   webhook: Handler;
   timers: PagingTimers;
-  stop(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function startPaging(settings: PagingSettings, deps: IncidentDeps, redis: RedisClient, logger: Logger): Promise<Paging> {
@@ -54,6 +54,6 @@ export async function startPaging(settings: PagingSettings, deps: IncidentDeps, 
     service,
     timers,
     webhook: pagerDutyWebhookRoute({ secret: settings.webhookSecret, config: settings.config, service }),
-    stop: () => timers.close(),
+    stop: (graceMs?: number) => timers.close(graceMs),
   };
 }

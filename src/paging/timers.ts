@@ -6,6 +6,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Cluster, type Redis } from 'ioredis';
 import { z } from 'zod';
+import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
 import { createKeys } from '../store/keys.js';
 import type { RedisClient } from '../store/redis.js';
@@ -73,7 +74,7 @@ export class PagingTimers {
     redis: RedisClient,
     private readonly options: PagingTimersOptions,
   ) {
-    this.connection = bullConnection(redis);
+    this.connection = bullConnection(redis, 'queue');
     this.queue = new Queue(PAGING_QUEUE, {
       connection: this.connection as Redis,
       prefix: pagingQueuePrefix(options.keyPrefix),
@@ -111,7 +112,7 @@ export class PagingTimers {
   start(handler: PagingJobHandler): void {
     if (this.worker) return;
     const log = this.options.logger;
-    this.workerConnection = bullConnection(this.connection);
+    this.workerConnection = bullConnection(this.connection, 'worker');
     this.worker = new Worker(
       PAGING_QUEUE,
       async (job: Job) => {
@@ -144,23 +145,34 @@ export class PagingTimers {
     await this.worker?.waitUntilReady();
   }
 
-  /** Stops taking jobs, lets the running ones finish, and closes the connections. */
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+  /**
+   * Stops taking jobs, lets the running ones finish for up to `graceMs`, and closes the connections.
+   * With Redis down BullMQ's close never returns; a job cut short keeps its lock in Redis and another
+   * replica takes it over when the lock expires (stall recovery), so nothing is lost by leaving.
+   */
+  async close(graceMs = 5000): Promise<void> {
+    const graceful = (async () => {
+      await this.worker?.close();
+      await this.queue.close();
+    })();
+    if (!(await settledWithin(graceful, graceMs))) this.options.logger.warn({ graceMs }, 'paging queue did not close in time; leaving its jobs to other replicas');
     this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 }
 
-// BullMQ blocks on its connections and needs ioredis to retry forever instead of failing a command.
-export function bullConnection(redis: RedisClient): RedisClient {
+// The queue's connection fails fast like every request's (a page scheduled while Redis is down fails
+// the request or the job, which is retried); the worker's blocks on Redis for jobs, so it waits out
+// outages instead: BullMQ needs ioredis to retry forever there, and no command timeout on its blocking pops.
+export function bullConnection(redis: RedisClient, role: 'queue' | 'worker'): RedisClient {
+  const waitOut = role === 'worker' ? { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined } : { maxRetriesPerRequest: 1 };
   if (redis instanceof Cluster) {
     return redis.duplicate(undefined, {
       ...redis.options,
       enableAutoPipelining: false,
-      redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null },
+      ...(role === 'worker' ? { enableOfflineQueue: true } : {}),
+      redisOptions: { ...redis.options.redisOptions, ...waitOut },
     });
   }
-  return redis.duplicate({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+  return redis.duplicate({ enableAutoPipelining: false, ...waitOut });
 }

@@ -22,10 +22,10 @@ export class ReminderTimers {
   private workerConnection: RedisClient | undefined;
 
   constructor(
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     private readonly options: { keyPrefix: string; logger: Logger; stalledIntervalMs?: number },
   ) {
-    this.connection = bullConnection(redis);
+    this.connection = bullConnection(redis, 'queue');
     this.queue = new Queue(QUEUE, {
       connection: this.connection as Redis,
       prefix: createKeys(options.keyPrefix).remindersQueuePrefix,
@@ -43,7 +43,7 @@ export class ReminderTimers {
   start(handler: (job: ReminderJob) => Promise<void>): void {
     if (this.worker) return;
     const log = this.options.logger;
-    this.workerConnection = bullConnection(this.connection);
+    this.workerConnection = bullConnection(this.redis, 'worker');
     this.worker = new Worker(
       QUEUE,
       async (job: Job) => {

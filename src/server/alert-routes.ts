@@ -11,6 +11,8 @@ import { SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
 import { AlertIntake, type AlertGroupStore } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
+import type { RedisRateLimiter } from '../store/rate-limit.js';
+import { checkAlertCount, incidentBudget, requireJson, type AlertLimits } from './alert-limits.js';
 import { parseJson, readBody } from './body.js';
 import { sendJson, type HttpServer } from './http.js';
 
@@ -26,6 +28,11 @@ export interface AlertRoutesOptions {
   platform: Platform;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
   sweepIntervalMs?: number;
+  limits: AlertLimits;
+  /** Takes new incidents from a source's per-minute budget. */
+  limiter: RedisRateLimiter;
+  /** Resolves once the request's writes are durable (replicated, when REDIS_WAIT_REPLICAS asks for it). */
+  durable: () => Promise<void>;
 }
 
 export interface AlertRoutes {
@@ -35,17 +42,21 @@ export interface AlertRoutes {
 
 /**
  * `POST /hooks/<source>` for every alert source. Checks, in this order and before writing anything:
- * size (413), authentication (401), JSON and payload (400 with the reason). Answers 202 once every
- * alert is persisted; incidents open in the background.
+ * JSON content type (415), size (413), authentication (401), JSON and payload (400 with the reason),
+ * alert count (413) and the source's new-incident budget (429). Answers 202 once every alert is
+ * persisted (and replicated, if configured); incidents open in the background.
  */
 export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules: AlertRules, options: AlertRoutesOptions): AlertRoutes {
-  const intake = new AlertIntake(deps, options.groups, rules, { platform: options.platform });
+  const intake = new AlertIntake(deps, options.groups, rules, { platform: options.platform, admitNewIncidents: incidentBudget(options.limiter, options.limits) });
   const normalizeOptions: NormalizeOptions = { rules: { severity: rules.severity, defaultSeverity: rules.defaultSeverity }, now: deps.clock };
 
   for (const source of Object.keys(NORMALIZERS) as AlertSource[]) {
     http.route('POST', `/hooks/${source}`, async (req, res, log) => {
       const alerts = await acceptWebhook(source, req, rules, normalizeOptions);
+      checkAlertCount(source, alerts.length, options.limits);
       const outcomes = await intake.receive(alerts);
+      // 202 promises the alerts survive a master crash or failover from here on.
+      await options.durable();
       log.info({ source, alerts: alerts.length, outcomes: countBy(outcomes.map((o) => o.outcome)) }, 'alert webhook accepted');
       sendJson(res, 202, { ok: true, accepted: alerts.length, alerts: outcomes });
     });
@@ -66,6 +77,7 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
 }
 
 async function acceptWebhook(source: AlertSource, req: IncomingMessage, rules: AlertRules, options: NormalizeOptions): Promise<NormalizedAlert[]> {
+  requireJson(req);
   const raw = await readBody(req);
   const auth = authenticate(rules.sources[source], req.headers, raw);
   if (!auth.ok) throw new SitrepError('unauthenticated', `sitrep refused this ${source} webhook: ${auth.reason}.`);

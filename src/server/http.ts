@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { isSitrepError } from '../domain/errors.js';
+import { sendFailure } from './failure.js';
+import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './metrics.js';
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, log: RequestLog) => Promise<void> | void;
 
@@ -50,6 +54,9 @@ export class HttpServer {
     this.server = createServer((req, res) => void this.dispatch(req, res));
     // Slack and alert senders keep connections alive; don't let idle sockets pile up.
     this.server.keepAliveTimeout = 65_000;
+    // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
+    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
+    this.server.headersTimeout = HEADERS_TIMEOUT_MS;
   }
 
   route(method: string, path: string, handler: Handler): this {
@@ -78,13 +85,9 @@ export class HttpServer {
     try {
       await route.handler(req, res, log);
     } catch (err) {
-      if (isSitrepError(err)) {
-        if (!res.headersSent) sendJson(res, err.httpStatus, { ok: false, error: err.userMessage });
-        log.info({ code: err.code }, err.userMessage);
-        return;
-      }
-      log.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal error; it has been logged' });
+      const answer = sendFailure(res, err);
+      if (answer.expected) log.info({ code: answer.code, status: answer.status, err: { message: (err as Error).message } }, answer.error);
+      else log.error({ err }, 'request failed');
     }
   }
 
@@ -97,8 +100,14 @@ export class HttpServer {
     return typeof address === 'object' && address ? address.port : port;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /**
+   * Stops taking connections and lets requests in flight finish for up to `graceMs` (their senders
+   * got no answer yet and would resend), then cuts what is left.
+   */
+  async close(graceMs = 0): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (!(await settledWithin(closed, graceMs))) this.server.closeAllConnections();
+    await closed;
   }
 }

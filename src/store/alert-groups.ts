@@ -182,6 +182,12 @@ export class RedisAlertGroups implements AlertGroupStore {
     }
   }
 
+  async unbound(groupKeys: string[]): Promise<string[]> {
+    // One EXISTS per group (not one for all): groups live in different Cluster slots.
+    const bound = await Promise.all(groupKeys.map((g) => this.redis.exists(this.keys.alertGroup(g), this.keys.alertGroupInbox(g))));
+    return groupKeys.filter((_, i) => bound[i] === 0);
+  }
+
   async tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally> {
     const [fired, stillFiring] = (await this.scripts.alertGroupTally(
       ...this.groupKeys(groupKey),

@@ -11,7 +11,11 @@ export interface RedisSettings {
   sentinelName?: string;
   /** `host:port` seed nodes for Redis Cluster. */
   clusterNodes?: string[];
+  /** Longest a command may wait for its answer (queued while reconnecting included); default 1000 ms. */
+  commandTimeoutMs?: number;
 }
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 
 /** The URL with any password replaced, safe for logs and error messages. */
 export function safeRedisUrl(url: string): string {
@@ -29,25 +33,55 @@ function hostPort(entry: string): { host: string; port: number } {
   return { host: host || '127.0.0.1', port: Number(port || 6379) };
 }
 
-/** Builds a client for a single server, Sentinel or Cluster; the connection opens on first use. */
+/**
+ * A replica that used to be the master answers writes with READONLY: reconnect, which asks the
+ * Sentinels again and finds the new master (2 = reconnect and resend the failed command).
+ */
+export function reconnectOnReadonly(err: Error): 2 | false {
+  return err.message.startsWith('READONLY') ? 2 : false;
+}
+
+/**
+ * Builds a client for a single server, Sentinel or Cluster; the connection opens on first use.
+ *
+ * Fail fast: a request must get its 503 within a second when Redis is gone, never hang in an
+ * offline queue until Redis returns (senders time out and resend, counting alerts twice). So every
+ * command carries a timeout, commands sent while disconnected are refused at once, and reconnection
+ * keeps trying in the background with a capped backoff.
+ */
 export function createRedisClient(settings: RedisSettings): RedisClient {
   const url = new URL(settings.url);
   const tls = url.protocol === 'rediss:' ? {} : undefined;
   const password = url.password ? decodeURIComponent(url.password) : undefined;
   const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const common = { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 };
+  const failFast = {
+    commandTimeout: settings.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times: number) => Math.min(50 * 2 ** times, 1000),
+    reconnectOnError: reconnectOnReadonly,
+  };
+  const common = { lazyConnect: true, enableAutoPipelining: true };
 
   if (settings.clusterNodes?.length) {
     return new Cluster(settings.clusterNodes.map(hostPort), {
       ...common,
-      redisOptions: { password, username, tls },
+      enableOfflineQueue: false,
+      clusterRetryStrategy: failFast.retryStrategy,
+      redisOptions: { password, username, tls, commandTimeout: failFast.commandTimeout, maxRetriesPerRequest: 1, connectTimeout: failFast.connectTimeout, reconnectOnError: reconnectOnReadonly },
     });
   }
   if (settings.sentinels?.length) {
     return new Redis({
       ...common,
+      ...failFast,
       sentinels: settings.sentinels.map(hostPort),
       name: settings.sentinelName ?? 'mymaster',
+      // Without it ioredis keeps writing to a demoted master until something breaks the connection;
+      // those writes vanish when it resyncs from the new master (issue 15: half the alerts lost).
+      failoverDetector: true,
+      sentinelRetryStrategy: failFast.retryStrategy,
       password,
       username,
       tls,
@@ -55,7 +89,7 @@ export function createRedisClient(settings: RedisSettings): RedisClient {
       enableTLSForSentinelMode: Boolean(tls),
     });
   }
-  return new Redis(settings.url, common);
+  return new Redis(settings.url, { ...common, ...failFast });
 }
 
 function describeTarget(settings: RedisSettings): string {
@@ -116,4 +150,52 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+const UNAVAILABLE_MESSAGES = [
+  "Stream isn't writeable",
+  'Command timed out',
+  'Connection is closed',
+  'Command aborted due to connection close',
+  'Reached the max retries per request limit',
+  'None of the sentinels are available',
+  'Failed to refresh slots cache',
+  'All sentinels are unreachable',
+];
+const UNAVAILABLE_REPLIES = ['READONLY', 'LOADING', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'NOREPLICAS'];
+const UNAVAILABLE_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
+
+/**
+ * True when `err` (or its cause) says Redis could not be reached or could not take the write right
+ * now — an outage, a failover, a replica short of acknowledgements — as opposed to a bug. Such a
+ * failure is the sender's cue to retry later (503), never a 500.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ReplicationShortfall) return true;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && UNAVAILABLE_CODES.includes(code)) return true;
+    if (UNAVAILABLE_MESSAGES.some((m) => e.message.includes(m))) return true;
+    if (UNAVAILABLE_REPLIES.some((r) => e.message.startsWith(r))) return true;
+    if (['MaxRetriesPerRequestError', 'ClusterAllFailedError', 'AbortError'].includes(e.name)) return true;
+  }
+  return false;
+}
+
+/** Fewer replicas than REDIS_WAIT_REPLICAS confirmed the writes in time: not acknowledged, so 503. */
+export class ReplicationShortfall extends Error {
+  override readonly name = 'ReplicationShortfall';
+}
+
+/**
+ * "Acknowledged" means durable: after a request's writes, `WAIT` until `replicas` replicas have them
+ * (at most `timeoutMs`), so a master crash or failover right after the answer cannot lose them.
+ * WAIT covers every earlier write of the same connection, which is the one the request wrote on.
+ */
+export async function waitForReplicas(client: RedisClient, replicas: number, timeoutMs: number): Promise<void> {
+  if (replicas <= 0 || client instanceof Cluster) return;
+  const acked = (await client.call('WAIT', String(replicas), String(timeoutMs))) as number;
+  if (acked < replicas) {
+    throw new ReplicationShortfall(`only ${acked} of ${replicas} Redis replicas confirmed the write within ${timeoutMs} ms`);
+  }
 }

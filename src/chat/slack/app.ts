@@ -73,9 +73,11 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
     retryConfig: { retries: 5, factor: 1.5, minTimeout: 200, maxTimeout: 5000 },
   };
   const socketMode = Boolean(settings.appToken);
+  // Events are answered only once their work is stored (or failed: a 500 makes Slack retry, and the
+  // delivery log runs the retry once). Commands, buttons and forms ack first and work in the background.
   const receiver = socketMode
     ? undefined
-    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logger: boltLogger(log) });
+    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: true, logger: boltLogger(log) });
   const app: App = new App({
     token: settings.botToken,
     // Bolt hands the Socket Mode client only installerOptions.clientOptions: without them it would ignore SLACK_API_URL.
@@ -151,37 +153,43 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   });
 
   // /incident — ack first (Slack allows 3 s), then do the work and answer through response_url.
+  // Interactive work after the ack: the response is held until the listener returns, and people's
+  // commands must not wait for a channel to be created (Slack allows 3 s); they see errors as ephemerals.
+  const later = (label: string, work: () => Promise<unknown>) => deps.background.run(`slack-${label}`, work);
+
   app.command('/incident', async ({ command, ack, respond, client }) => {
     await ack();
-    const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
-    try {
-      const actor = await person(command.user_id, command.user_name);
-      const room = await deps.store.findByRoom('slack', command.channel_id);
-      const parsed = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
-      if (parsed.kind === 'modal') {
-        await client.views.open({
-          trigger_id: command.trigger_id,
-          view: declareModal({ channelId: command.channel_id, responseUrl: command.response_url }, deps.settings.severityLabels, deps.settings.defaultSeverity),
+    later('command', async () => {
+      const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
+      try {
+        const actor = await person(command.user_id, command.user_name);
+        const room = await deps.store.findByRoom('slack', command.channel_id);
+        const parsed = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
+        if (parsed.kind === 'modal') {
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: declareModal({ channelId: command.channel_id, responseUrl: command.response_url }, deps.settings.severityLabels, deps.settings.defaultSeverity),
+          });
+          return;
+        }
+        const group = userGroupTarget(parsed);
+        if (group) {
+          await pageUserGroup(parsed as Extract<Command, { kind: 'page' }>, group, { actor, roomId: command.channel_id, key: `slack:cmd:${command.trigger_id}` }, reply);
+          return;
+        }
+        const answer = await executeCommand(deps, parsed, {
+          platform: 'slack',
+          actor,
+          roomId: command.channel_id,
+          key: `slack:cmd:${command.trigger_id}`,
+          resolveUser: (t) => person(t.id, t.name),
         });
-        return;
+        if (answer) await reply(answer.text, !answer.ephemeral);
+      } catch (err) {
+        failed('command', err);
+        await reply(userMessageOf(err)).catch((e: unknown) => tell({ user: command.user_id }, userMessageOf(err)).then(() => log.warn({ err: { message: (e as Error).message } }, 'response_url failed; answered by DM')));
       }
-      const group = userGroupTarget(parsed);
-      if (group) {
-        await pageUserGroup(parsed as Extract<Command, { kind: 'page' }>, group, { actor, roomId: command.channel_id, key: `slack:cmd:${command.trigger_id}` }, reply);
-        return;
-      }
-      const answer = await executeCommand(deps, parsed, {
-        platform: 'slack',
-        actor,
-        roomId: command.channel_id,
-        key: `slack:cmd:${command.trigger_id}`,
-        resolveUser: (t) => person(t.id, t.name),
-      });
-      if (answer) await reply(answer.text, !answer.ephemeral);
-    } catch (err) {
-      failed('command', err);
-      await reply(userMessageOf(err)).catch((e: unknown) => tell({ user: command.user_id }, userMessageOf(err)).then(() => log.warn({ err: { message: (e as Error).message } }, 'response_url failed; answered by DM')));
-    }
+    });
   });
 
   /** `/incident page <!subteam^S123|@oncall>`: a Slack user group is paged as its members, one page each. */
@@ -212,14 +220,16 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     app.action<BlockAction>(actionId, async ({ ack, body, action }) => {
       await ack();
       const incidentId = incidentIdFromAction(body, action);
-      try {
-        const actor = await person(body.user.id, body.user.username ?? body.user.name);
-        if (!incidentId) throw new Error(`no incident on action ${String(actionId)}`);
-        await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
-      } catch (err) {
-        failed(String(actionId), err);
-        await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err), body.response_url);
-      }
+      later(String(actionId), async () => {
+        try {
+          const actor = await person(body.user.id, body.user.username ?? body.user.name);
+          if (!incidentId) throw new Error(`no incident on action ${String(actionId)}`);
+          await handle({ action, body, actor, incidentId, trigger: body.trigger_id });
+        } catch (err) {
+          failed(String(actionId), err);
+          await ephemeralTo(body.channel?.id, body.user.id, userMessageOf(err), body.response_url);
+        }
+      });
     });
   };
   const actionKey = (body: BlockAction) => `slack:action:${body.actions[0]?.action_ts ?? body.trigger_id}`;
@@ -295,29 +305,31 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
       message?: { ts: string; user?: string; text: string };
     };
     const to = { channel: channelId, user: body.user.id, responseUrl };
-    try {
-      const actor = await person(body.user.id, body.user.name);
-      const service = values.service?.value?.value?.trim();
-      const source = channelId && message ? { channel: channelId, message } : undefined;
-      const sourceLink = source ? await deps.chats.slack?.permalink({ platform: 'slack', id: source.channel }, source.message.ts).catch(() => undefined) : undefined;
-      const incident = await declareIncident(deps, {
-        title,
-        severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
-        description: values.description?.value?.value?.trim() || undefined,
-        services: service ? [service] : [],
-        traceId: traceId || undefined,
-        actor,
-        platform: 'slack',
-        source: { kind: 'command', detail: 'slack' },
-        key: `declare:slack:view:${view.id}`,
-        links: sourceLink ? [{ label: 'Declared from this message', url: sourceLink }] : [],
-      });
-      if (source) await capture(incident.id, source.channel, { ...source.message, permalink: sourceLink }, actor, 'shortcut');
-      await tell(to, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
-    } catch (err) {
-      failed('declare modal', err);
-      await tell(to, userMessageOf(err));
-    }
+    later('declare', async () => {
+      try {
+        const actor = await person(body.user.id, body.user.name);
+        const service = values.service?.value?.value?.trim();
+        const source = channelId && message ? { channel: channelId, message } : undefined;
+        const sourceLink = source ? await deps.chats.slack?.permalink({ platform: 'slack', id: source.channel }, source.message.ts).catch(() => undefined) : undefined;
+        const incident = await declareIncident(deps, {
+          title,
+          severity: parseSeverity(values.severity?.value?.selected_option?.value ?? ''),
+          description: values.description?.value?.value?.trim() || undefined,
+          services: service ? [service] : [],
+          traceId: traceId || undefined,
+          actor,
+          platform: 'slack',
+          source: { kind: 'command', detail: 'slack' },
+          key: `declare:slack:view:${view.id}`,
+          links: sourceLink ? [{ label: 'Declared from this message', url: sourceLink }] : [],
+        });
+        if (source) await capture(incident.id, source.channel, { ...source.message, permalink: sourceLink }, actor, 'shortcut');
+        await tell(to, `${incidentLabel(incident)} declared: <#${incident.room?.id}>`);
+      } catch (err) {
+        failed('declare modal', err);
+        await tell(to, userMessageOf(err));
+      }
+    });
   });
 
   app.view(VIEWS.statusUpdate, async ({ ack, view, body }) => {
@@ -328,7 +340,9 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     }
     await ack();
     const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
-    await postStatusUpdate(deps, incidentId, update, await person(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('status update', err));
+    later('status-update', async () =>
+      postStatusUpdate(deps, incidentId, update, await person(body.user.id, body.user.name), `slack:view:${view.id}`).catch((err: unknown) => failed('status update', err)),
+    );
   });
 
   app.view(VIEWS.handoff, async ({ ack, view, body }) => {
@@ -340,12 +354,14 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     await ack();
     const { incidentId } = JSON.parse(view.private_metadata) as { incidentId: string };
     const reason = view.state.values.reason?.value?.value?.trim() || undefined;
-    try {
-      await handOff(deps, incidentId, team, reason, await person(body.user.id, body.user.name), `slack:view:${view.id}`);
-    } catch (err) {
-      failed('handoff', err);
-      await tell({ user: body.user.id }, userMessageOf(err));
-    }
+    later('handoff', async () => {
+      try {
+        await handOff(deps, incidentId, team, reason, await person(body.user.id, body.user.name), `slack:view:${view.id}`);
+      } catch (err) {
+        failed('handoff', err);
+        await tell({ user: body.user.id }, userMessageOf(err));
+      }
+    });
   });
 
   // "Declare incident from this message": the declare form, with the message as the description.
@@ -356,34 +372,35 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     await client.views.open({ trigger_id: shortcut.trigger_id, view }).catch((err: unknown) => failed('declare from message', err));
   });
 
-  // "Add to incident timeline" on any message.
   // "Add to incident timeline" on any message. The payload carries the message: sitrep need not be in the channel.
   app.shortcut(SHORTCUTS.capture, async ({ ack, shortcut, client }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
-    const to = { channel, user: shortcut.user.id, responseUrl: shortcut.response_url };
-    try {
-      const actor = await person(shortcut.user.id, shortcut.user.name);
-      const message = { ...(shortcut.message as SlackMessage), ts: shortcut.message.ts ?? shortcut.message_ts };
-      const captured = await capturedFrom(message, channel, 'shortcut', directory, await deps.chats.slack?.permalink({ platform: 'slack', id: channel }, message.ts));
-      const incident = await deps.store.findByRoom('slack', channel);
-      if (!incident) {
-        const open = await deps.store.listOpen();
-        if (open.length === 0) {
-          await tell(to, 'There is no open incident to add this message to.');
+    later('shortcut', async () => {
+      const to = { channel, user: shortcut.user.id, responseUrl: shortcut.response_url };
+      try {
+        const actor = await person(shortcut.user.id, shortcut.user.name);
+        const message = { ...(shortcut.message as SlackMessage), ts: shortcut.message.ts ?? shortcut.message_ts };
+        const captured = await capturedFrom(message, channel, 'shortcut', directory, await deps.chats.slack?.permalink({ platform: 'slack', id: channel }, message.ts));
+        const incident = await deps.store.findByRoom('slack', channel);
+        if (!incident) {
+          const open = await deps.store.listOpen();
+          if (open.length === 0) {
+            await tell(to, 'There is no open incident to add this message to.');
+            return;
+          }
+          const token = await captures.put({ ...captured, via: 'shortcut' }, shortcut.response_url);
+          await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, token) });
           return;
         }
-        const token = await captures.put({ ...captured, via: 'shortcut' }, shortcut.response_url);
-        await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, token) });
-        return;
+        await captureMessage(deps, incident.id, captured, actor);
+        await tell(to, `Added to the ${incidentLabel(incident)} timeline.`);
+      } catch (err) {
+        failed('shortcut', err);
+        await tell(to, userMessageOf(err));
       }
-      await captureMessage(deps, incident.id, captured, actor);
-      await tell(to, `Added to the ${incidentLabel(incident)} timeline.`);
-    } catch (err) {
-      failed('shortcut', err);
-      await tell(to, userMessageOf(err));
-    }
+    });
   });
 
   app.view(VIEWS.capturePick, async ({ ack, view, body }) => {
@@ -392,19 +409,21 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     const { token } = JSON.parse(view.private_metadata || '{}') as { token?: string };
     const to = { user: body.user.id };
     if (!incidentId) return;
-    try {
-      const pending = token ? await captures.get(token) : undefined;
-      if (!pending) {
-        await tell(to, 'That message waited too long to be added (15 minutes). Use "Add to incident timeline" on it again.');
-        return;
+    later('capture-pick', async () => {
+      try {
+        const pending = token ? await captures.get(token) : undefined;
+        if (!pending) {
+          await tell(to, 'That message waited too long to be added (15 minutes). Use "Add to incident timeline" on it again.');
+          return;
+        }
+        await captureMessage(deps, incidentId, pending.message, await person(body.user.id, body.user.name));
+        const incident = await deps.store.get(incidentId);
+        await tell({ ...to, responseUrl: pending.responseUrl }, `Added to the ${incident ? incidentLabel(incident) : 'incident'} timeline.`);
+      } catch (err) {
+        failed('capture pick', err);
+        await tell(to, userMessageOf(err));
       }
-      await captureMessage(deps, incidentId, pending.message, await person(body.user.id, body.user.name));
-      const incident = await deps.store.get(incidentId);
-      await tell({ ...to, responseUrl: pending.responseUrl }, `Added to the ${incident ? incidentLabel(incident) : 'incident'} timeline.`);
-    } catch (err) {
-      failed('capture pick', err);
-      await tell(to, userMessageOf(err));
-    }
+    });
   });
 
   async function fetchMessage(channel: string, ts: string): Promise<SlackMessage | undefined> {

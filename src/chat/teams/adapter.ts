@@ -10,6 +10,8 @@ import {
 } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import { silentLogger, type Logger } from '../../log.js';
+import { RETRY_AFTER_S } from '../../server/failure.js';
+import { isRedisUnavailable } from '../../store/redis.js';
 import { createTeamsAuthentication, type TeamsAuthConfig } from './auth.js';
 
 /** Teams activities are a few KiB; anything near this is not Teams. */
@@ -37,6 +39,8 @@ export class TeamsAdapter extends CloudAdapter {
 export function createTeamsAdapter(config: TeamsAuthConfig, logger: Logger): TeamsAdapter {
   const adapter = new TeamsAdapter(createTeamsAuthentication(config));
   adapter.onTurnError = async (context, error) => {
+    // Redis down: nothing was stored, so fail the request (503) and let the channel deliver it again.
+    if (isRedisUnavailable(error)) throw error;
     const { activity } = context;
     logger.error(
       { err: describeError(error), activityType: activity.type, invoke: activity.name, conversationId: activity.conversation?.id },
@@ -107,6 +111,10 @@ export function handleTeamsRequest(
         logger.warn({ reason: describeError(error).message, activityType: activity.type }, 'rejected a Teams request with a bad token');
         return reply(res, 401, { error: 'Unauthorized.' });
       }
+      if (isVerifierUnreachable(error) || isRedisUnavailable(error)) {
+        logger.warn({ reason: describeError(error).message, activityType: activity.type }, 'could not take a Teams request now (token keys or Redis unreachable)');
+        return reply(res, 503, { error: 'Unavailable; retry shortly.' }, { 'retry-after': String(RETRY_AFTER_S) });
+      }
       logger.error({ err: describeError(error), activityType: activity.type }, 'Teams request failed');
       return reply(res, 500, { error: 'Internal error.' });
     }
@@ -117,6 +125,15 @@ export function handleTeamsRequest(
 function isTokenRejection(error: unknown): boolean {
   if (error instanceof AuthenticationError) return error.statusCode === 401;
   return error instanceof Error && ['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError'].includes(error.name);
+}
+
+/**
+ * Microsoft's OpenID metadata or signing keys could not be fetched: the token can be neither trusted
+ * nor refused, so the answer is 503 (a forged token is refused once the keys are back), never a 500.
+ */
+function isVerifierUnreachable(error: unknown): boolean {
+  if (error instanceof AuthenticationError && error.statusCode !== 401) return /Failed to load/i.test(error.message);
+  return error instanceof Error && (error.name === 'FetchError' || /fetch failed/i.test(error.message));
 }
 
 function parseActivity(body: string): Activity | undefined {
