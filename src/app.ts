@@ -19,11 +19,15 @@ import { PostmortemStore } from './store/postmortems.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
+import { RoomJobs } from './alerts/room-jobs.js';
+import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
 export interface Sitrep {
   deps: IncidentDeps;
   redis: RedisClient;
+  /** Alert incidents' rooms waiting to open (durable jobs). */
+  rooms: RoomOpenings;
   /** Base URL the HTTP server listens on (the real port when PORT=0). */
   url: string;
   stop(): Promise<void>;
@@ -119,8 +123,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     http.mount('POST', '/api/messages', teams.listener);
   }
 
+  const rooms = new RoomJobs(redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger: logger.child({ component: 'rooms' }),
+    backoff: { firstDelayMs: config.ROOM_RETRY_FIRST_MS, maxDelayMs: config.ROOM_RETRY_MAX_MS },
+  });
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
+    rooms,
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
   });
 
@@ -138,6 +148,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
 
+  rooms.start(alertRoutes.intake.openRoom);
+  await rooms.ready();
+
   const port = await http.listen(config.PORT, config.HOST);
   await slack?.start();
   logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
@@ -145,10 +158,13 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   return {
     deps,
     redis,
+    rooms,
     url: `http://127.0.0.1:${port}`,
     async stop() {
       alertRoutes.stop();
       await http.close();
+      // Before chat stops: a room being opened finishes (or fails and is retried by another replica).
+      await rooms.close();
       await slack?.stop();
       await deps.background.idle();
       await paging?.stop();

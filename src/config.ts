@@ -89,6 +89,8 @@ export const VARIABLES = {
 
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
+  ROOM_RETRY_FIRST_MS: { schema: int(1000, 1, 600_000), doc: 'wait before retrying an alert incident room that chat refused; doubles on each further try' },
+  ROOM_RETRY_MAX_MS: { schema: int(60_000, 1, 3_600_000), doc: 'longest wait between tries at opening a refused room (retried for as long as the incident is open)' },
 
   POSTMORTEM_TEMPLATE: { schema: optionalString, doc: 'custom postmortem Markdown template with {{placeholders}}' },
   CONFLUENCE_URL: { schema: url.optional(), doc: 'Confluence Cloud base URL, e.g. https://acme.atlassian.net/wiki' },

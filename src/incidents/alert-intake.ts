@@ -4,13 +4,14 @@ import type { AlertRules } from '../alerts/rules-file.js';
 import { routeAlert, type RouteAction } from '../alerts/routing.js';
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
-import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
+import { incidentLabel, type Link, type Platform } from '../domain/incident.js';
 import { worstSeverity } from '../domain/severity.js';
 import { isOpen } from '../domain/status.js';
-import { declareIncident, type DeclareInput } from './declare.js';
+import { recordIncident, type DeclareInput } from './declare.js';
 import type { IncidentDeps, TriageOutcome, TriagePort } from './deps.js';
 import { resolveIncident } from './lifecycle.js';
-import { openRoom, refreshRoom } from './room.js';
+import { refreshRoom } from './room.js';
+import { tryOpenRoom, type RoomOpenings, type RoomTry } from './room-opening.js';
 import { startTriage } from './triage.js';
 
 /** What joining an alert to its group found. */
@@ -81,8 +82,6 @@ const MAX_LINKS = 6;
 const ORIGIN_CACHE_MS = 5 * 60_000;
 const ORIGIN_CACHE_MAX = 1000;
 const JOIN_WINDOW_MS = 500;
-const ROOM_RETRY_ATTEMPTS = 8;
-const ROOM_RETRY_FIRST_MS = 1000;
 
 const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: alert.source, name: alert.source });
 
@@ -90,17 +89,17 @@ const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: 
  * Alerts in, incidents out. Decides per alert (route), groups and deduplicates them so one problem is
  * one incident even across replicas, and records repeats and resolutions on the incident's timeline.
  * `receive` returns once every alert is persisted (timeline, or the group's inbox); the slow part —
- * opening the room — runs in the background.
+ * opening the room — is a durable job (`RoomOpenings`) that outlives chat outages, restarts and replicas.
  */
 export class AlertIntake {
   private readonly origins = new Map<string, { at: number; result: Promise<TriageOutcome> }>();
   /** Alerts that joined an open incident in the last moment, per incident, not yet on its card. */
   private readonly joining = new Map<string, { alert: NormalizedAlert; announce: boolean }[]>();
-  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly deps: IncidentDeps,
     private readonly groups: AlertGroupStore,
+    private readonly rooms: RoomOpenings,
     private readonly rules: AlertRules,
     private readonly options: AlertIntakeOptions,
   ) {}
@@ -124,11 +123,8 @@ export class AlertIntake {
     return outcomes;
   }
 
-  /** Cancels pending room retries (shutdown); work already started finishes through `deps.background`. */
-  stop(): void {
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
-  }
+  /** The room job's handler: one try at opening an incident's room (see room-opening.ts). */
+  readonly openRoom = (incidentId: string, attempt: number): Promise<RoomTry> => tryOpenRoom(this.deps, incidentId, this.options.platform, attempt);
 
   /** Declares incidents whose declaring bot died; run periodically by every replica. */
   async recoverOrphans(): Promise<number> {
@@ -153,8 +149,10 @@ export class AlertIntake {
           return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
         case 'incident': {
           // Only the status is needed here: a storm should not read and parse the whole incident per alert.
-          const status = await this.deps.store.statusOf(joined.incidentId);
+          const [status, roomless] = await Promise.all([this.deps.store.statusOf(joined.incidentId), this.rooms.isWaiting(joined.incidentId)]);
           if (status && isOpen(status)) {
+            // The group's incident still has no room (chat refused it so far): this firing is worth a try now.
+            if (roomless && alert.status === 'firing') this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(joined.incidentId));
             const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
             return recorded
               ? { outcome: 'recorded', incidentId: joined.incidentId }
@@ -259,67 +257,20 @@ export class AlertIntake {
         return;
       }
       const input = this.declareInput(key, token, firing);
-      const incident = await this.declare(input);
+      const incident = await recordIncident(this.deps, input);
+      // Scheduled before the group points at the incident: from here on the room opens whatever happens to this process.
+      await this.rooms.schedule(incident.id);
       const queued = await this.groups.bind(key, token, incident.id);
       if (!queued) {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
       }
       for (const alert of queued) await this.record(incident.id, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
+      if (input.traceId) startTriage({ ...this.deps, triage: this.cachedTriage() }, incident.id, input.traceId, input.actor, { autoPage: !input.team });
       this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
     } finally {
       clearInterval(heartbeat);
     }
-  }
-
-  /**
-   * Declares; if that fails after the incident was stored (e.g. Slack down while creating the room), finds
-   * it by its first fingerprint and keeps trying to open its room, so a retry never declares a second one.
-   */
-  private async declare(input: DeclareInput): Promise<Incident> {
-    const deps = { ...this.deps, triage: this.cachedTriage() };
-    try {
-      return await declareIncident(deps, input);
-    } catch (err) {
-      const created = await this.findDeclared(input);
-      if (!created) throw err; // nothing stored: the claim expires and the sweep declares again
-      this.deps.logger.warn({ err, incident: created.id }, 'alert incident stored but its room failed to open; retrying in the background');
-      this.retryRoom(created.id, input, 1);
-      return created;
-    }
-  }
-
-  private async findDeclared(input: DeclareInput): Promise<Incident | undefined> {
-    const fingerprint = input.fingerprints?.[0];
-    const id = fingerprint ? await this.deps.store.findByFingerprint(fingerprint) : undefined;
-    if (!id) return undefined;
-    const [first] = await this.deps.store.timeline(id, { limit: 1 });
-    return first?.key === input.key ? this.deps.store.get(id) : undefined;
-  }
-
-  /** Opens the room later, then does what declaring would have done next (page the team, triage the trace). */
-  private retryRoom(incidentId: string, input: DeclareInput, attempt: number): void {
-    // An unref'd timer, not a background task: shutdown must not wait out the back-off.
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      this.deps.background.run('alert-room-retry', async () => {
-        let opened: Incident;
-        try {
-          opened = await openRoom(this.deps, incidentId, this.options.platform);
-        } catch (err) {
-          if (attempt >= ROOM_RETRY_ATTEMPTS) {
-            this.deps.logger.error({ err, incident: incidentId }, 'gave up opening the room of an alert incident; its alerts are still recorded on its timeline');
-            return;
-          }
-          this.retryRoom(incidentId, input, attempt + 1);
-          return;
-        }
-        if (input.team && this.deps.paging) await this.deps.paging.page(opened, { team: input.team }, input.actor);
-        if (input.traceId) startTriage({ ...this.deps, triage: this.cachedTriage() }, opened.id, input.traceId, input.actor, { autoPage: !input.team });
-      });
-    }, Math.min(ROOM_RETRY_FIRST_MS * 2 ** (attempt - 1), 60_000));
-    timer.unref();
-    this.retries.add(timer);
   }
 
   private declareInput(key: string, token: string, firing: NormalizedAlert[]): DeclareInput {

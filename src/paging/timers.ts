@@ -154,7 +154,7 @@ export class PagingTimers {
 }
 
 // BullMQ blocks on its connections and needs ioredis to retry forever instead of failing a command.
-function bullConnection(redis: RedisClient): RedisClient {
+export function bullConnection(redis: RedisClient): RedisClient {
   if (redis instanceof Cluster) {
     return redis.duplicate(undefined, {
       ...redis.options,

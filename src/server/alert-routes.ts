@@ -11,6 +11,7 @@ import { SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
 import { AlertIntake, type AlertGroupStore } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
+import type { RoomOpenings } from '../incidents/room-opening.js';
 import { parseJson, readBody } from './body.js';
 import { sendJson, type HttpServer } from './http.js';
 
@@ -23,6 +24,7 @@ const NORMALIZERS: Record<AlertSource, (body: unknown, options: NormalizeOptions
 
 export interface AlertRoutesOptions {
   groups: AlertGroupStore;
+  rooms: RoomOpenings;
   platform: Platform;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
   sweepIntervalMs?: number;
@@ -39,7 +41,7 @@ export interface AlertRoutes {
  * alert is persisted; incidents open in the background.
  */
 export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules: AlertRules, options: AlertRoutesOptions): AlertRoutes {
-  const intake = new AlertIntake(deps, options.groups, rules, { platform: options.platform });
+  const intake = new AlertIntake(deps, options.groups, options.rooms, rules, { platform: options.platform });
   const normalizeOptions: NormalizeOptions = { rules: { severity: rules.severity, defaultSeverity: rules.defaultSeverity }, now: deps.clock };
 
   for (const source of Object.keys(NORMALIZERS) as AlertSource[]) {
@@ -60,7 +62,6 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
     intake,
     stop() {
       clearInterval(sweep);
-      intake.stop();
     },
   };
 }
