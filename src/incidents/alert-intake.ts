@@ -27,10 +27,12 @@ export type GroupJoin =
 
 /** An alert counted into an incident. */
 export interface AlertTally {
-  /** How often the alert fired into the incident: N in "fired again (count N)"; 0 if it never did. */
+  /** How often the alert fired into the incident (distinct startsAt): N in "fired again (count N)"; 0 if it never did. */
   timesFired: number;
   /** The incident's alerts still firing, this one included. */
   stillFiring: number;
+  /** True when this firing was counted: a new startsAt, not a sender's re-notification of one already counted. */
+  refired: boolean;
 }
 
 /** Alert groups and their fire counts, shared by every bot process. Implemented on Redis in `src/store/alert-groups.ts`. */
@@ -59,6 +61,7 @@ export type AlertOutcomeKind =
   | 'declaring' // opened a new incident (declared in the background)
   | 'queued' // joins the incident being opened for its group
   | 'recorded' // added to the group's open incident
+  | 'repeat' // a re-notification of a firing already recorded (same startsAt): nothing new to record
   | 'posted'
   | 'ignored'
   | 'not_recorded'; // nothing to add it to (e.g. resolved alert without an open incident)
@@ -153,6 +156,9 @@ export class AlertIntake {
           if (status && isOpen(status)) {
             // The group's incident still has no room (chat refused it so far): this firing is worth a try now.
             if (roomless && alert.status === 'firing') this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(joined.incidentId));
+            if (alert.status === 'firing' && !joined.tally.refired) {
+              return { outcome: 'repeat', incidentId: joined.incidentId, detail: `already recorded as firing since ${alert.startsAt}` };
+            }
             const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
             return recorded
               ? { outcome: 'recorded', incidentId: joined.incidentId }

@@ -45,7 +45,7 @@ describe('claiming an alert group in Redis', () => {
     expect(await groups.bind(key, 'someone-else', 'inc-999')).toBeUndefined();
     const handed = await groups.bind(key, token, 'inc-999');
     expect(handed?.map((a) => a.labels.shard).sort()).toEqual(alerts.map((a) => a.labels.shard).sort());
-    expect(await groups.join(key, alerts[0]!, { mayClaim: true })).toEqual({ kind: 'incident', incidentId: 'inc-999', tally: { timesFired: 1, stillFiring: 1 } });
+    expect(await groups.join(key, alerts[0]!, { mayClaim: true })).toEqual({ kind: 'incident', incidentId: 'inc-999', tally: { timesFired: 1, stillFiring: 1, refired: true } });
   });
 
   it('a resolved alert never claims a group, and is dropped only when nothing waits for an incident', async () => {

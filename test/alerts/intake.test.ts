@@ -132,11 +132,23 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
     expect((await alertEvents(incident))[0]?.at).toBe(new Date(firing).toISOString());
   });
 
-  it('the same alert firing again adds "count 2" to the timeline instead of a second incident', async () => {
+  it("a re-notification of the same firing (same startsAt, Alertmanager's repeat_interval) is not a re-firing", async () => {
     const before = await incidentCount();
     const res = await hook('grafana', grafanaFiring());
     expect(res.status).toBe(202);
+    expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'repeat', incidentId: incident.id });
+    await h.settle();
+    expect(await incidentCount()).toBe(before);
+    expect((await alertEvents(incident)).map((e) => (e.type === 'alert_fired' ? e.count : e.type))).toEqual([1]);
+  });
+
+  it('the same alert firing again (a new startsAt) adds "count 2" to the timeline instead of a second incident', async () => {
+    const before = await incidentCount();
+    const body = grafanaFiring() as { alerts: Record<string, unknown>[] };
+    body.alerts[0]!.startsAt = '2024-05-14T09:50:00+02:00';
+    const res = await hook('grafana', body);
     expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'recorded', incidentId: incident.id });
+    expect((await hook('grafana', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
     await h.settle();
     expect(await incidentCount()).toBe(before);
     expect((await alertEvents(incident)).map((e) => (e.type === 'alert_fired' ? e.count : e.type))).toEqual([1, 2]);
@@ -216,7 +228,9 @@ describe('real senders', () => {
 describe('grouping', () => {
   it('alerts of one group in one payload open one incident, counted per alert', async () => {
     const before = await incidentCount();
-    const alerts = ['eu-1', 'eu-2', 'eu-1'].map((host) => genericAlert('Search latency', { service: 'search', host }));
+    const [earlier, later] = [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() - 1000).toISOString()];
+    // eu-1 fired, resolved unseen, and fired again: a second startsAt.
+    const alerts = [['eu-1', earlier], ['eu-2', earlier], ['eu-1', later]].map(([host, startsAt]) => genericAlert('Search latency', { service: 'search', host: host! }, { startsAt }));
     const res = await hook('generic', { alerts });
     expect(res.json.alerts?.map((a) => a.outcome)).toEqual(['declaring', 'queued', 'queued']);
     const incident = await incidentForAlert(h, String(res.json.alerts?.[0]?.fingerprint));

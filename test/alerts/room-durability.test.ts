@@ -66,7 +66,7 @@ describe('an alert incident whose room chat refuses is never lost', () => {
     expect(late.thread_ts).toBe(opened.room!.cardId);
     expect(late.text).toContain('paged team-search');
     expect(late.text).toContain('fired again (count 2): Search index stale');
-    expect(await h.sitrep.rooms.isWaiting(incident.id)).toBe(false);
+    await eventually(async () => !(await h.sitrep.rooms.isWaiting(incident.id)), 'the room to stop waiting');
     expect((await h.sitrep.rooms.backlog()).count).toBe(0);
     // One page, not one per try.
     expect((await h.store.get(incident.id))?.pages).toHaveLength(1);
