@@ -6,7 +6,9 @@ import { connectRedis, type RedisClient } from './store/redis.js';
 import { RedisIncidentStore } from './store/incident-store.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
-import { createMetrics } from './server/metrics.js';
+import { createMetrics, type Metrics } from './server/metrics.js';
+import { meteredChat, meteredStore, meteredTriage, meterRedis } from './server/metered.js';
+import { metricsHandler } from './server/metrics-route.js';
 import { createTriagePort } from './triage/port.js';
 import { createSlackAdapter, type SlackAdapter } from './chat/slack/app.js';
 import { createTeamsApp, type TeamsApp } from './chat/teams/app.js';
@@ -30,6 +32,8 @@ export interface Sitrep {
   rooms: RoomOpenings;
   /** Base URL the HTTP server listens on (the real port when PORT=0). */
   url: string;
+  /** Where /metrics is served (METRICS_PORT, or the main port). */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -61,9 +65,10 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     { url: config.REDIS_URL, sentinels: config.REDIS_SENTINELS, sentinelName: config.REDIS_SENTINEL_NAME, clusterNodes: config.REDIS_CLUSTER_NODES },
     logger,
   );
-  const store = new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX);
+  const metrics = createMetrics({ platforms: [...(config.slack ? ['slack'] : []), ...(config.teams ? ['teams'] : [])] });
+  meterRedis(redis, metrics);
+  const store = meteredStore(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), metrics);
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
-  const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);
 
   let slack: SlackAdapter | undefined;
@@ -86,7 +91,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
 
   const deps: IncidentDeps = {
     store,
-    chats: { ...(slack ? { slack: slack.chat } : {}), ...(teams ? { teams: teams.chat } : {}) },
+    chats: { ...(slack ? { slack: meteredChat(slack.chat, metrics) } : {}), ...(teams ? { teams: meteredChat(teams.chat, metrics) } : {}) },
     settings: {
       severityLabels: config.SEVERITY_LABELS,
       defaultSeverity: config.DEFAULT_SEVERITY,
@@ -96,7 +101,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger,
     clock: () => new Date(),
     background: new Background(logger),
-    triage,
+    ...(triage ? { triage: meteredTriage(triage, metrics) } : {}),
   };
   const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config));
   deps.postmortem = postmortems;
@@ -105,13 +110,25 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   let paging: Paging | undefined;
   if (oncall) {
     paging = await startPaging(
-      { config: oncall, keyPrefix: config.REDIS_KEY_PREFIX, pagerdutyEventsUrl: config.PAGERDUTY_EVENTS_URL, webhookSecret: config.PAGERDUTY_WEBHOOK_SECRET },
+      {
+        config: oncall,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        pagerdutyEventsUrl: config.PAGERDUTY_EVENTS_URL,
+        webhookSecret: config.PAGERDUTY_WEBHOOK_SECRET,
+        observe: { escalationLag: (ms) => metrics.escalationLag.observe(Math.max(0, ms) / 1000), pageFailed: () => metrics.pages.inc({ outcome: 'failed' }) },
+      },
       deps,
       redis,
       logger,
     );
     deps.paging = paging.service;
-    http.route('POST', '/hooks/pagerduty', paging.webhook);
+    const webhook = paging.webhook;
+    http.route('POST', '/hooks/pagerduty', async (req, res, log) => {
+      await webhook(req, res, log);
+      if (res.statusCode === 401) metrics.webhookAuthFailures.inc({ source: 'pagerduty' });
+    });
+  } else if (config.PAGERDUTY_WEBHOOK_SECRET) {
+    logger.warn('PAGERDUTY_WEBHOOK_SECRET is set but ONCALL_FILE is not: /hooks/pagerduty is not served (it needs the on-call teams to match PagerDuty incidents)');
   }
 
   if (slack) {
@@ -131,14 +148,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
     rooms,
+    metrics,
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
   });
 
-  http.route('GET', '/metrics', async (_req, res) => {
-    const body = await metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType });
-    res.end(body);
-  });
+  const serveMetrics = metricsHandler(metrics, { token: config.METRICS_TOKEN, before: () => observeRooms(metrics, rooms) });
+  // On a port of its own (METRICS_PORT), /metrics is reachable only where that port is.
+  const metricsHttp = config.METRICS_PORT !== undefined ? new HttpServer(logger) : undefined;
+  (metricsHttp ?? http).route('GET', '/metrics', serveMetrics);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true }));
   http.route('GET', '/readyz', async (_req, res) => {
     const ok = await redis.ping().then(
@@ -152,17 +169,20 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   await rooms.ready();
 
   const port = await http.listen(config.PORT, config.HOST);
+  const metricsPort = metricsHttp ? await metricsHttp.listen(config.METRICS_PORT!, config.HOST) : port;
   await slack?.start();
-  logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
+  logger.info({ port, metricsPort, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
 
   return {
     deps,
     redis,
     rooms,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     async stop() {
       alertRoutes.stop();
       await http.close();
+      await metricsHttp?.close();
       // Before chat stops: a room being opened finishes (or fails and is retried by another replica).
       await rooms.close();
       await slack?.stop();
@@ -171,4 +191,10 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       redis.disconnect();
     },
   };
+}
+
+async function observeRooms(metrics: Metrics, rooms: RoomOpenings): Promise<void> {
+  const { count, oldestSince } = await rooms.backlog();
+  metrics.roomsWaiting.set(count);
+  metrics.roomsOldestWaiting.set(oldestSince === undefined ? 0 : Math.max(0, (Date.now() - oldestSince) / 1000));
 }

@@ -89,6 +89,8 @@ export const VARIABLES = {
 
   ALERT_RULES_FILE: { schema: optionalString, doc: 'alert routing, severity, grouping and webhook auth rules (YAML)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
+  METRICS_TOKEN: { schema: optionalString, doc: 'bearer token GET /metrics requires (Authorization: Bearer <token>); unset: /metrics is open' },
+  METRICS_PORT: { schema: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).optional(), doc: 'serve /metrics on this port of its own (same HOST) instead of PORT; unset: on PORT' },
   ROOM_RETRY_FIRST_MS: { schema: int(1000, 1, 600_000), doc: 'wait before retrying an alert incident room that chat refused; doubles on each further try' },
   ROOM_RETRY_MAX_MS: { schema: int(60_000, 1, 3_600_000), doc: 'longest wait between tries at opening a refused room (retried for as long as the incident is open)' },
 

@@ -7,13 +7,14 @@ import { normalizeAlertmanager } from '../alerts/sources/alertmanager.js';
 import { normalizeDatadog } from '../alerts/sources/datadog.js';
 import { normalizeGeneric } from '../alerts/sources/generic.js';
 import { normalizeGrafana } from '../alerts/sources/grafana.js';
-import { SitrepError } from '../domain/errors.js';
+import { isSitrepError, SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
 import { AlertIntake, type AlertGroupStore } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import type { RoomOpenings } from '../incidents/room-opening.js';
 import { parseJson, readBody } from './body.js';
 import { sendJson, type HttpServer } from './http.js';
+import type { Metrics } from './metrics.js';
 
 const NORMALIZERS: Record<AlertSource, (body: unknown, options: NormalizeOptions) => NormalizedAlert[]> = {
   alertmanager: normalizeAlertmanager,
@@ -26,6 +27,7 @@ export interface AlertRoutesOptions {
   groups: AlertGroupStore;
   rooms: RoomOpenings;
   platform: Platform;
+  metrics?: Metrics;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
   sweepIntervalMs?: number;
 }
@@ -46,8 +48,17 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
 
   for (const source of Object.keys(NORMALIZERS) as AlertSource[]) {
     http.route('POST', `/hooks/${source}`, async (req, res, log) => {
-      const alerts = await acceptWebhook(source, req, rules, normalizeOptions);
-      const outcomes = await intake.receive(alerts);
+      let outcomes;
+      let alerts;
+      try {
+        alerts = await acceptWebhook(source, req, rules, normalizeOptions);
+        outcomes = await intake.receive(alerts);
+      } catch (err) {
+        options.metrics?.alertsReceived.inc({ source, outcome: 'refused' });
+        if (isSitrepError(err) && err.code === 'unauthenticated') options.metrics?.webhookAuthFailures.inc({ source });
+        throw err;
+      }
+      for (const o of outcomes) options.metrics?.alertsReceived.inc({ source, outcome: o.outcome });
       log.info({ source, alerts: alerts.length, outcomes: countBy(outcomes.map((o) => o.outcome)) }, 'alert webhook accepted');
       sendJson(res, 202, { ok: true, accepted: alerts.length, alerts: outcomes });
     });
