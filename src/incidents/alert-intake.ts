@@ -159,6 +159,7 @@ export class AlertIntake {
             if (alert.status === 'firing' && !joined.tally.refired) {
               return { outcome: 'repeat', incidentId: joined.incidentId, detail: `already recorded as firing since ${alert.startsAt}` };
             }
+            if (alert.truncatedAlerts) await this.noteTruncated(joined.incidentId, alert);
             const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
             return recorded
               ? { outcome: 'recorded', incidentId: joined.incidentId }
@@ -196,6 +197,14 @@ export class AlertIntake {
     ]);
     if (appended.length) this.deps.background.run('alert-resolved', () => this.afterResolved(incidentId, alert, tally.stillFiring));
     return true;
+  }
+
+  /** Alertmanager left alerts of the group out of its notification: the incident says so, once per count. */
+  private async noteTruncated(incidentId: string, alert: NormalizedAlert): Promise<void> {
+    const n = alert.truncatedAlerts!;
+    await this.deps.store.append(incidentId, [
+      { type: 'note', actor: alertActor(alert), key: `alert:truncated:${incidentId}:${n}`, text: truncatedText(n) },
+    ]);
   }
 
   private async afterResolved(incidentId: string, alert: NormalizedAlert, stillFiring: number): Promise<void> {
@@ -284,10 +293,11 @@ export class AlertIntake {
     const severity = firing.map((a) => a.severity).reduce(worstSeverity);
     const team = firing.map((a) => a.labels[this.rules.teamLabel]?.trim()).find(Boolean);
     const others = firing.length > 1 ? `\n\n${firing.length} alerts in this group: ${unique(firing.map((a) => a.title)).join('; ')}` : '';
+    const truncated = Math.max(0, ...firing.map((a) => a.truncatedAlerts ?? 0));
     return {
       title: lead.title,
       severity,
-      description: `${lead.summary}${others}`.trim() || undefined,
+      description: `${lead.summary}${others}${truncated ? `\n\n${truncatedText(truncated)}` : ''}`.trim() || undefined,
       services: unique(firing.flatMap((a) => (a.service ? [a.service] : []))),
       traceId: firing.find((a) => a.traceId)?.traceId,
       team,
@@ -356,6 +366,10 @@ function joinedNote(alerts: NormalizedAlert[]): string | undefined {
   const names = alerts.slice(0, 10).map((a) => `${a.title}${a.service ? ` (${a.service})` : ''}`);
   const more = alerts.length > names.length ? ` and ${alerts.length - names.length} more` : '';
   return alerts.length === 1 ? `Another alert joined this incident: ${names[0]}` : `${alerts.length} more alerts joined this incident: ${names.join('; ')}${more}`;
+}
+
+function truncatedText(n: number): string {
+  return `Alertmanager left ${n} more alert${n === 1 ? '' : 's'} of this group out of its notification (max_alerts): see Alertmanager for all of them.`;
 }
 
 function describeRule(rule: number | null): string {

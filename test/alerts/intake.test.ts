@@ -187,6 +187,19 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
   });
 });
 
+describe('Alertmanager specifics', () => {
+  it('an incident opened from a notification Alertmanager truncated says how many alerts it left out', async () => {
+    const body = clone(sharedFixture(ALERTMANAGER_FIXTURE)) as { alerts: { labels: Record<string, string> }[]; truncatedAlerts?: number };
+    body.alerts = body.alerts.slice(0, 1);
+    body.alerts[0]!.labels = { ...body.alerts[0]!.labels, alertname: 'PodsCrashLooping', severity: 'critical' };
+    body.truncatedAlerts = 12;
+    const res = await hook('alertmanager', body);
+    expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'declaring' });
+    const incident = await incidentForAlert(h, res.json.alerts![0]!.fingerprint);
+    expect(incident.description).toContain('Alertmanager left 12 more alerts of this group out of its notification');
+  });
+});
+
 describe('routing', () => {
   it('an alert matching an ignore route is answered and leaves no trace', async () => {
     await h.settle();
