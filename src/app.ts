@@ -22,6 +22,7 @@ import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
 import { RoomJobs } from './alerts/room-jobs.js';
+import { RedisPostedAlerts } from './store/posted-alerts.js';
 import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
@@ -148,6 +149,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
     rooms,
+    posted: new RedisPostedAlerts(redis, config.REDIS_KEY_PREFIX),
     metrics,
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
   });

@@ -57,6 +57,22 @@ export interface AlertGroupStore {
   tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
 }
 
+/** Where a posted alert's firing went: its resolution is threaded under it. */
+export interface PostedFiring {
+  startsAt: string;
+  channel: string;
+  messageId: string;
+}
+
+/** Alerts routed to `post`: posted once per firing, resolution once. Implemented on Redis in `src/store/posted-alerts.ts`. */
+export interface PostedAlerts {
+  /** True for the first caller (of any replica) to post this firing, or this firing's resolution. */
+  claim(fingerprint: string, startsAt: string, status: 'firing' | 'resolved'): Promise<boolean>;
+  remember(fingerprint: string, firing: PostedFiring): Promise<void>;
+  /** The posted firing the resolution belongs to (same startsAt), if any. */
+  firing(fingerprint: string, startsAt: string): Promise<PostedFiring | undefined>;
+}
+
 export type AlertOutcomeKind =
   | 'declaring' // opened a new incident (declared in the background)
   | 'queued' // joins the incident being opened for its group
@@ -79,6 +95,7 @@ export interface AlertOutcome {
 export interface AlertIntakeOptions {
   /** Where alert incidents open (ALERT_PLATFORM). */
   platform: Platform;
+  posted: PostedAlerts;
 }
 
 const MAX_LINKS = 6;
@@ -120,7 +137,7 @@ export class AlertIntake {
     for (const [i, { alert, decision }] of decisions.entries()) {
       const base = { fingerprint: alert.fingerprint, status: alert.status, action: decision.action };
       if (decision.action === 'ignore') outcomes.push({ ...base, outcome: 'ignored', detail: describeRule(decision.rule) });
-      else if (decision.action === 'post') outcomes.push({ ...base, ...this.post(alert, decision.channel) });
+      else if (decision.action === 'post') outcomes.push({ ...base, ...(await this.post(alert, decision.channel)) });
       else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
     }
     return outcomes;
@@ -311,15 +328,30 @@ export class AlertIntake {
     };
   }
 
-  private post(alert: NormalizedAlert, routeChannel: string | undefined): Pick<AlertOutcome, 'outcome' | 'detail'> {
+  private async post(alert: NormalizedAlert, routeChannel: string | undefined): Promise<Pick<AlertOutcome, 'outcome' | 'detail'>> {
     const channel = routeChannel ?? this.rules.postChannel;
     if (!channel) {
       this.deps.logger.warn({ fingerprint: alert.fingerprint, source: alert.source }, 'alert routed to post, but no channel is configured');
       return { outcome: 'not_recorded', detail: 'routed to post, but no channel is configured: set postChannel in the alert rules file, or channel on the route' };
     }
+    // Alertmanager re-sends a firing alert every repeat_interval: post each firing (and its resolution) once.
+    if (!(await this.options.posted.claim(alert.fingerprint, alert.startsAt, alert.status))) {
+      return { outcome: 'repeat', detail: `already posted to ${channel}` };
+    }
     const chat = this.deps.chats[this.options.platform]!;
+    const platform = this.options.platform;
+    const posted = this.options.posted;
     // Slack allows about one message per second per channel: never hold the webhook for it.
-    this.deps.background.run('alert-post', () => chat.postTo(channel, alertText(alert)));
+    this.deps.background.run('alert-post', async () => {
+      if (alert.status === 'firing') {
+        const messageId = await chat.postTo(channel, alertText(alert));
+        await posted.remember(alert.fingerprint, { startsAt: alert.startsAt, channel, messageId });
+        return;
+      }
+      const firing = await posted.firing(alert.fingerprint, alert.startsAt);
+      if (firing) await chat.post({ platform, id: firing.channel }, alertText(alert), { threadOf: firing.messageId });
+      else await chat.postTo(channel, alertText(alert));
+    });
     return { outcome: 'posted', detail: `posted to ${channel}` };
   }
 

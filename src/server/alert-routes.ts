@@ -9,7 +9,7 @@ import { normalizeGeneric } from '../alerts/sources/generic.js';
 import { normalizeGrafana } from '../alerts/sources/grafana.js';
 import { isSitrepError, SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
-import { AlertIntake, type AlertGroupStore } from '../incidents/alert-intake.js';
+import { AlertIntake, type AlertGroupStore, type PostedAlerts } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import type { RoomOpenings } from '../incidents/room-opening.js';
 import { parseJson, readBody } from './body.js';
@@ -26,6 +26,7 @@ const NORMALIZERS: Record<AlertSource, (body: unknown, options: NormalizeOptions
 export interface AlertRoutesOptions {
   groups: AlertGroupStore;
   rooms: RoomOpenings;
+  posted: PostedAlerts;
   platform: Platform;
   metrics?: Metrics;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
@@ -43,7 +44,7 @@ export interface AlertRoutes {
  * alert is persisted; incidents open in the background.
  */
 export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules: AlertRules, options: AlertRoutesOptions): AlertRoutes {
-  const intake = new AlertIntake(deps, options.groups, options.rooms, rules, { platform: options.platform });
+  const intake = new AlertIntake(deps, options.groups, options.rooms, rules, { platform: options.platform, posted: options.posted });
   const normalizeOptions: NormalizeOptions = { rules: { severity: rules.severity, defaultSeverity: rules.defaultSeverity }, now: deps.clock };
 
   for (const source of Object.keys(NORMALIZERS) as AlertSource[]) {

@@ -25,6 +25,8 @@
  * | `<p>delivery:<source>:<id>`           | string | platform delivery ids already handled (TTL)          |
  * | `<p>kv:<name>`                        | string | small adapter state (e.g. Teams conversation refs)   |
  * | `<p>{paging}:escalations:*`           | BullMQ | paging jobs: escalation timers (delayed), page sends; job ids `escalate.<pageId>.<level>.<pass>`, `deliver.…`, `exhausted.<pageId>` (src/paging/timers.ts) |
+ * | `<p>posted:<fp>:<startsAt>:<status>`   | string | a posted alert's firing or resolution, claimed once (TTL 7 d) |
+ * | `<p>posted:<fp>`                      | string | JSON {startsAt, channel, messageId} of the alert's last posted firing, to thread its resolution under (TTL 7 d) |
  * | `<p>rooms:waiting`                     | zset   | incidents whose room is not open yet, scored by when they were declared (ms) |
  * | `<p>rooms:nudged:<incidentId>`         | string | a nudge that came while the room job was running: its next wait is skipped (PX) |
  * | `<p>{rooms}:rooms:*`                  | BullMQ | room-opening jobs, one per incident: job id `room.<incidentId>` (src/alerts/room-jobs.ts) |

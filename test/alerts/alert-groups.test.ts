@@ -4,6 +4,7 @@ import type { Incident } from '../../src/domain/incident.js';
 import { AlertIntake } from '../../src/incidents/alert-intake.js';
 import type { IncidentDeps, TriagePort } from '../../src/incidents/deps.js';
 import { RedisAlertGroups } from '../../src/store/alert-groups.js';
+import { RedisPostedAlerts } from '../../src/store/posted-alerts.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
 import { genericAlert, incidentForAlert } from './webhooks.js';
@@ -21,7 +22,10 @@ const alertOf = (title: string, labels: Record<string, string> = {}, extra: Reco
 
 function intakeWith(rules: Partial<AlertRules>, options: { deps?: IncidentDeps; claimTtlMs?: number } = {}) {
   const groups = new RedisAlertGroups(h.sitrep.redis, h.prefix, { claimTtlMs: options.claimTtlMs ?? 30_000 });
-  const intake = new AlertIntake(options.deps ?? h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS', ...rules }), { platform: 'slack' });
+  const intake = new AlertIntake(options.deps ?? h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS', ...rules }), {
+    platform: 'slack',
+    posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix),
+  });
   return { groups, intake };
 }
 

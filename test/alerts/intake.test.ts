@@ -227,6 +227,30 @@ describe('routing', () => {
     const posted = h.fake.messages('C_OPS').filter((m) => m.text.startsWith('SEV4 alert: Memory: Relativ memory usage low — from alertmanager'));
     expect(posted.map((m) => /name=(\w+)/.exec(m.text)?.[1]).sort()).toEqual(['grafana', 'nginx', 'prometheus']);
   });
+
+  it("a posted alert is posted once per firing, not on each of Alertmanager's re-notifications; its resolution is threaded under it, once", async () => {
+    const body = clone(sharedFixture(ALERTMANAGER_FIXTURE)) as { status: string; alerts: { status: string; endsAt: string; fingerprint?: string; labels: Record<string, string> }[] };
+    body.alerts = body.alerts.slice(0, 1);
+    body.alerts[0]!.labels = { alertname: 'DiskFilling', severity: 'warning', device: 'sda1', instance: 'db-7' };
+    delete body.alerts[0]!.fingerprint; // a new alert: its fingerprint comes from its labels
+
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'posted' });
+    for (let i = 0; i < 3; i++) expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
+    await h.settle();
+    const firing = h.fake.messages('C_OPS').filter((m) => m.text.includes('device=sda1, instance=db-7'));
+    expect(firing).toHaveLength(1);
+
+    body.status = 'resolved';
+    body.alerts[0]!.status = 'resolved';
+    body.alerts[0]!.endsAt = '2020-10-11T15:00:00Z';
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'posted' });
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
+    await h.settle();
+    const all = h.fake.messages('C_OPS').filter((m) => m.text.includes('device=sda1, instance=db-7'));
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({ thread_ts: firing[0]!.ts });
+    expect(all[1]!.text).toMatch(/^Resolved: /);
+  });
 });
 
 describe('real senders', () => {
