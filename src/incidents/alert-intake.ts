@@ -4,7 +4,7 @@ import type { AlertRules } from '../alerts/rules-file.js';
 import { routeAlert, type RouteAction } from '../alerts/routing.js';
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
-import { incidentLabel, type Link, type Platform } from '../domain/incident.js';
+import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
 import { worstSeverity } from '../domain/severity.js';
 import { isOpen } from '../domain/status.js';
 import { recordIncident, type DeclareInput } from './declare.js';
@@ -130,14 +130,19 @@ export class AlertIntake {
     if (decisions.some((d) => d.decision.action !== 'ignore') && !this.deps.chats[this.options.platform]) {
       throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
     }
-    const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action === 'incident' ? this.groupKeyOf(alert) : undefined)));
+    const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action !== 'ignore' ? this.groupKeyOf(alert) : undefined)));
 
     const outcomes: AlertOutcome[] = [];
     // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
     for (const [i, { alert, decision }] of decisions.entries()) {
       const base = { fingerprint: alert.fingerprint, status: alert.status, action: decision.action };
       if (decision.action === 'ignore') outcomes.push({ ...base, outcome: 'ignored', detail: describeRule(decision.rule) });
-      else if (decision.action === 'post') outcomes.push({ ...base, ...(await this.post(alert, decision.channel)) });
+      else if (decision.action === 'post') {
+        // Once its group has an incident, an alert joins it whatever its own severity (a warning of the same group).
+        const joined = await this.joinGroup(alert, keys[i]!, { mayOpen: false });
+        if (joined.outcome === 'not_recorded' && !joined.incidentId) outcomes.push({ ...base, ...(await this.post(alert, decision.channel)) });
+        else outcomes.push({ ...base, action: 'incident', ...joined });
+      }
       else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
     }
     return outcomes;
@@ -154,11 +159,11 @@ export class AlertIntake {
     return adopted.length;
   }
 
-  private async joinGroup(alert: NormalizedAlert, key: string): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
+  private async joinGroup(alert: NormalizedAlert, key: string, options = { mayOpen: true }): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
     let stale: string | undefined;
     // A lost race (the incident closed, the group was claimed again) only needs another look.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const joined = await this.groups.join(key, alert, { mayClaim: alert.status === 'firing', stale });
+      const joined = await this.groups.join(key, alert, { mayClaim: options.mayOpen && alert.status === 'firing', stale });
       switch (joined.kind) {
         case 'claimed':
           this.startDeclare(key, joined.token);
@@ -261,15 +266,36 @@ export class AlertIntake {
 
   /** Puts joined alerts' fingerprints, services and links on the incident (and the card). */
   private async absorb(incidentId: string, alerts: NormalizedAlert[], announced: NormalizedAlert[]): Promise<void> {
-    const result = await this.deps.store.update(incidentId, (cur) => {
+    let raisedBy: NormalizedAlert | undefined;
+    const result = await this.deps.store.update(incidentId, async (cur) => {
+      raisedBy = await this.raisesSeverity(cur, alerts);
       const fingerprints = unique([...cur.alertFingerprints, ...alerts.map((a) => a.fingerprint)]);
       const services = unique([...cur.affectedServices, ...alerts.flatMap((a) => (a.service ? [a.service] : []))]);
       const links = mergeLinks(cur.links, alerts);
-      if (fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
-      return { incident: { ...cur, alertFingerprints: fingerprints, affectedServices: services, links }, events: [] };
+      if (!raisedBy && fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
+      const next = { ...cur, alertFingerprints: fingerprints, affectedServices: services, links };
+      if (!raisedBy) return { incident: next, events: [] };
+      const to = raisedBy.severity;
+      return {
+        incident: { ...next, severity: to, highestSeverity: worstSeverity(cur.highestSeverity, to) },
+        events: [{ type: 'severity_changed', actor: alertActor(raisedBy), key: `alert:severity:${raisedBy.fingerprint}:${to}`, from: cur.severity, to }],
+      };
     });
     for (const alert of alerts) await this.deps.store.bindFingerprint(alert.fingerprint, incidentId);
-    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, joinedNote(announced));
+    const raised = raisedBy && result.changed && result.incident.severity === raisedBy.severity ? raisedNote(raisedBy) : undefined;
+    const note = [joinedNote(announced), raised].filter(Boolean).join('\n') || undefined;
+    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, note);
+  }
+
+  /**
+   * The joining alert that makes the incident worse than its severity, unless a person set the severity
+   * (a severity_changed by someone other than an alert source): then people decide.
+   */
+  private async raisesSeverity(cur: Incident, alerts: NormalizedAlert[]): Promise<NormalizedAlert | undefined> {
+    const worst = alerts.reduce<NormalizedAlert | undefined>((w, a) => (!w || worstSeverity(a.severity, w.severity) === a.severity && a.severity !== w.severity ? a : w), undefined);
+    if (!worst || worstSeverity(worst.severity, cur.severity) !== worst.severity || worst.severity === cur.severity) return undefined;
+    const setByPerson = (await this.deps.store.timeline(cur.id)).some((e) => e.type === 'severity_changed' && e.actor.platform !== 'alert');
+    return setByPerson ? undefined : worst;
   }
 
   private startDeclare(key: string, token: string): void {
@@ -402,6 +428,11 @@ function joinedNote(alerts: NormalizedAlert[]): string | undefined {
 
 function truncatedText(n: number): string {
   return `Alertmanager left ${n} more alert${n === 1 ? '' : 's'} of this group out of its notification (max_alerts): see Alertmanager for all of them.`;
+}
+
+function raisedNote(alert: NormalizedAlert): string {
+  const level = alert.labels.severity ? ` (severity="${alert.labels.severity}")` : '';
+  return `Severity raised to ${alert.severity}: ${alert.title}${alert.service ? ` (${alert.service})` : ''} joined at ${alert.severity}${level}.`;
 }
 
 function describeRule(rule: number | null): string {

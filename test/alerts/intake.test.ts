@@ -187,6 +187,32 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
   });
 });
 
+describe('severity and grouping', () => {
+  it('a worse alert joining raises the severity and says why on the card; a milder one of the same group joins instead of being posted', async () => {
+    const high = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'high', region: 'eu' }));
+    const incident = await incidentForAlert(h, high.json.alerts![0]!.fingerprint);
+    expect(incident.severity).toBe('SEV2');
+
+    const critical = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'critical', region: 'us' }));
+    expect(critical.json.alerts?.[0]).toMatchObject({ outcome: 'recorded', incidentId: incident.id });
+    const raised = await eventually(async () => {
+      const cur = await h.store.get(incident.id);
+      return cur?.severity === 'SEV1' ? cur : undefined;
+    }, 'the severity to rise');
+    expect(raised.highestSeverity).toBe('SEV1');
+    const change = (await h.store.timeline(incident.id)).find((e) => e.type === 'severity_changed');
+    expect(change).toMatchObject({ from: 'SEV2', to: 'SEV1', actor: { platform: 'alert', id: 'generic' } });
+    await eventually(() => h.fake.messages(incident.room!.id).some((m) => m.text.includes('Severity raised to SEV1: Payments errors (payments) joined at SEV1 (severity="critical")')), 'the note saying why');
+
+    const posts = h.fake.messages('C_OPS').length;
+    const warning = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'warning', region: 'ap' }));
+    expect(warning.json.alerts?.[0]).toMatchObject({ action: 'incident', outcome: 'recorded', incidentId: incident.id });
+    await h.settle();
+    expect(h.fake.messages('C_OPS')).toHaveLength(posts);
+    expect((await h.store.get(incident.id))?.severity).toBe('SEV1');
+  });
+});
+
 describe('Alertmanager specifics', () => {
   it('an incident opened from a notification Alertmanager truncated says how many alerts it left out', async () => {
     const body = clone(sharedFixture(ALERTMANAGER_FIXTURE)) as { alerts: { labels: Record<string, string> }[]; truncatedAlerts?: number };
