@@ -9,23 +9,33 @@ import type { IncidentStore } from '../incidents/store-port.js';
 import type { RedisClient } from '../store/redis.js';
 import { CHAT_METHODS, type Metrics } from './metrics.js';
 
-/** The chat port, with every call counted by platform, method and outcome. */
+/**
+ * The chat port, with every call of a known method counted by platform, method and outcome. A Proxy, not a
+ * copy: whatever else the adapter offers (methods added to ChatPort later) passes through untouched.
+ */
 export function meteredChat(chat: ChatPort, metrics: Metrics): ChatPort {
-  const metered: Record<string, unknown> = { platform: chat.platform, mention: (user: Parameters<ChatPort['mention']>[0]) => chat.mention(user) };
-  for (const method of CHAT_METHODS) {
-    const call = (chat[method] as (...args: unknown[]) => Promise<unknown>).bind(chat);
-    metered[method] = async (...args: unknown[]) => {
-      try {
-        const result = await call(...args);
-        metrics.chatCalls.inc({ platform: chat.platform, method, outcome: 'ok' });
-        return result;
-      } catch (err) {
-        metrics.chatCalls.inc({ platform: chat.platform, method, outcome: chatOutcome(err) });
-        throw err;
+  const methods = new Set<string | symbol>(CHAT_METHODS);
+  const wrapped = new Map<string | symbol, unknown>();
+  return new Proxy(chat, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (!methods.has(prop) || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      if (!wrapped.has(prop)) {
+        const method = prop as string;
+        wrapped.set(prop, async (...args: unknown[]) => {
+          try {
+            const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            metrics.chatCalls.inc({ platform: target.platform, method, outcome: 'ok' });
+            return result;
+          } catch (err) {
+            metrics.chatCalls.inc({ platform: target.platform, method, outcome: chatOutcome(err) });
+            throw err;
+          }
+        });
       }
-    };
-  }
-  return metered as unknown as ChatPort;
+      return wrapped.get(prop);
+    },
+  });
 }
 
 function chatOutcome(err: unknown): string {
