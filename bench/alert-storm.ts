@@ -19,6 +19,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
 const TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WARMUP_GROUPS = 10;
+const STORM_EPOCH = Date.now() - 24 * 3600 * 1000;
 
 /** The sender has a thread of its own, so the fake Slack's work here never delays what it measures. */
 const SENDER = `
@@ -80,7 +81,9 @@ async function startBot(env: Record<string, string>): Promise<{ url: string; chi
 /** One webhook: group g's alert, from one of a few pods (so each group has several fingerprints). */
 function webhook(name: string, i: number, groups = GROUPS): string {
   const g = i % groups;
-  return JSON.stringify({ title: `${name} ${g}`, labels: { service: `svc-${g}`, severity: 'critical', pod: `pod-${Math.floor(i / groups) % 5}` } });
+  // A startsAt of its own per webhook: each is a re-firing that sitrep records (a re-notification would only be answered "repeat").
+  const startsAt = new Date(STORM_EPOCH + i * 1000).toISOString();
+  return JSON.stringify({ title: `${name} ${g}`, startsAt, labels: { service: `svc-${g}`, severity: 'critical', pod: `pod-${Math.floor(i / groups) % 5}` } });
 }
 
 async function incidentSeq(redis: Redis, prefix: string): Promise<number> {
@@ -110,7 +113,8 @@ async function recordedAlerts(redis: Redis, prefix: string, expected: number): P
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}alertgroup:*:fired`, 'COUNT', 1000);
       cursor = next;
-      for (const key of keys) recorded += (await redis.hvals(key)).reduce((sum, c) => sum + Number(c), 0);
+      // Count fields only: `<incident>|<fp>|s` holds the startsAt last counted.
+      for (const key of keys) recorded += Object.entries(await redis.hgetall(key)).reduce((sum, [f, c]) => (f.endsWith('|s') ? sum : sum + Number(c)), 0);
     } while (cursor !== '0');
     if (recorded >= expected || Date.now() > deadline) return recorded;
     await new Promise((r) => setTimeout(r, 100));

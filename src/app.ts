@@ -14,8 +14,10 @@ import { Insights } from './insights/service.js';
 import { chatInsights, consoleInsightsUrl } from './insights/chat-summary.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { HttpServer, sendJson } from './server/http.js';
-import { createMetrics } from './server/metrics.js';
 import { listenError } from './server/listen-error.js';
+import { createMetrics, type Metrics } from './server/metrics.js';
+import { meteredChat, meteredStore, meteredTriage, meterRedis } from './server/metered.js';
+import { metricsHandler } from './server/metrics-route.js';
 import { createTriagePort } from './triage/port.js';
 import { createSlackAdapter, type SlackAdapter } from './chat/slack/app.js';
 import { createTeamsApp, type TeamsApp } from './chat/teams/app.js';
@@ -35,13 +37,20 @@ import { loadChecklists } from './checklist/file.js';
 import { ReminderTimers } from './reminders/timers.js';
 import { remindIfQuiet } from './incidents/status-updates.js';
 import { RedisChangeLog } from './store/changes.js';
+import { RoomJobs } from './alerts/room-jobs.js';
+import { RedisPostedAlerts } from './store/posted-alerts.js';
+import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 
 export interface Sitrep {
   deps: IncidentDeps;
   redis: RedisClient;
+  /** Alert incidents' rooms waiting to open (durable jobs). */
+  rooms: RoomOpenings;
   /** Base URL the HTTP server listens on (the real port when PORT=0). */
   url: string;
+  /** Where /metrics is served (METRICS_PORT, or the main port). */
+  metricsUrl: string;
   /** Stops within about `timeoutMs` (default SHUTDOWN_TIMEOUT_MS) whatever Redis and chat are doing. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -81,11 +90,17 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     },
     logger,
   );
+  const metrics = createMetrics({ platforms: [...(config.slack ? ['slack'] : []), ...(config.teams ? ['teams'] : [])] });
+  meterRedis(redis, metrics);
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
   const summaries = new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX);
-  const store = withSummaries(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), new RedisSummarySource(redis, config.REDIS_KEY_PREFIX), summaries, logger);
+  const store = withSummaries(
+    meteredStore(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), metrics),
+    new RedisSummarySource(redis, config.REDIS_KEY_PREFIX),
+    summaries,
+    logger,
+  );
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
-  const metrics = createMetrics();
   const http = new HttpServer(logger, metrics);
 
   let slack: SlackAdapter | undefined;
@@ -111,7 +126,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const changes = new RedisChangeLog(redis, config.REDIS_KEY_PREFIX, config.CHANGE_RETENTION_DAYS * 24 * 60 * 60_000);
   const deps: IncidentDeps = {
     store,
-    chats: { ...(slack ? { slack: slack.chat } : {}), ...(teams ? { teams: teams.chat } : {}) },
+    chats: { ...(slack ? { slack: meteredChat(slack.chat, metrics) } : {}), ...(teams ? { teams: meteredChat(teams.chat, metrics) } : {}) },
     settings: {
       severityLabels: config.SEVERITY_LABELS,
       defaultSeverity: config.DEFAULT_SEVERITY,
@@ -123,7 +138,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger,
     clock: () => new Date(),
     background: new Background(logger),
-    triage,
+    ...(triage ? { triage: meteredTriage(triage, metrics) } : {}),
     insights: chatInsights(new Insights(summaries), { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
     changes,
     reminders,
@@ -135,13 +150,25 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   let paging: Paging | undefined;
   if (oncall) {
     paging = await startPaging(
-      { config: oncall, keyPrefix: config.REDIS_KEY_PREFIX, pagerdutyEventsUrl: config.PAGERDUTY_EVENTS_URL, webhookSecret: config.PAGERDUTY_WEBHOOK_SECRET },
+      {
+        config: oncall,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        pagerdutyEventsUrl: config.PAGERDUTY_EVENTS_URL,
+        webhookSecret: config.PAGERDUTY_WEBHOOK_SECRET,
+        observe: { escalationLag: (ms) => metrics.escalationLag.observe(Math.max(0, ms) / 1000), pageFailed: () => metrics.pages.inc({ outcome: 'failed' }) },
+      },
       deps,
       redis,
       logger,
     );
     deps.paging = paging.service;
-    http.route('POST', '/hooks/pagerduty', paging.webhook);
+    const webhook = paging.webhook;
+    http.route('POST', '/hooks/pagerduty', async (req, res, log) => {
+      await webhook(req, res, log);
+      if (res.statusCode === 401) metrics.webhookAuthFailures.inc({ source: 'pagerduty' });
+    });
+  } else if (config.PAGERDUTY_WEBHOOK_SECRET) {
+    logger.warn('PAGERDUTY_WEBHOOK_SECRET is set but ONCALL_FILE is not: /hooks/pagerduty is not served (it needs the on-call teams to match PagerDuty incidents)');
   }
 
   if (slack) {
@@ -153,8 +180,16 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     http.mount('POST', '/api/messages', teams.listener);
   }
 
+  const rooms = new RoomJobs(redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger: logger.child({ component: 'rooms' }),
+    backoff: { firstDelayMs: config.ROOM_RETRY_FIRST_MS, maxDelayMs: config.ROOM_RETRY_MAX_MS },
+  });
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
+    rooms,
+    posted: new RedisPostedAlerts(redis, config.REDIS_KEY_PREFIX),
+    metrics,
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
     limits: { maxAlertsPerRequest: config.ALERTS_MAX_PER_REQUEST, incidentsPerMinute: config.ALERT_INCIDENTS_PER_MINUTE },
     limiter: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.ALERT_INCIDENTS_PER_MINUTE),
@@ -168,11 +203,10 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     deps.clock,
   );
 
-  http.route('GET', '/metrics', async (_req, res) => {
-    const body = await metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType });
-    res.end(body);
-  });
+  const serveMetrics = metricsHandler(metrics, { token: config.METRICS_TOKEN, before: () => observeRooms(metrics, rooms) });
+  // On a port of its own (METRICS_PORT), /metrics is reachable only where that port is.
+  const metricsHttp = config.METRICS_PORT !== undefined ? new HttpServer(logger) : undefined;
+  (metricsHttp ?? http).route('GET', '/metrics', serveMetrics);
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { ok: true }));
   registerAboutPages(http);
   http.route('GET', '/readyz', async (_req, res) => {
@@ -186,34 +220,51 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
 
   reminders.start((job) => remindIfQuiet(deps, job));
   await reminders.ready();
+  rooms.start(alertRoutes.intake.openRoom);
+  await rooms.ready();
 
   let port: number;
+  let metricsPort: number;
   try {
     // Slack first: a bad token or unreachable Slack stops start-up before anything listens.
     await slack?.start();
     port = await http.listen(config.PORT, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config.PORT, config.HOST)));
+    metricsPort = metricsHttp
+      ? await metricsHttp.listen(config.METRICS_PORT!, config.HOST).catch((err: unknown) => Promise.reject(listenError(err, config.METRICS_PORT!, config.HOST)))
+      : port;
   } catch (err) {
     // Leave nothing running behind a failed start (a test, or a supervisor retrying in-process).
     alertRoutes.stop();
-    await Promise.allSettled([slack?.stop(), paging?.stop(), reminders.close(), http.close()]);
+    await Promise.allSettled([slack?.stop(), paging?.stop(), reminders.close(), rooms.close(), http.close(), metricsHttp?.close()]);
     redis.disconnect();
     throw err;
   }
-  logger.info({ port, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
+  logger.info({ port, metricsPort, slack: Boolean(slack), teams: Boolean(teams), slackMode: config.slack?.appToken ? 'socket' : 'http' }, 'sitrep is listening');
 
   return {
     deps,
     redis,
+    rooms,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     async stop(timeoutMs = config.SHUTDOWN_TIMEOUT_MS) {
       // Stop taking work, let what was acknowledged finish, then leave: each step has its share of the time.
       alertRoutes.stop();
-      await http.close(timeoutMs * 0.4);
+      await http.close(timeoutMs * 0.3);
+      await settledWithin(metricsHttp?.close() ?? Promise.resolve(), timeoutMs * 0.05);
+      // Before chat stops: a room being opened finishes (or fails and is retried by another replica).
+      await settledWithin(rooms.close(), timeoutMs * 0.1);
       await settledWithin(slack?.stop() ?? Promise.resolve(), timeoutMs * 0.1);
-      if (!(await settledWithin(deps.background.idle(), timeoutMs * 0.25))) logger.warn('background work still running at shutdown; alert groups it held are taken over by the sweep');
+      if (!(await settledWithin(deps.background.idle(), timeoutMs * 0.2))) logger.warn('background work still running at shutdown; alert groups it held are taken over by the sweep');
       await paging?.stop(timeoutMs * 0.1);
       await settledWithin(reminders.close(), timeoutMs * 0.1);
       redis.disconnect();
     },
   };
+}
+
+async function observeRooms(metrics: Metrics, rooms: RoomOpenings): Promise<void> {
+  const { count, oldestSince } = await rooms.backlog();
+  metrics.roomsWaiting.set(count);
+  metrics.roomsOldestWaiting.set(oldestSince === undefined ? 0 : Math.max(0, (Date.now() - oldestSince) / 1000));
 }

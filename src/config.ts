@@ -113,6 +113,10 @@ export const VARIABLES = {
   ALERTS_MAX_PER_REQUEST: { schema: int(1000, 1, 100000), doc: 'most alerts one webhook may carry (413 past it; set max_alerts in Alertmanager)' },
   ALERT_INCIDENTS_PER_MINUTE: { schema: int(60, 1, 100000), doc: 'most new incidents one alert source may open per minute, across replicas (429 + Retry-After past it)' },
   ALERT_PLATFORM: { schema: z.enum(['slack', 'teams']).optional(), doc: 'where alert incidents open: slack or teams (default slack when Slack is configured, else teams)' },
+  METRICS_TOKEN: { schema: optionalString, doc: 'bearer token GET /metrics requires (Authorization: Bearer <token>); unset: /metrics is open' },
+  METRICS_PORT: { schema: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).optional(), doc: 'serve /metrics on this port of its own (same HOST) instead of PORT; unset: on PORT' },
+  ROOM_RETRY_FIRST_MS: { schema: int(1000, 1, 600_000), doc: 'wait before retrying an alert incident room that chat refused; doubles on each further try' },
+  ROOM_RETRY_MAX_MS: { schema: int(60_000, 1, 3_600_000), doc: 'longest wait between tries at opening a refused room (retried for as long as the incident is open)' },
 
   CHECKLIST_FILE: { schema: optionalString, doc: 'YAML checklist per severity posted on the incident card (default: the microservice incident checklist)' },
 

@@ -30,5 +30,7 @@ export const NormalizedAlert = z.object({
   /** Only set once the alert is resolved. */
   endsAt: z.iso.datetime().optional(),
   labels: LabelSet,
+  /** Alertmanager's `truncatedAlerts`: alerts of this notification's group it left out (max_alerts). */
+  truncatedAlerts: z.number().int().positive().optional(),
 });
 export type NormalizedAlert = z.infer<typeof NormalizedAlert>;

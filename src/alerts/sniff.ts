@@ -41,8 +41,10 @@ export function wrongSenderHint(body: unknown, expected: KnownSender | 'generic'
       return `${looks}: point it at sitrep's ${sender} webhook URL instead`;
     case 'grafana-legacy':
       return `${looks}, which sitrep does not read: use a Grafana unified alerting webhook contact point`;
-    case 'opsgenie':
     case 'pagerduty':
+      // PagerDuty's v3 webhooks (acknowledgements) have an endpoint of their own; its alerts are not alerts for sitrep.
+      return `${looks}: point its v3 webhook subscription at sitrep's /hooks/pagerduty (served when ONCALL_FILE and PAGERDUTY_WEBHOOK_SECRET are set)`;
+    case 'opsgenie':
       return `${looks}, and sitrep has no endpoint for it: forward the alert in sitrep's generic format (see GENERIC.md)`;
   }
 }

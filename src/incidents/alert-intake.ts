@@ -7,10 +7,11 @@ import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
 import { worstSeverity } from '../domain/severity.js';
 import { isOpen } from '../domain/status.js';
-import { declareIncident, type DeclareInput } from './declare.js';
+import { recordIncident, type DeclareInput } from './declare.js';
 import type { IncidentDeps, TriageOutcome, TriagePort } from './deps.js';
 import { resolveIncident } from './lifecycle.js';
-import { openRoom, refreshRoom } from './room.js';
+import { refreshRoom } from './room.js';
+import { tryOpenRoom, type RoomOpenings, type RoomTry } from './room-opening.js';
 import { startTriageFor } from './triage.js';
 
 /** What joining an alert to its group found. */
@@ -26,10 +27,12 @@ export type GroupJoin =
 
 /** An alert counted into an incident. */
 export interface AlertTally {
-  /** How often the alert fired into the incident: N in "fired again (count N)"; 0 if it never did. */
+  /** How often the alert fired into the incident (distinct startsAt): N in "fired again (count N)"; 0 if it never did. */
   timesFired: number;
   /** The incident's alerts still firing, this one included. */
   stillFiring: number;
+  /** True when this firing was counted: a new startsAt, not a sender's re-notification of one already counted. */
+  refired: boolean;
 }
 
 /** Alert groups and their fire counts, shared by every bot process. Implemented on Redis in `src/store/alert-groups.ts`. */
@@ -56,10 +59,27 @@ export interface AlertGroupStore {
   tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
 }
 
+/** Where a posted alert's firing went: its resolution is threaded under it. */
+export interface PostedFiring {
+  startsAt: string;
+  channel: string;
+  messageId: string;
+}
+
+/** Alerts routed to `post`: posted once per firing, resolution once. Implemented on Redis in `src/store/posted-alerts.ts`. */
+export interface PostedAlerts {
+  /** True for the first caller (of any replica) to post this firing, or this firing's resolution. */
+  claim(fingerprint: string, startsAt: string, status: 'firing' | 'resolved'): Promise<boolean>;
+  remember(fingerprint: string, firing: PostedFiring): Promise<void>;
+  /** The posted firing the resolution belongs to (same startsAt), if any. */
+  firing(fingerprint: string, startsAt: string): Promise<PostedFiring | undefined>;
+}
+
 export type AlertOutcomeKind =
   | 'declaring' // opened a new incident (declared in the background)
   | 'queued' // joins the incident being opened for its group
   | 'recorded' // added to the group's open incident
+  | 'repeat' // a re-notification of a firing already recorded (same startsAt): nothing new to record
   | 'posted'
   | 'ignored'
   | 'not_recorded'; // nothing to add it to (e.g. resolved alert without an open incident)
@@ -79,14 +99,13 @@ export interface AlertIntakeOptions {
   platform: Platform;
   /** Refuses (throws, e.g. 429) a request that would open `count` new incidents from `source`; see src/server/alert-limits.ts. */
   admitNewIncidents?: (source: string, count: number) => Promise<void>;
+  posted: PostedAlerts;
 }
 
 const MAX_LINKS = 6;
 const ORIGIN_CACHE_MS = 5 * 60_000;
 const ORIGIN_CACHE_MAX = 1000;
 const JOIN_WINDOW_MS = 500;
-const ROOM_RETRY_ATTEMPTS = 8;
-const ROOM_RETRY_FIRST_MS = 1000;
 const BIND_ATTEMPTS = 8;
 const BIND_RETRY_FIRST_MS = 200;
 
@@ -96,17 +115,17 @@ const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: 
  * Alerts in, incidents out. Decides per alert (route), groups and deduplicates them so one problem is
  * one incident even across replicas, and records repeats and resolutions on the incident's timeline.
  * `receive` returns once every alert is persisted (timeline, or the group's inbox); the slow part —
- * opening the room — runs in the background.
+ * opening the room — is a durable job (`RoomOpenings`) that outlives chat outages, restarts and replicas.
  */
 export class AlertIntake {
   private readonly origins = new Map<string, { at: number; result: Promise<TriageOutcome> }>();
   /** Alerts that joined an open incident in the last moment, per incident, not yet on its card. */
   private readonly joining = new Map<string, { alert: NormalizedAlert; announce: boolean }[]>();
-  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly deps: IncidentDeps,
     private readonly groups: AlertGroupStore,
+    private readonly rooms: RoomOpenings,
     private readonly rules: AlertRules,
     private readonly options: AlertIntakeOptions,
   ) {}
@@ -117,15 +136,21 @@ export class AlertIntake {
     if (decisions.some((d) => d.decision.action !== 'ignore') && !this.deps.chats[this.options.platform]) {
       throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
     }
-    const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action === 'incident' ? this.groupKeyOf(alert) : undefined)));
-    await this.admit(alerts, keys);
+    const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action !== 'ignore' ? this.groupKeyOf(alert) : undefined)));
+    // Only alerts routed to open incidents count against the new-incident limit.
+    await this.admit(alerts, keys.map((k, i) => (decisions[i]!.decision.action === 'incident' ? k : undefined)));
 
     const outcomes: AlertOutcome[] = [];
     // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
     for (const [i, { alert, decision }] of decisions.entries()) {
       const base = { fingerprint: alert.fingerprint, status: alert.status, action: decision.action };
       if (decision.action === 'ignore') outcomes.push({ ...base, outcome: 'ignored', detail: describeRule(decision.rule) });
-      else if (decision.action === 'post') outcomes.push({ ...base, ...this.post(alert, decision.channel) });
+      else if (decision.action === 'post') {
+        // Once its group has an incident, an alert joins it whatever its own severity (a warning of the same group).
+        const joined = await this.joinGroup(alert, keys[i]!, { mayOpen: false });
+        if (joined.outcome === 'not_recorded' && !joined.incidentId) outcomes.push({ ...base, ...(await this.post(alert, decision.channel)) });
+        else outcomes.push({ ...base, action: 'incident', ...joined });
+      }
       else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
     }
     return outcomes;
@@ -145,11 +170,8 @@ export class AlertIntake {
     }
   }
 
-  /** Cancels pending room retries (shutdown); work already started finishes through `deps.background`. */
-  stop(): void {
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
-  }
+  /** The room job's handler: one try at opening an incident's room (see room-opening.ts). */
+  readonly openRoom = (incidentId: string, attempt: number): Promise<RoomTry> => tryOpenRoom(this.deps, incidentId, this.options.platform, attempt);
 
   /** Declares incidents whose declaring bot died; run periodically by every replica. */
   async recoverOrphans(): Promise<number> {
@@ -159,11 +181,11 @@ export class AlertIntake {
     return adopted.length;
   }
 
-  private async joinGroup(alert: NormalizedAlert, key: string): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
+  private async joinGroup(alert: NormalizedAlert, key: string, options = { mayOpen: true }): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
     let stale: string | undefined;
     // A lost race (the incident closed, the group was claimed again) only needs another look.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const joined = await this.groups.join(key, alert, { mayClaim: alert.status === 'firing', stale });
+      const joined = await this.groups.join(key, alert, { mayClaim: options.mayOpen && alert.status === 'firing', stale });
       switch (joined.kind) {
         case 'claimed':
           this.startDeclare(key, joined.token);
@@ -174,8 +196,14 @@ export class AlertIntake {
           return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
         case 'incident': {
           // Only the status is needed here: a storm should not read and parse the whole incident per alert.
-          const status = await this.deps.store.statusOf(joined.incidentId);
+          const [status, roomless] = await Promise.all([this.deps.store.statusOf(joined.incidentId), this.rooms.isWaiting(joined.incidentId)]);
           if (status && isOpen(status)) {
+            // The group's incident still has no room (chat refused it so far): this firing is worth a try now.
+            if (roomless && alert.status === 'firing') this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(joined.incidentId));
+            if (alert.status === 'firing' && !joined.tally.refired) {
+              return { outcome: 'repeat', incidentId: joined.incidentId, detail: `already recorded as firing since ${alert.startsAt}` };
+            }
+            if (alert.truncatedAlerts) await this.noteTruncated(joined.incidentId, alert);
             const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
             return recorded
               ? { outcome: 'recorded', incidentId: joined.incidentId }
@@ -215,6 +243,14 @@ export class AlertIntake {
     return true;
   }
 
+  /** Alertmanager left alerts of the group out of its notification: the incident says so, once per count. */
+  private async noteTruncated(incidentId: string, alert: NormalizedAlert): Promise<void> {
+    const n = alert.truncatedAlerts!;
+    await this.deps.store.append(incidentId, [
+      { type: 'note', actor: alertActor(alert), key: `alert:truncated:${incidentId}:${n}`, text: truncatedText(n) },
+    ]);
+  }
+
   private async afterResolved(incidentId: string, alert: NormalizedAlert, stillFiring: number): Promise<void> {
     const incident = await this.deps.store.get(incidentId);
     if (!incident?.room || !isOpen(incident.status)) return;
@@ -252,15 +288,36 @@ export class AlertIntake {
 
   /** Puts joined alerts' fingerprints, services and links on the incident (and the card). */
   private async absorb(incidentId: string, alerts: NormalizedAlert[], announced: NormalizedAlert[]): Promise<void> {
-    const result = await this.deps.store.update(incidentId, (cur) => {
+    let raisedBy: NormalizedAlert | undefined;
+    const result = await this.deps.store.update(incidentId, async (cur) => {
+      raisedBy = await this.raisesSeverity(cur, alerts);
       const fingerprints = unique([...cur.alertFingerprints, ...alerts.map((a) => a.fingerprint)]);
       const services = unique([...cur.affectedServices, ...alerts.flatMap((a) => (a.service ? [a.service] : []))]);
       const links = mergeLinks(cur.links, alerts);
-      if (fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
-      return { incident: { ...cur, alertFingerprints: fingerprints, affectedServices: services, links }, events: [] };
+      if (!raisedBy && fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
+      const next = { ...cur, alertFingerprints: fingerprints, affectedServices: services, links };
+      if (!raisedBy) return { incident: next, events: [] };
+      const to = raisedBy.severity;
+      return {
+        incident: { ...next, severity: to, highestSeverity: worstSeverity(cur.highestSeverity, to) },
+        events: [{ type: 'severity_changed', actor: alertActor(raisedBy), key: `alert:severity:${raisedBy.fingerprint}:${to}`, from: cur.severity, to }],
+      };
     });
     for (const alert of alerts) await this.deps.store.bindFingerprint(alert.fingerprint, incidentId);
-    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, joinedNote(announced));
+    const raised = raisedBy && result.changed && result.incident.severity === raisedBy.severity ? raisedNote(raisedBy) : undefined;
+    const note = [joinedNote(announced), raised].filter(Boolean).join('\n') || undefined;
+    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, note);
+  }
+
+  /**
+   * The joining alert that makes the incident worse than its severity, unless a person set the severity
+   * (a severity_changed by someone other than an alert source): then people decide.
+   */
+  private async raisesSeverity(cur: Incident, alerts: NormalizedAlert[]): Promise<NormalizedAlert | undefined> {
+    const worst = alerts.reduce<NormalizedAlert | undefined>((w, a) => (!w || worstSeverity(a.severity, w.severity) === a.severity && a.severity !== w.severity ? a : w), undefined);
+    if (!worst || worstSeverity(worst.severity, cur.severity) !== worst.severity || worst.severity === cur.severity) return undefined;
+    const setByPerson = (await this.deps.store.timeline(cur.id)).some((e) => e.type === 'severity_changed' && e.actor.platform !== 'alert');
+    return setByPerson ? undefined : worst;
   }
 
   private startDeclare(key: string, token: string): void {
@@ -282,33 +339,20 @@ export class AlertIntake {
       const input = this.declareInput(key, token, firing);
       // A bot that died (or a Redis blip) between storing the incident and binding the group left an open
       // incident of this group behind: bind to it instead of opening a second one.
-      const incident = (await this.findGroupIncident(key, firing)) ?? (await this.declare(input));
+      const earlier = await this.findGroupIncident(key, firing);
+      const incident = earlier ?? (await recordIncident(this.deps, input));
+      // Scheduled before the group points at the incident: from here on the room opens whatever happens to this process.
+      await this.rooms.schedule(incident.id);
       const queued = await this.bindWithRetry(key, token, incident.id);
       if (!queued) {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
       }
       for (const alert of queued) await this.record(incident.id, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
+      if (!earlier) startTriageFor({ ...this.deps, triage: this.cachedTriage() }, incident.id, input, input.actor, { autoPage: !input.team });
       this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
     } finally {
       clearInterval(heartbeat);
-    }
-  }
-
-  /**
-   * Declares; if that fails after the incident was stored (e.g. Slack down while creating the room), finds
-   * it by its first fingerprint and keeps trying to open its room, so a retry never declares a second one.
-   */
-  private async declare(input: DeclareInput): Promise<Incident> {
-    const deps = { ...this.deps, triage: this.cachedTriage() };
-    try {
-      return await declareIncident(deps, input);
-    } catch (err) {
-      const created = await this.findDeclared(input);
-      if (!created) throw err; // nothing stored: the claim expires and the sweep declares again
-      this.deps.logger.warn({ err, incident: created.id }, 'alert incident stored but its room failed to open; retrying in the background');
-      this.retryRoom(created.id, input, 1);
-      return created;
     }
   }
 
@@ -341,48 +385,16 @@ export class AlertIntake {
     }
   }
 
-  private async findDeclared(input: DeclareInput): Promise<Incident | undefined> {
-    const fingerprint = input.fingerprints?.[0];
-    const id = fingerprint ? await this.deps.store.findByFingerprint(fingerprint) : undefined;
-    if (!id) return undefined;
-    const [first] = await this.deps.store.timeline(id, { limit: 1 });
-    return first?.key === input.key ? this.deps.store.get(id) : undefined;
-  }
-
-  /** Opens the room later, then does what declaring would have done next (page the team, triage the trace). */
-  private retryRoom(incidentId: string, input: DeclareInput, attempt: number): void {
-    // An unref'd timer, not a background task: shutdown must not wait out the back-off.
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      this.deps.background.run('alert-room-retry', async () => {
-        let opened: Incident;
-        try {
-          opened = await openRoom(this.deps, incidentId, this.options.platform);
-        } catch (err) {
-          if (attempt >= ROOM_RETRY_ATTEMPTS) {
-            this.deps.logger.error({ err, incident: incidentId }, 'gave up opening the room of an alert incident; its alerts are still recorded on its timeline');
-            return;
-          }
-          this.retryRoom(incidentId, input, attempt + 1);
-          return;
-        }
-        if (input.team && this.deps.paging) await this.deps.paging.page(opened, { team: input.team }, input.actor);
-        startTriageFor({ ...this.deps, triage: this.cachedTriage() }, opened.id, input, input.actor, { autoPage: !input.team });
-      });
-    }, Math.min(ROOM_RETRY_FIRST_MS * 2 ** (attempt - 1), 60_000));
-    timer.unref();
-    this.retries.add(timer);
-  }
-
   private declareInput(key: string, token: string, firing: NormalizedAlert[]): DeclareInput {
     const lead = firing[0]!;
     const severity = firing.map((a) => a.severity).reduce(worstSeverity);
     const team = firing.map((a) => a.labels[this.rules.teamLabel]?.trim()).find(Boolean);
     const others = firing.length > 1 ? `\n\n${firing.length} alerts in this group: ${unique(firing.map((a) => a.title)).join('; ')}` : '';
+    const truncated = Math.max(0, ...firing.map((a) => a.truncatedAlerts ?? 0));
     return {
       title: lead.title,
       severity,
-      description: `${lead.summary}${others}`.trim() || undefined,
+      description: `${lead.summary}${others}${truncated ? `\n\n${truncatedText(truncated)}` : ''}`.trim() || undefined,
       services: unique(firing.flatMap((a) => (a.service ? [a.service] : []))),
       traceId: firing.find((a) => a.traceId)?.traceId,
       startedAt: firing.map((a) => a.startsAt).sort()[0],
@@ -397,15 +409,30 @@ export class AlertIntake {
     };
   }
 
-  private post(alert: NormalizedAlert, routeChannel: string | undefined): Pick<AlertOutcome, 'outcome' | 'detail'> {
+  private async post(alert: NormalizedAlert, routeChannel: string | undefined): Promise<Pick<AlertOutcome, 'outcome' | 'detail'>> {
     const channel = routeChannel ?? this.rules.postChannel;
     if (!channel) {
       this.deps.logger.warn({ fingerprint: alert.fingerprint, source: alert.source }, 'alert routed to post, but no channel is configured');
       return { outcome: 'not_recorded', detail: 'routed to post, but no channel is configured: set postChannel in the alert rules file, or channel on the route' };
     }
+    // Alertmanager re-sends a firing alert every repeat_interval: post each firing (and its resolution) once.
+    if (!(await this.options.posted.claim(alert.fingerprint, alert.startsAt, alert.status))) {
+      return { outcome: 'repeat', detail: `already posted to ${channel}` };
+    }
     const chat = this.deps.chats[this.options.platform]!;
+    const platform = this.options.platform;
+    const posted = this.options.posted;
     // Slack allows about one message per second per channel: never hold the webhook for it.
-    this.deps.background.run('alert-post', () => chat.postTo(channel, alertText(alert)));
+    this.deps.background.run('alert-post', async () => {
+      if (alert.status === 'firing') {
+        const messageId = await chat.postTo(channel, alertText(alert));
+        await posted.remember(alert.fingerprint, { startsAt: alert.startsAt, channel, messageId });
+        return;
+      }
+      const firing = await posted.firing(alert.fingerprint, alert.startsAt);
+      if (firing) await chat.post({ platform, id: firing.channel }, alertText(alert), { threadOf: firing.messageId });
+      else await chat.postTo(channel, alertText(alert));
+    });
     return { outcome: 'posted', detail: `posted to ${channel}` };
   }
 
@@ -453,6 +480,15 @@ function joinedNote(alerts: NormalizedAlert[]): string | undefined {
   const names = alerts.slice(0, 10).map((a) => `${a.title}${a.service ? ` (${a.service})` : ''}`);
   const more = alerts.length > names.length ? ` and ${alerts.length - names.length} more` : '';
   return alerts.length === 1 ? `Another alert joined this incident: ${names[0]}` : `${alerts.length} more alerts joined this incident: ${names.join('; ')}${more}`;
+}
+
+function truncatedText(n: number): string {
+  return `Alertmanager left ${n} more alert${n === 1 ? '' : 's'} of this group out of its notification (max_alerts): see Alertmanager for all of them.`;
+}
+
+function raisedNote(alert: NormalizedAlert): string {
+  const level = alert.labels.severity ? ` (severity="${alert.labels.severity}")` : '';
+  return `Severity raised to ${alert.severity}: ${alert.title}${alert.service ? ` (${alert.service})` : ''} joined at ${alert.severity}${level}.`;
 }
 
 function describeRule(rule: number | null): string {

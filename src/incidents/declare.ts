@@ -36,6 +36,22 @@ export interface DeclareInput {
  * then triages and pages in the background so a slow trace backend never delays the room.
  */
 export async function declareIncident(deps: IncidentDeps, input: DeclareInput): Promise<Incident> {
+  const created = await recordIncident(deps, input);
+  const opened = await openRoomOrExplain(deps, created, input.platform);
+
+  if (input.team && deps.paging) {
+    const team = input.team;
+    const paging = deps.paging;
+    deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
+  }
+  await scheduleReminder(deps, opened);
+  if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
+  startTriageFor(deps, opened.id, input, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
+  return opened;
+}
+
+/** Stores a new incident and its first events, without a room yet (alert incidents open theirs as a durable job). */
+export async function recordIncident(deps: IncidentDeps, input: DeclareInput): Promise<Incident> {
   const number = await deps.store.nextNumber();
   const now = deps.clock().toISOString();
   const severity = input.severity ?? deps.settings.defaultSeverity;
@@ -72,18 +88,7 @@ export async function declareIncident(deps: IncidentDeps, input: DeclareInput): 
   const created = await deps.store.create(incident, events);
   for (const fp of incident.alertFingerprints) await deps.store.bindFingerprint(fp, incident.id);
   deps.logger.info({ incident: incident.id, severity, source: input.source }, 'incident declared');
-
-  const opened = await openRoomOrExplain(deps, created.incident, input.platform);
-
-  if (input.team && deps.paging) {
-    const team = input.team;
-    const paging = deps.paging;
-    deps.background.run('page-at-declare', () => paging.page(opened, { team }, input.actor));
-  }
-  await scheduleReminder(deps, opened);
-  if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
-  startTriageFor(deps, opened.id, input, input.actor, { autoPage: input.autoPageSuggestedOwner && !input.team });
-  return opened;
+  return created.incident;
 }
 
 /**

@@ -11,7 +11,7 @@ import { loadOncallConfig } from './load-config.js';
 import { pagerDutyWebhookRoute } from './pagerduty-route.js';
 import { createPagerDutyPager, routingKeysFromConfig } from './providers/pagerduty.js';
 import { PagingService } from './service.js';
-import { PagingTimers } from './timers.js';
+import { PagingTimers, type PagingTimersOptions } from './timers.js';
 
 /** Reads ONCALL_FILE; a mistake stops start-up with every `file:line: path: reason`. */
 export async function loadPagingConfig(file: string): Promise<OncallConfig> {
@@ -30,6 +30,7 @@ export interface PagingSettings {
   keyPrefix: string;
   pagerdutyEventsUrl: string;
   webhookSecret?: string;
+  observe?: PagingTimersOptions['observe'];
 }
 
 export interface Paging {
@@ -42,7 +43,7 @@ export interface Paging {
 
 export async function startPaging(settings: PagingSettings, deps: IncidentDeps, redis: RedisClient, logger: Logger): Promise<Paging> {
   const log = logger.child({ component: 'paging' });
-  const timers = new PagingTimers(redis, { keyPrefix: settings.keyPrefix, logger: log });
+  const timers = new PagingTimers(redis, { keyPrefix: settings.keyPrefix, logger: log, ...(settings.observe ? { observe: settings.observe } : {}) });
   const usesPagerDuty = Object.values(settings.config.teams).some((t) => t.provider === 'pagerduty');
   const pagerduty = usesPagerDuty
     ? createPagerDutyPager({ baseUrl: settings.pagerdutyEventsUrl, routingKeyFor: routingKeysFromConfig(settings.config), logger: log })

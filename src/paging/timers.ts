@@ -43,6 +43,8 @@ export interface PagingTimersOptions {
   concurrency?: number;
   /** How often a worker looks for jobs whose worker died (default STALL_RECOVERY.stalledIntervalMs). */
   stalledIntervalMs?: number;
+  /** Operator metrics: how late each escalation fired, and pages BullMQ gave up on. */
+  observe?: { escalationLag(ms: number): void; pageFailed(): void };
 }
 
 const DAY_S = 24 * 3600;
@@ -122,6 +124,7 @@ export class PagingTimers {
           return;
         }
         const attempt = job.attemptsMade + 1;
+        if (parsed.data.kind === 'escalate' && attempt === 1) this.options.observe?.escalationLag(Date.now() - job.timestamp - (job.opts.delay ?? 0));
         await handler(parsed.data, { attempt, final: attempt >= (job.opts.attempts ?? 1) });
       },
       {
@@ -133,9 +136,10 @@ export class PagingTimers {
         maxStalledCount: STALL_RECOVERY.maxStalledCount,
       },
     );
-    this.worker.on('failed', (job, err) =>
-      log.error({ job: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'paging job failed'),
-    );
+    this.worker.on('failed', (job, err) => {
+      log.error({ job: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'paging job failed');
+      if (job?.name === 'deliver' && job.attemptsMade >= (job.opts.attempts ?? 1)) this.options.observe?.pageFailed();
+    });
     this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'paging worker error'));
   }
 

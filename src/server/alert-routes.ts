@@ -7,14 +7,16 @@ import { normalizeAlertmanager } from '../alerts/sources/alertmanager.js';
 import { normalizeDatadog } from '../alerts/sources/datadog.js';
 import { normalizeGeneric } from '../alerts/sources/generic.js';
 import { normalizeGrafana } from '../alerts/sources/grafana.js';
-import { SitrepError } from '../domain/errors.js';
+import { isSitrepError, SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
-import { AlertIntake, type AlertGroupStore } from '../incidents/alert-intake.js';
+import { AlertIntake, type AlertGroupStore, type PostedAlerts } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import type { RedisRateLimiter } from '../store/rate-limit.js';
 import { checkAlertCount, incidentBudget, requireJson, type AlertLimits } from './alert-limits.js';
+import type { RoomOpenings } from '../incidents/room-opening.js';
 import { parseJson, readBody } from './body.js';
 import { sendJson, type HttpServer } from './http.js';
+import type { Metrics } from './metrics.js';
 
 const NORMALIZERS: Record<AlertSource, (body: unknown, options: NormalizeOptions) => NormalizedAlert[]> = {
   alertmanager: normalizeAlertmanager,
@@ -25,7 +27,10 @@ const NORMALIZERS: Record<AlertSource, (body: unknown, options: NormalizeOptions
 
 export interface AlertRoutesOptions {
   groups: AlertGroupStore;
+  rooms: RoomOpenings;
+  posted: PostedAlerts;
   platform: Platform;
+  metrics?: Metrics;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
   sweepIntervalMs?: number;
   limits: AlertLimits;
@@ -47,16 +52,29 @@ export interface AlertRoutes {
  * persisted (and replicated, if configured); incidents open in the background.
  */
 export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules: AlertRules, options: AlertRoutesOptions): AlertRoutes {
-  const intake = new AlertIntake(deps, options.groups, rules, { platform: options.platform, admitNewIncidents: incidentBudget(options.limiter, options.limits) });
+  const intake = new AlertIntake(deps, options.groups, options.rooms, rules, {
+    platform: options.platform,
+    posted: options.posted,
+    admitNewIncidents: incidentBudget(options.limiter, options.limits),
+  });
   const normalizeOptions: NormalizeOptions = { rules: { severity: rules.severity, defaultSeverity: rules.defaultSeverity }, now: deps.clock };
 
   for (const source of Object.keys(NORMALIZERS) as AlertSource[]) {
     http.route('POST', `/hooks/${source}`, async (req, res, log) => {
-      const alerts = await acceptWebhook(source, req, rules, normalizeOptions);
-      checkAlertCount(source, alerts.length, options.limits);
-      const outcomes = await intake.receive(alerts);
-      // 202 promises the alerts survive a master crash or failover from here on.
-      await options.durable();
+      let outcomes;
+      let alerts;
+      try {
+        alerts = await acceptWebhook(source, req, rules, normalizeOptions);
+        checkAlertCount(source, alerts.length, options.limits);
+        outcomes = await intake.receive(alerts);
+        // 202 promises the alerts survive a master crash or failover from here on.
+        await options.durable();
+      } catch (err) {
+        options.metrics?.alertsReceived.inc({ source, outcome: 'refused' });
+        if (isSitrepError(err) && err.code === 'unauthenticated') options.metrics?.webhookAuthFailures.inc({ source });
+        throw err;
+      }
+      for (const o of outcomes) options.metrics?.alertsReceived.inc({ source, outcome: o.outcome });
       log.info({ source, alerts: alerts.length, outcomes: countBy(outcomes.map((o) => o.outcome)) }, 'alert webhook accepted');
       sendJson(res, 202, { ok: true, accepted: alerts.length, alerts: outcomes });
     });
@@ -71,7 +89,6 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
     intake,
     stop() {
       clearInterval(sweep);
-      intake.stop();
     },
   };
 }

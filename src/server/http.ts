@@ -76,6 +76,7 @@ export class HttpServer {
     const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
     const route = this.routes.find((r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path));
     if (!route) {
+      this.metrics?.unknownRoutes.inc();
       const pathKnown = this.routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));
       sendJson(res, pathKnown ? 405 : 404, { ok: false, error: pathKnown ? `method ${req.method} not allowed` : `no route for ${path}` });
       return;

@@ -7,23 +7,34 @@ import type { RedisClient } from './redis.js';
 const DECLARING = 'declaring:';
 
 /**
- * Counts an alert into an incident. KEYS 3–5: fired hash (`<incident>|<fingerprint>` → times fired),
- * firing set (`<incident>|<fingerprint>`), live hash (`<incident>` → alerts still firing).
- * Returns {times fired, still firing}; a resolved alert that never fired here changes nothing.
+ * Counts an alert into an incident. KEYS 3–5: fired hash (`<incident>|<fingerprint>` → times fired, and
+ * `<incident>|<fingerprint>|s` → startsAt of the firing last counted), firing set (`<incident>|<fingerprint>`),
+ * live hash (`<incident>` → alerts still firing).
+ * A firing counts once per startsAt: Alertmanager re-sends a firing alert on every repeat_interval and
+ * every change in its group, with the same startsAt; only a new startsAt is a re-firing.
+ * Returns {times fired, still firing, 1 if this call counted a new firing}; a resolved alert that never
+ * fired here changes nothing.
  */
 const TALLY = `
-local function tally(incident, fingerprint, status, ttl)
+local function tally(incident, fingerprint, status, ttl, startsAt)
   local field = incident .. '|' .. fingerprint
   local fired
+  local fresh = 0
   if status == 'firing' then
     if redis.call('SADD', KEYS[4], field) == 1 then redis.call('HINCRBY', KEYS[5], incident, 1) end
-    fired = redis.call('HINCRBY', KEYS[3], field, 1)
+    if redis.call('HGET', KEYS[3], field .. '|s') == startsAt then
+      fired = tonumber(redis.call('HGET', KEYS[3], field) or '0')
+    else
+      redis.call('HSET', KEYS[3], field .. '|s', startsAt)
+      fired = redis.call('HINCRBY', KEYS[3], field, 1)
+      fresh = 1
+    end
   else
     fired = tonumber(redis.call('HGET', KEYS[3], field) or '0')
     if fired > 0 and redis.call('SREM', KEYS[4], field) == 1 then redis.call('HINCRBY', KEYS[5], incident, -1) end
   end
   for i = 3, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
-  return {fired, tonumber(redis.call('HGET', KEYS[5], incident) or '0')}
+  return {fired, tonumber(redis.call('HGET', KEYS[5], incident) or '0'), fresh}
 end
 `;
 
@@ -31,7 +42,7 @@ end
 const SCRIPTS = {
   /**
    * KEYS: 1 group, 2 inbox, 3–5 tally (see TALLY). ARGV: 1 may claim ("1"/"0"), 2 stale incident id or "",
-   * 3 token, 4 claim ttl ms, 5 alert JSON, 6 group binding ttl ms, 7 fingerprint, 8 status.
+   * 3 token, 4 claim ttl ms, 5 alert JSON, 6 group binding ttl ms, 7 fingerprint, 8 status, 9 startsAt.
    * An alert that finds a declaration under way (or an orphaned inbox) waits in the inbox: it is never
    * dropped. One that finds an incident is counted into it in the same step (one round trip per alert).
    */
@@ -61,15 +72,15 @@ if cur == false then
 end
 if stale then return {'none'} end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-local counted = tally(cur, ARGV[7], ARGV[8], ARGV[6])
-return {'incident', cur, counted[1], counted[2]}
+local counted = tally(cur, ARGV[7], ARGV[8], ARGV[6], ARGV[9])
+return {'incident', cur, counted[1], counted[2], counted[3]}
 `,
   },
-  /** KEYS: 1–2 unused, 3–5 tally. ARGV: 1 incident id, 2 fingerprint, 3 status, 4 ttl ms. */
+  /** KEYS: 1–2 unused, 3–5 tally. ARGV: 1 incident id, 2 fingerprint, 3 status, 4 ttl ms, 5 startsAt. */
   alertGroupTally: {
     keys: 5,
     lua: `${TALLY}
-return tally(ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+return tally(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `,
   },
   /** KEYS: 1 group. ARGV: 1 token, 2 ttl ms. Extends the claim only if it is still ours. */
@@ -168,7 +179,8 @@ export class RedisAlertGroups implements AlertGroupStore {
       String(this.timings.bindingTtlMs),
       alert.fingerprint,
       alert.status,
-    )) as [string, string?, number?, number?];
+      alert.startsAt,
+    )) as [string, string?, number?, number?, number?];
     switch (reply[0]) {
       case 'claimed':
         await this.markDeclaring(groupKey);
@@ -176,7 +188,7 @@ export class RedisAlertGroups implements AlertGroupStore {
       case 'queued':
         return { kind: 'queued' };
       case 'incident':
-        return { kind: 'incident', incidentId: reply[1]!, tally: { timesFired: Number(reply[2]), stillFiring: Number(reply[3]) } };
+        return { kind: 'incident', incidentId: reply[1]!, tally: { timesFired: Number(reply[2]), stillFiring: Number(reply[3]), refired: Number(reply[4]) === 1 } };
       default:
         return { kind: 'none' };
     }
@@ -189,14 +201,15 @@ export class RedisAlertGroups implements AlertGroupStore {
   }
 
   async tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally> {
-    const [fired, stillFiring] = (await this.scripts.alertGroupTally(
+    const [fired, stillFiring, fresh] = (await this.scripts.alertGroupTally(
       ...this.groupKeys(groupKey),
       incidentId,
       alert.fingerprint,
       alert.status,
       String(this.timings.bindingTtlMs),
-    )) as [number, number];
-    return { timesFired: Number(fired), stillFiring: Number(stillFiring) };
+      alert.startsAt,
+    )) as [number, number, number];
+    return { timesFired: Number(fired), stillFiring: Number(stillFiring), refired: Number(fresh) === 1 };
   }
 
   private groupKeys(groupKey: string): [string, string, string, string, string] {

@@ -27,6 +27,11 @@
  * | `<p>kv:<name>`                        | string | small adapter state (e.g. Teams conversation refs)   |
  * | `<p>{paging}:escalations:*`           | BullMQ | paging jobs: escalation timers (delayed), page sends; job ids `escalate.<pageId>.<level>.<pass>`, `deliver.…`, `exhausted.<pageId>` (src/paging/timers.ts) |
  * | `<p>{reminders}:reminders:*`         | BullMQ | status-update reminders (delayed), job ids `remind.<incident>.<due ms>` (src/reminders/timers.ts) |
+ * | `<p>posted:<fp>:<startsAt>:<status>`   | string | a posted alert's firing or resolution, claimed once (TTL 7 d) |
+ * | `<p>posted:<fp>`                      | string | JSON {startsAt, channel, messageId} of the alert's last posted firing, to thread its resolution under (TTL 7 d) |
+ * | `<p>rooms:waiting`                     | zset   | incidents whose room is not open yet, scored by when they were declared (ms) |
+ * | `<p>rooms:nudged:<incidentId>`         | string | a nudge that came while the room job was running: its next wait is skipped (PX) |
+ * | `<p>{rooms}:rooms:*`                  | BullMQ | room-opening jobs, one per incident: job id `room.<incidentId>` (src/alerts/room-jobs.ts) |
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
@@ -69,6 +74,9 @@ export function createKeys(prefix: string) {
     // BullMQ's own prefix; the hash tag keeps all of the queue's keys in one Redis Cluster slot, as it needs.
     pagingQueuePrefix: `${prefix}{paging}`,
     remindersQueuePrefix: `${prefix}{reminders}`,
+    roomsWaiting: `${prefix}rooms:waiting`,
+    roomNudged: (incidentId: string) => `${prefix}rooms:nudged:${incidentId}`,
+    roomQueuePrefix: `${prefix}{rooms}`,
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,

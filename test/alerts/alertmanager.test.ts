@@ -73,9 +73,29 @@ describe('normalizeAlertmanager', () => {
     expect(alerts.map((a) => a.severity)).toEqual(['SEV4', 'SEV2', 'SEV4']);
   });
 
-  it('accepts a notification that reports truncated alerts', () => {
+  it('accepts a notification that reports truncated alerts, and carries the count to each alert', () => {
     const body = { ...fixture(), truncatedAlerts: 12 };
-    expect(normalizeAlertmanager(body)).toHaveLength(3);
+    const alerts = normalizeAlertmanager(body);
+    expect(alerts).toHaveLength(3);
+    expect(alerts.map((a) => a.truncatedAlerts)).toEqual([12, 12, 12]);
+    expect(normalizeAlertmanager(fixture())[0]?.truncatedAlerts).toBeUndefined();
+  });
+
+  it("takes the envelope's status for alerts that carry none (third-party senders)", () => {
+    const body = { ...fixture(), status: 'resolved' };
+    for (const alert of body.alerts) delete alert.status;
+    expect(normalizeAlertmanager(body).map((a) => a.status)).toEqual(['resolved', 'resolved', 'resolved']);
+  });
+
+  it('a firing alert whose endsAt has passed is resolved; a future endsAt (the lease Alertmanager extends) is not', () => {
+    const body = fixture();
+    body.alerts[0]!.endsAt = '2020-10-11T15:00:00Z';
+    body.alerts[1]!.endsAt = new Date(Date.now() + 300_000).toISOString();
+    const [past, future, zero] = normalizeAlertmanager(body);
+    expect(past).toMatchObject({ status: 'resolved', endsAt: '2020-10-11T15:00:00.000Z' });
+    expect(future?.status).toBe('firing');
+    expect(future?.endsAt).toBeUndefined();
+    expect(zero?.status).toBe('firing'); // Go's zero time: no end yet
   });
 
   it('rejects a payload whose third alert has non-string labels, and returns none of the others', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeAlertmanager, normalizeDatadog, normalizeGeneric, normalizeGrafana, recogniseSender } from '../../src/alerts/index.js';
 import { ALERTMANAGER_FIXTURE, DATADOG_FIXTURE, GRAFANA_FIXTURE, localFixture, OPSGENIE_FIXTURE, payloadErrorReason, sharedFixture } from './helpers.js';
@@ -13,6 +15,13 @@ describe('payloads posted to the wrong endpoint', () => {
   ])('the %s endpoint rejects an Opsgenie webhook and says to use the generic format', (_name, normalize) => {
     expect(payloadErrorReason(() => normalize(opsgenie))).toBe(
       "this looks like an Opsgenie webhook, and sitrep has no endpoint for it: forward the alert in sitrep's generic format (see GENERIC.md)",
+    );
+  });
+
+  it("a PagerDuty v3 webhook sent to /hooks/generic is pointed at sitrep's PagerDuty endpoint", () => {
+    const pagerduty = JSON.parse(readFileSync(resolve(process.cwd(), 'test/paging/fixtures/pagerduty/incident.acknowledged.json'), 'utf8')) as unknown;
+    expect(payloadErrorReason(() => normalizeGeneric(pagerduty))).toBe(
+      "this looks like a PagerDuty webhook: point its v3 webhook subscription at sitrep's /hooks/pagerduty (served when ONCALL_FILE and PAGERDUTY_WEBHOOK_SECRET are set)",
     );
   });
 

@@ -132,11 +132,23 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
     expect((await alertEvents(incident))[0]?.at).toBe(new Date(firing).toISOString());
   });
 
-  it('the same alert firing again adds "count 2" to the timeline instead of a second incident', async () => {
+  it("a re-notification of the same firing (same startsAt, Alertmanager's repeat_interval) is not a re-firing", async () => {
     const before = await incidentCount();
     const res = await hook('grafana', grafanaFiring());
     expect(res.status).toBe(202);
+    expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'repeat', incidentId: incident.id });
+    await h.settle();
+    expect(await incidentCount()).toBe(before);
+    expect((await alertEvents(incident)).map((e) => (e.type === 'alert_fired' ? e.count : e.type))).toEqual([1]);
+  });
+
+  it('the same alert firing again (a new startsAt) adds "count 2" to the timeline instead of a second incident', async () => {
+    const before = await incidentCount();
+    const body = grafanaFiring() as { alerts: Record<string, unknown>[] };
+    body.alerts[0]!.startsAt = '2024-05-14T09:50:00+02:00';
+    const res = await hook('grafana', body);
     expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'recorded', incidentId: incident.id });
+    expect((await hook('grafana', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
     await h.settle();
     expect(await incidentCount()).toBe(before);
     expect((await alertEvents(incident)).map((e) => (e.type === 'alert_fired' ? e.count : e.type))).toEqual([1, 2]);
@@ -175,6 +187,45 @@ describe('a firing alert opens an incident; repeats and resolution land on its t
   });
 });
 
+describe('severity and grouping', () => {
+  it('a worse alert joining raises the severity and says why on the card; a milder one of the same group joins instead of being posted', async () => {
+    const high = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'high', region: 'eu' }));
+    const incident = await incidentForAlert(h, high.json.alerts![0]!.fingerprint);
+    expect(incident.severity).toBe('SEV2');
+
+    const critical = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'critical', region: 'us' }));
+    expect(critical.json.alerts?.[0]).toMatchObject({ outcome: 'recorded', incidentId: incident.id });
+    const raised = await eventually(async () => {
+      const cur = await h.store.get(incident.id);
+      return cur?.severity === 'SEV1' ? cur : undefined;
+    }, 'the severity to rise');
+    expect(raised.highestSeverity).toBe('SEV1');
+    const change = (await h.store.timeline(incident.id)).find((e) => e.type === 'severity_changed');
+    expect(change).toMatchObject({ from: 'SEV2', to: 'SEV1', actor: { platform: 'alert', id: 'generic' } });
+    await eventually(() => h.fake.messages(incident.room!.id).some((m) => m.text.includes('Severity raised to SEV1: Payments errors (payments) joined at SEV1 (severity="critical")')), 'the note saying why');
+
+    const posts = h.fake.messages('C_OPS').length;
+    const warning = await hook('generic', genericAlert('Payments errors', { service: 'payments', severity: 'warning', region: 'ap' }));
+    expect(warning.json.alerts?.[0]).toMatchObject({ action: 'incident', outcome: 'recorded', incidentId: incident.id });
+    await h.settle();
+    expect(h.fake.messages('C_OPS')).toHaveLength(posts);
+    expect((await h.store.get(incident.id))?.severity).toBe('SEV1');
+  });
+});
+
+describe('Alertmanager specifics', () => {
+  it('an incident opened from a notification Alertmanager truncated says how many alerts it left out', async () => {
+    const body = clone(sharedFixture(ALERTMANAGER_FIXTURE)) as { alerts: { labels: Record<string, string> }[]; truncatedAlerts?: number };
+    body.alerts = body.alerts.slice(0, 1);
+    body.alerts[0]!.labels = { ...body.alerts[0]!.labels, alertname: 'PodsCrashLooping', severity: 'critical' };
+    body.truncatedAlerts = 12;
+    const res = await hook('alertmanager', body);
+    expect(res.json.alerts?.[0]).toMatchObject({ outcome: 'declaring' });
+    const incident = await incidentForAlert(h, res.json.alerts![0]!.fingerprint);
+    expect(incident.description).toContain('Alertmanager left 12 more alerts of this group out of its notification');
+  });
+});
+
 describe('routing', () => {
   it('an alert matching an ignore route is answered and leaves no trace', async () => {
     await h.settle();
@@ -202,6 +253,30 @@ describe('routing', () => {
     const posted = h.fake.messages('C_OPS').filter((m) => m.text.startsWith('SEV4 alert: Memory: Relativ memory usage low — from alertmanager'));
     expect(posted.map((m) => /name=(\w+)/.exec(m.text)?.[1]).sort()).toEqual(['grafana', 'nginx', 'prometheus']);
   });
+
+  it("a posted alert is posted once per firing, not on each of Alertmanager's re-notifications; its resolution is threaded under it, once", async () => {
+    const body = clone(sharedFixture(ALERTMANAGER_FIXTURE)) as { status: string; alerts: { status: string; endsAt: string; fingerprint?: string; labels: Record<string, string> }[] };
+    body.alerts = body.alerts.slice(0, 1);
+    body.alerts[0]!.labels = { alertname: 'DiskFilling', severity: 'warning', device: 'sda1', instance: 'db-7' };
+    delete body.alerts[0]!.fingerprint; // a new alert: its fingerprint comes from its labels
+
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'posted' });
+    for (let i = 0; i < 3; i++) expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
+    await h.settle();
+    const firing = h.fake.messages('C_OPS').filter((m) => m.text.includes('device=sda1, instance=db-7'));
+    expect(firing).toHaveLength(1);
+
+    body.status = 'resolved';
+    body.alerts[0]!.status = 'resolved';
+    body.alerts[0]!.endsAt = '2020-10-11T15:00:00Z';
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'posted' });
+    expect((await hook('alertmanager', body)).json.alerts?.[0]).toMatchObject({ outcome: 'repeat' });
+    await h.settle();
+    const all = h.fake.messages('C_OPS').filter((m) => m.text.includes('device=sda1, instance=db-7'));
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({ thread_ts: firing[0]!.ts });
+    expect(all[1]!.text).toMatch(/^Resolved: /);
+  });
 });
 
 describe('real senders', () => {
@@ -216,7 +291,9 @@ describe('real senders', () => {
 describe('grouping', () => {
   it('alerts of one group in one payload open one incident, counted per alert', async () => {
     const before = await incidentCount();
-    const alerts = ['eu-1', 'eu-2', 'eu-1'].map((host) => genericAlert('Search latency', { service: 'search', host }));
+    const [earlier, later] = [new Date(Date.now() - 60_000).toISOString(), new Date(Date.now() - 1000).toISOString()];
+    // eu-1 fired, resolved unseen, and fired again: a second startsAt.
+    const alerts = [['eu-1', earlier], ['eu-2', earlier], ['eu-1', later]].map(([host, startsAt]) => genericAlert('Search latency', { service: 'search', host: host! }, { startsAt }));
     const res = await hook('generic', { alerts });
     expect(res.json.alerts?.map((a) => a.outcome)).toEqual(['declaring', 'queued', 'queued']);
     const incident = await incidentForAlert(h, String(res.json.alerts?.[0]?.fingerprint));

@@ -6,6 +6,7 @@ import { AlertIntake } from '../../src/incidents/alert-intake.js';
 import { RedisAlertGroups } from '../../src/store/alert-groups.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { genericAlert, incidentForAlert } from '../alerts/webhooks.js';
+import { RedisPostedAlerts } from '../../src/store/posted-alerts.js';
 
 let h: SlackHarness;
 beforeAll(async () => {
@@ -30,7 +31,8 @@ function flakyGroups(failures: number, claimTtlMs = 30_000): RedisAlertGroups {
   return groups;
 }
 
-const intakeOn = (groups: RedisAlertGroups) => new AlertIntake(h.sitrep.deps, groups, AlertRules.parse({ postChannel: 'C_OPS' }), { platform: 'slack' });
+const intakeOn = (groups: RedisAlertGroups) =>
+  new AlertIntake(h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS' }), { platform: 'slack', posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix) });
 
 async function incidentsTitled(title: string): Promise<number> {
   await h.settle();

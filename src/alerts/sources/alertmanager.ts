@@ -15,6 +15,11 @@ export type AlertmanagerWebhook = z.infer<typeof AlertmanagerWebhook>;
 export function normalizeAlertmanager(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
   const payload = parsePayload(AlertmanagerWebhook, body, 'alertmanager');
   return payload.alerts.map((alert) =>
-    normalizePrometheusAlert(alert, 'alertmanager', { dashboardUrls: [alert.generatorURL] }, options),
+    normalizePrometheusAlert(
+      alert,
+      'alertmanager',
+      { dashboardUrls: [alert.generatorURL], envelopeStatus: payload.status, ...(payload.truncatedAlerts ? { truncatedAlerts: payload.truncatedAlerts } : {}) },
+      options,
+    ),
   );
 }

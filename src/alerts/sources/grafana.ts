@@ -34,6 +34,7 @@ export function normalizeGrafana(body: unknown, options: NormalizeOptions = {}):
         // The panel is the exact graph that fired; the dashboard is the next best thing; the rule editor last.
         dashboardUrls: [alert.panelURL, alert.dashboardURL, alert.generatorURL],
         fallbackSummary: alert.valueString,
+        envelopeStatus: payload.status,
       },
       options,
     ),

@@ -13,7 +13,8 @@ import { resolveOptions, type NormalizeOptions } from './options.js';
  * webhook is the same envelope with extra fields, so both normalisers start here.
  */
 export const PrometheusAlert = z.object({
-  status: AlertStatus,
+  /** Alertmanager always sends it; some third-party senders only give the envelope's (used then). */
+  status: AlertStatus.optional(),
   labels: LabelSet,
   annotations: LabelSet.default({}),
   startsAt: Rfc3339,
@@ -36,6 +37,10 @@ export const PrometheusEnvelope = z.object({
 });
 
 export interface PrometheusExtras {
+  /** The envelope's status, for alerts that carry none of their own. */
+  envelopeStatus: AlertStatus;
+  /** The envelope's truncatedAlerts. */
+  truncatedAlerts?: number;
   /** Candidate dashboard links in preference order, after any dashboard annotation. */
   dashboardUrls: (string | undefined)[];
   /** Text to fall back on when the alert has no summary or description annotation. */
@@ -54,10 +59,14 @@ export function normalizePrometheusAlert(
   const title = annotations.title?.trim() || labels.alertname?.trim() || annotations.summary?.trim() || 'Untitled alert';
   const summary = annotations.summary ?? annotations.description ?? annotations.message ?? extras.fallbackSummary ?? '';
 
+  const endsAt = toIsoOrUndefined(alert.endsAt);
+  // Alertmanager keeps a firing alert's endsAt in the future (a lease it extends); one already past means
+  // the sender (third-party, or a notification that sat in a queue) says it is over.
+  const status = (alert.status ?? extras.envelopeStatus) === 'firing' && endsAt && Date.parse(endsAt) <= now().getTime() ? 'resolved' : (alert.status ?? extras.envelopeStatus);
   const normalized: NormalizedAlert = {
     source,
     fingerprint,
-    status: alert.status,
+    status,
     title,
     summary,
     severity: severityFor(labels, rules),
@@ -76,8 +85,7 @@ export function normalizePrometheusAlert(
   if (runbookUrl) normalized.runbookUrl = runbookUrl;
   const dashboardUrl = dashboardUrlFrom(annotations, ...extras.dashboardUrls);
   if (dashboardUrl) normalized.dashboardUrl = dashboardUrl;
-  // A firing alert's endsAt is only a lease that Prometheus keeps extending, not an end.
-  const endsAt = alert.status === 'resolved' ? toIsoOrUndefined(alert.endsAt) : undefined;
-  if (endsAt) normalized.endsAt = endsAt;
+  if (status === 'resolved' && endsAt) normalized.endsAt = endsAt;
+  if (extras.truncatedAlerts) normalized.truncatedAlerts = extras.truncatedAlerts;
   return normalized;
 }

@@ -132,6 +132,11 @@ export class FakeSlack {
     this.faults.set(method, [...(this.faults.get(method) ?? []), fault]);
   }
 
+  /** Drops the faults still pending for `method`: the outage is over. */
+  heal(method: string): void {
+    this.faults.delete(method);
+  }
+
   setLatency(ms: number): void {
     this.latencyMs = ms;
   }

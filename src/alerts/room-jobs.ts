@@ -1,0 +1,176 @@
+// Opening an alert incident's room as durable work on BullMQ, like the paging timers (src/paging/timers.ts):
+// one job per incident with a deterministic id (`room.<incidentId>`), so scheduling twice, from two replicas
+// or after a restart, is one job; retried with capped exponential back-off for as long as the incident is
+// open (the handler re-reads the incident and finishes once it is opened, resolved or closed). A sorted set
+// beside it says which rooms are waiting and since when, for the nudge on repeat firings and for /metrics.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RoomOpenings, RoomTry } from '../incidents/room-opening.js';
+import type { Logger } from '../log.js';
+import { bullConnection, STALL_RECOVERY } from '../paging/timers.js';
+import { createKeys, type Keys } from '../store/keys.js';
+import type { RedisClient } from '../store/redis.js';
+
+export const ROOMS_QUEUE = 'rooms';
+
+const RoomJob = z.object({ incidentId: z.string().regex(/^[A-Za-z0-9_-]+$/) });
+
+export interface RoomBackoff {
+  /** Wait before the second try; each further try waits twice as long as the one before… */
+  firstDelayMs: number;
+  /** …up to this (ROOM_RETRY_MAX_MS): how long a room may stay shut after chat is back. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_ROOM_BACKOFF: RoomBackoff = { firstDelayMs: 1000, maxDelayMs: 60_000 };
+
+export interface RoomJobsOptions {
+  keyPrefix: string;
+  logger: Logger;
+  backoff?: Partial<RoomBackoff>;
+  /** Rooms one replica opens at once; each mostly waits on the chat platform. */
+  concurrency?: number;
+}
+
+/** `attempt` counts from 1. Throws while the room cannot be opened. */
+export type RoomJobHandler = (incidentId: string, attempt: number) => Promise<RoomTry>;
+
+const DAY_S = 24 * 3600;
+
+/** Waits min(first · 2^(n-1), max) after the n-th failed try. */
+export function roomRetryDelay(failedTries: number, backoff: RoomBackoff): number {
+  return Math.min(backoff.firstDelayMs * 2 ** Math.min(Math.max(0, failedTries - 1), 30), backoff.maxDelayMs);
+}
+
+export class RoomJobs implements RoomOpenings {
+  private readonly keys: Keys;
+  private readonly backoff: RoomBackoff;
+  private readonly connection: RedisClient;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+  private workerConnection: RedisClient | undefined;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: RoomJobsOptions,
+  ) {
+    this.keys = createKeys(options.keyPrefix);
+    this.backoff = { ...DEFAULT_ROOM_BACKOFF, ...options.backoff };
+    this.connection = bullConnection(redis, 'queue');
+    this.queue = new Queue(ROOMS_QUEUE, {
+      connection: this.connection as Redis,
+      prefix: this.keys.roomQueuePrefix,
+      defaultJobOptions: {
+        // "For as long as the incident is open": the handler ends the job when the incident is over.
+        attempts: Number.MAX_SAFE_INTEGER,
+        backoff: { type: 'capped' },
+        removeOnComplete: { age: DAY_S },
+        removeOnFail: { age: 7 * DAY_S },
+      },
+    });
+    this.queue.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'room queue error'));
+  }
+
+  async schedule(incidentId: string): Promise<void> {
+    const data = RoomJob.parse({ incidentId });
+    // Waiting is recorded first: a crash in between leaves a waiting mark the job-less nudge repairs.
+    await this.redis.zadd(this.keys.roomsWaiting, 'NX', String(Date.now()), incidentId);
+    await this.queue.add('open', data, { jobId: jobIdOf(incidentId) });
+  }
+
+  async nudge(incidentId: string): Promise<void> {
+    // Seen by the back-off if the job is running right now (a running job cannot be promoted).
+    await this.redis.set(this.keys.roomNudged(incidentId), '1', 'PX', this.backoff.maxDelayMs);
+    const job = await this.queue.getJob(jobIdOf(incidentId));
+    if (!job) {
+      await this.schedule(incidentId);
+      return;
+    }
+    const state = await job.getState();
+    if (state === 'delayed') {
+      await job.promote().catch((err: unknown) => {
+        // It became due or active meanwhile: the try is happening anyway.
+        this.options.logger.debug({ err: { message: (err as Error).message }, incident: incidentId }, 'room job could not be promoted');
+      });
+    } else if (state === 'completed' || state === 'failed') {
+      // A finished job whose room is still marked waiting (e.g. it ran before a reopen): try afresh.
+      await job.remove().catch(() => undefined);
+      await this.schedule(incidentId);
+    }
+  }
+
+  async isWaiting(incidentId: string): Promise<boolean> {
+    return (await this.redis.zscore(this.keys.roomsWaiting, incidentId)) !== null;
+  }
+
+  async backlog(): Promise<{ count: number; oldestSince?: number }> {
+    const [count, oldest] = await Promise.all([this.redis.zcard(this.keys.roomsWaiting), this.redis.zrange(this.keys.roomsWaiting, '0', '0', 'WITHSCORES')]);
+    return { count, ...(oldest[1] !== undefined ? { oldestSince: Number(oldest[1]) } : {}) };
+  }
+
+  /** Starts this replica's worker. */
+  start(handler: RoomJobHandler): void {
+    if (this.worker) return;
+    const log = this.options.logger;
+    this.workerConnection = bullConnection(this.redis, 'worker');
+    this.worker = new Worker(
+      ROOMS_QUEUE,
+      async (job: Job) => {
+        const parsed = RoomJob.safeParse(job.data);
+        if (!parsed.success) {
+          log.error({ job: job.id }, 'room job with unreadable data dropped');
+          return;
+        }
+        const { incidentId } = parsed.data;
+        const attempt = job.attemptsMade + 1;
+        try {
+          await handler(incidentId, attempt);
+        } catch (err) {
+          // Logged once per tenfold of tries: an outage of hours is a handful of lines, not thousands.
+          if (isPowerOfTen(attempt)) log.warn({ err, incident: incidentId, attempt, nextTryInMs: roomRetryDelay(attempt, this.backoff) }, 'the room of an incident could not be opened yet; trying again');
+          throw err;
+        }
+        // Opened, or the incident is over: either way nothing is waiting any more.
+        await Promise.all([this.redis.zrem(this.keys.roomsWaiting, incidentId), this.redis.del(this.keys.roomNudged(incidentId))]);
+      },
+      {
+        connection: this.workerConnection as Redis,
+        prefix: this.keys.roomQueuePrefix,
+        concurrency: this.options.concurrency ?? 8,
+        lockDuration: STALL_RECOVERY.lockDurationMs,
+        stalledInterval: STALL_RECOVERY.stalledIntervalMs,
+        maxStalledCount: STALL_RECOVERY.maxStalledCount,
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { data: unknown }) => this.nextDelay(attemptsMade, job) },
+      },
+    );
+    this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'room worker error'));
+  }
+
+  /** The wait before the next try: none when a nudge came during this one. */
+  private async nextDelay(failedTries: number, job: { data: unknown } | undefined): Promise<number> {
+    const parsed = RoomJob.safeParse(job?.data);
+    if (parsed.success && (await this.redis.del(this.keys.roomNudged(parsed.data.incidentId))) > 0) return 0;
+    return roomRetryDelay(failedTries, this.backoff);
+  }
+
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
+    await this.worker?.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.workerConnection?.disconnect();
+    this.connection.disconnect();
+  }
+}
+
+function jobIdOf(incidentId: string): string {
+  return `room.${incidentId}`;
+}
+
+function isPowerOfTen(n: number): boolean {
+  return n === 1 || (n % 10 === 0 && isPowerOfTen(n / 10));
+}
