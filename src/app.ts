@@ -20,6 +20,9 @@ import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
+import { registerWebConsole } from './web/console.js';
+import { webConsoleAuth } from './web/setup.js';
+import { RedisTimelineFeed } from './store/timeline-feed.js';
 
 export interface Sitrep {
   deps: IncidentDeps;
@@ -137,6 +140,19 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     );
     sendJson(res, ok ? 200 : 503, { ok, redis: ok ? 'reachable' : 'unreachable' });
   });
+
+  if (config.WEB_CONSOLE === 'on' && config.PUBLIC_URL) {
+    const webConsole = registerWebConsole(http, {
+      deps,
+      feed: new RedisTimelineFeed(redis, store.keys),
+      auth: webConsoleAuth(config),
+      sessionSecret: config.WEB_SESSION_SECRET,
+      sessionHours: config.WEB_SESSION_HOURS,
+      publicUrl: config.PUBLIC_URL,
+    });
+    // Further console pages (Insights) register here, behind the same sign-in: webConsole.registerConsolePage({ … }).
+    void webConsole;
+  }
 
   const port = await http.listen(config.PORT, config.HOST);
   await slack?.start();
