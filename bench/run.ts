@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['timeline', 'declare', 'triage', 'postmortem', 'escalation', 'alert-storm'];
+const BENCHES = ['timeline', 'declare', 'triage', 'postmortem', 'escalation', 'alert-storm', 'console'];
 let failed = 0;
 for (const name of BENCHES) {
   const file = `bench/${name}.ts`;

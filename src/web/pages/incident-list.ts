@@ -33,7 +33,6 @@ export function incidentListPage(result: IncidentPage, query: IncidentQuery, now
   <label>Title<input type="search" name="search" value="${query.search ?? ''}"></label>
   <button type="submit">Filter</button> <a href="/incidents">Clear</a>
 </form>
-<p class="chip"><a href="/incidents/new">Declare an incident</a></p>
 <table>
 <thead><tr><th>#</th><th>Title</th><th>Severity</th><th>Status</th><th>Lead</th><th>Team</th><th>Age</th><th>Room</th></tr></thead>
 <tbody>${result.rows.map(

@@ -77,7 +77,6 @@ export function incidentPage(incident: Incident, events: readonly TimelineEvent[
   const kinds = [...new Set(entries.map((e) => e.kind))].sort();
   const base = `/incidents/${incident.number}`;
   return html`<h1>${incidentLabel(incident)}: ${incident.title}</h1>
-<p><a href="${base}/postmortem">Postmortem</a> · <a href="${base}/trace">Trace picture</a></p>
 <section id="card" data-src="${base}/card" aria-live="polite">${incidentCard(incident, events)}</section>
 ${actions(incident)}
 <section aria-labelledby="tl"><h2 id="tl">Timeline <span id="live-state" class="live" data-state="connecting">connecting…</span></h2>
