@@ -103,7 +103,8 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
       // The cursor first: an entry written between the two reads shows twice at worst, and the page drops the repeat.
       const cursor = await options.feed.cursor(incident.id);
       const events = await deps.store.timeline(incident.id);
-      return sendPage(reply, frame(request, `INC-${incident.number}`, incidentPage(incident, events, cursor)));
+      const showAll = (request.query as Record<string, unknown>).all === '1';
+      return sendPage(reply, frame(request, `INC-${incident.number}`, incidentPage(incident, events, cursor, showAll)));
     });
 
     app.get('/incidents/:number/card', data, async (request, reply) => {

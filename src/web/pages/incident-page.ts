@@ -72,15 +72,20 @@ ${next.length ? html`<form method="post" action="${base}/status">${key()}<label 
 </section>`;
 }
 
-export function incidentPage(incident: Incident, events: readonly TimelineEvent[], cursor: string): Safe {
-  const entries = events.map(timelineEntry);
-  const kinds = [...new Set(entries.map((e) => e.kind))].sort();
+/** Long timelines show their newest entries first in the page; the rest is one click away. */
+export const TIMELINE_SHOWN = 1000;
+
+export function incidentPage(incident: Incident, events: readonly TimelineEvent[], cursor: string, showAll: boolean): Safe {
+  const hidden = showAll ? 0 : Math.max(0, events.length - TIMELINE_SHOWN);
+  const entries = events.slice(hidden).map(timelineEntry);
+  const kinds = [...new Set(events.map((e) => e.type))].sort();
   const base = `/incidents/${incident.number}`;
   return html`<h1>${incidentLabel(incident)}: ${incident.title}</h1>
 <section id="card" data-src="${base}/card" aria-live="polite">${incidentCard(incident, events)}</section>
 ${actions(incident)}
 <section aria-labelledby="tl"><h2 id="tl">Timeline <span id="live-state" class="live" data-state="connecting">connecting…</span></h2>
 <label for="kind-filter">Show</label> <select id="kind-filter"><option value="">everything</option>${kinds.map((k) => html`<option>${k}</option>`)}</select>
+${hidden ? html`<p>${hidden} earlier entries are not shown. <a href="${base}?all=1">Show all ${events.length}</a></p>` : ''}
 <ol id="timeline" class="timeline" data-live="${base}/live?after=${encodeURIComponent(cursor)}">${entries.map(entryItem)}</ol>
 </section>`;
 }
