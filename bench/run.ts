@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'postmortem', 'escalation', 'alert-storm', 'insights'];
+const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'postmortem', 'escalation', 'alert-storm', 'insights', 'console'];
 let failed = 0;
 for (const name of BENCHES) {
   const file = `bench/${name}.ts`;

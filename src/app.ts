@@ -7,6 +7,8 @@ import { settledWithin } from './domain/deadline.js';
 import { RedisRateLimiter } from './store/rate-limit.js';
 import { redisReady } from './server/readiness.js';
 import { RedisIncidentStore } from './store/incident-store.js';
+import { registerInsightsRoutes } from './web/insights/routes.js';
+import { createKeys } from './store/keys.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
 import { RedisSummarySource } from './store/summary-source.js';
 import { withSummaries } from './incidents/summaries.js';
@@ -41,6 +43,9 @@ import { RoomJobs } from './alerts/room-jobs.js';
 import { RedisPostedAlerts } from './store/posted-alerts.js';
 import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
+import { registerWebConsole } from './web/console.js';
+import { webConsoleAuth } from './web/setup.js';
+import { RedisTimelineFeed } from './store/timeline-feed.js';
 
 export interface Sitrep {
   deps: IncidentDeps;
@@ -94,6 +99,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   meterRedis(redis, metrics);
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
   const summaries = new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX);
+  const insights = new Insights(summaries);
   const store = withSummaries(
     meteredStore(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), metrics),
     new RedisSummarySource(redis, config.REDIS_KEY_PREFIX),
@@ -139,7 +145,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     clock: () => new Date(),
     background: new Background(logger),
     ...(triage ? { triage: meteredTriage(triage, metrics) } : {}),
-    insights: chatInsights(new Insights(summaries), { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
+    insights: chatInsights(insights, { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
     changes,
     reminders,
   };
@@ -217,6 +223,23 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       sendJson(res, 503, { ok, redis: 'unreachable' });
     }
   });
+
+  if (config.WEB_CONSOLE === 'on' && config.PUBLIC_URL) {
+    const webConsole = registerWebConsole(http, {
+      deps,
+      feed: new RedisTimelineFeed(redis, createKeys(config.REDIS_KEY_PREFIX)),
+      auth: webConsoleAuth(config),
+      sessionSecret: config.WEB_SESSION_SECRET,
+      sessionHours: config.WEB_SESSION_HOURS,
+      publicUrl: config.PUBLIC_URL,
+    });
+    // The Insights pages, behind the same sign-in: they list every incident.
+    registerInsightsRoutes(
+      (method, path, handler) =>
+        webConsole.registerConsolePage({ method: method as 'GET', path, kind: path.startsWith('/api/') ? 'data' : 'page', handler: (req, res) => handler(req, res) }),
+      { insights, timeZone: config.TIME_ZONE },
+    );
+  }
 
   reminders.start((job) => remindIfQuiet(deps, job));
   await reminders.ready();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_SEVERITY_LABELS, SEVERITIES, Severity, type SeverityLabels } from './domain/severity.js';
 
@@ -132,6 +133,19 @@ export const VARIABLES = {
   CONFLUENCE_USER: { schema: optionalString, doc: 'Confluence account email' },
   CONFLUENCE_TOKEN: { schema: optionalString, doc: 'Confluence API token' },
   CONFLUENCE_SPACE: { schema: optionalString, doc: 'Confluence space key for postmortem pages' },
+  WEB_CONSOLE: { schema: z.enum(['on', 'off']).default('off'), doc: 'web console at PUBLIC_URL/incidents: on or off' },
+  WEB_AUTH: { schema: z.enum(['oidc', 'header', 'none']).default('oidc'), doc: 'console sign-in: oidc (OpenID Connect), header (a trusted proxy authenticates) or none (only when HOST is a loopback address)' },
+  WEB_SESSION_SECRET: { schema: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(), doc: 'secret that signs console session cookies (at least 32 characters); the same on every replica' },
+  WEB_SESSION_HOURS: { schema: int(12, 1, 24 * 30), doc: 'how long a console sign-in lasts, in hours' },
+  OIDC_ISSUER: { schema: url.optional(), doc: 'OpenID Connect issuer URL (Slack: https://slack.com, Entra: https://login.microsoftonline.com/<tenant>/v2.0, Google, Okta, Keycloak realm URL)' },
+  OIDC_CLIENT_ID: { schema: optionalString, doc: 'OpenID Connect client id of the console' },
+  OIDC_CLIENT_SECRET: { schema: optionalString, doc: 'OpenID Connect client secret; the redirect URI to register is PUBLIC_URL/auth/callback' },
+  OIDC_SCOPES: { schema: z.string().default('openid email profile'), doc: 'scopes asked for at sign-in' },
+  WEB_ALLOWED_EMAIL_DOMAINS: { schema: list, doc: 'e-mail domains allowed to sign in to the console, comma-separated' },
+  WEB_ALLOWED_SLACK_TEAMS: { schema: list, doc: 'Slack workspace ids (T…) allowed to sign in (Sign in with Slack)' },
+  WEB_ALLOWED_TENANTS: { schema: list, doc: 'Microsoft Entra tenant ids allowed to sign in' },
+  WEB_AUTH_HEADER: { schema: z.string().default('x-forwarded-email'), doc: 'header carrying the signed-in e-mail in WEB_AUTH=header mode (oauth2-proxy: x-forwarded-email)' },
+  WEB_TRUSTED_PROXIES: { schema: list, doc: 'addresses or CIDR ranges of the proxies allowed to set WEB_AUTH_HEADER' },
 } satisfies Record<string, { schema: z.ZodType; doc: string }>;
 
 type Vars = typeof VARIABLES;
@@ -216,9 +230,48 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   if (raw.REDIS_WAIT_REPLICAS > 0 && raw.REDIS_WAIT_TIMEOUT_MS >= raw.REDIS_COMMAND_TIMEOUT_MS) {
     problems.push(`REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS (${raw.REDIS_COMMAND_TIMEOUT_MS}), or the wait itself times out`);
   }
+  problems.push(...webConsoleProblems(raw));
 
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The console's settings must make sign-in possible and safe before anything listens. */
+function webConsoleProblems(raw: RawConfig): string[] {
+  if (raw.WEB_CONSOLE === 'off') return [];
+  const problems: string[] = [];
+  if (!raw.PUBLIC_URL) problems.push(`PUBLIC_URL: required with WEB_CONSOLE=on (${VARIABLES.PUBLIC_URL.doc})`);
+  if (raw.WEB_AUTH === 'none') {
+    if (!isLoopback(raw.HOST)) problems.push(`WEB_AUTH: none serves incidents to anyone, so it is refused unless HOST is a loopback address (HOST is ${raw.HOST})`);
+    return problems;
+  }
+  if (!raw.WEB_SESSION_SECRET) problems.push(`WEB_SESSION_SECRET: required with WEB_CONSOLE=on (${VARIABLES.WEB_SESSION_SECRET.doc})`);
+  if (raw.WEB_AUTH === 'header') {
+    if (!raw.WEB_TRUSTED_PROXIES.length) problems.push(`WEB_TRUSTED_PROXIES: required with WEB_AUTH=header (${VARIABLES.WEB_TRUSTED_PROXIES.doc}); anyone else could send the header`);
+    for (const entry of raw.WEB_TRUSTED_PROXIES) {
+      if (!isAddressOrRange(entry)) problems.push(`WEB_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range such as 10.0.0.0/8`);
+    }
+    return problems;
+  }
+  for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+    if (!raw[name]) problems.push(`${name}: required with WEB_AUTH=oidc (${VARIABLES[name].doc})`);
+  }
+  if (!raw.WEB_ALLOWED_EMAIL_DOMAINS.length && !raw.WEB_ALLOWED_SLACK_TEAMS.length && !raw.WEB_ALLOWED_TENANTS.length) {
+    problems.push('WEB_ALLOWED_EMAIL_DOMAINS: set it, WEB_ALLOWED_SLACK_TEAMS or WEB_ALLOWED_TENANTS, so that only your organisation can sign in to the console');
+  }
+  return problems;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  if (extra !== undefined || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
 }
 
 /** Reads `.env` (if present) into process.env without overriding what the shell already set. */

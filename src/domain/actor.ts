@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-/** Who did something: a person on a chat platform, or sitrep itself, an alert source or PagerDuty. */
+/** Who did something: a person on a chat platform or signed in to the web console (id = e-mail), or sitrep itself, an alert source or PagerDuty. */
 export const Actor = z.object({
-  platform: z.enum(['slack', 'teams', 'system', 'alert', 'pagerduty']),
+  platform: z.enum(['slack', 'teams', 'system', 'alert', 'pagerduty', 'web']),
   id: z.string().min(1),
   name: z.string().optional(),
 });

@@ -1,4 +1,5 @@
 import type { Incident, Platform } from '../domain/incident.js';
+import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
 import type { Status } from '../domain/status.js';
 import type { MessageRef, NewTimelineEvent, TimelineEvent } from '../domain/timeline.js';
 
@@ -23,6 +24,7 @@ export interface IncidentStore {
   /** Stores a new incident with its first events; fails with `conflict` if the id exists. */
   create(incident: Incident, events: NewTimelineEvent[]): Promise<CommitResult>;
   get(id: string): Promise<Incident | undefined>;
+  getByNumber(number: number): Promise<Incident | undefined>;
   /** Just the status (cheap: no incident to read and parse), for hot paths such as alert storms. */
   statusOf(id: string): Promise<Status | undefined>;
   /** Reads, applies `change`, writes if nobody else wrote in between (retrying on conflict). */
@@ -31,6 +33,8 @@ export interface IncidentStore {
   append(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]>;
   timeline(id: string, options?: { limit?: number }): Promise<TimelineEvent[]>;
   listOpen(): Promise<Incident[]>;
+  /** Every incident, open ones first, filtered and paged (the console's list). */
+  list(query: IncidentQuery): Promise<IncidentPage>;
 
   bindRoom(platform: Platform, roomId: string, incidentId: string): Promise<void>;
   findByRoom(platform: Platform, roomId: string): Promise<Incident | undefined>;
@@ -38,4 +42,15 @@ export interface IncidentStore {
   findByMessage(ref: MessageRef): Promise<string | undefined>;
   bindFingerprint(fingerprint: string, incidentId: string): Promise<void>;
   findByFingerprint(fingerprint: string): Promise<string | undefined>;
+}
+
+/** Where a live view has read a timeline up to (a Redis stream id). */
+export type TimelineCursor = string;
+
+/** New timeline entries as they are written, by any replica (the console's live timeline). */
+export interface TimelineFeed {
+  /** The position after the newest entry. */
+  cursor(incidentId: string): Promise<TimelineCursor>;
+  /** Entries after `after`, as they come, until `signal` aborts. */
+  follow(incidentId: string, after: TimelineCursor, signal: AbortSignal): AsyncIterable<{ cursor: TimelineCursor; event: TimelineEvent }>;
 }

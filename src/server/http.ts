@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { sendFailure } from './failure.js';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
+import { failureAnswer, sendFailure } from './failure.js';
 import type { Metrics } from './metrics.js';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -22,7 +23,7 @@ export interface RequestLog {
  * The request's logger (request id, method, path bound), made on first use: a pino child redacts its
  * bindings when created, which costs more than the many requests that never log (alert storms).
  */
-function requestLog(parent: Logger, bindings: () => Record<string, unknown>): RequestLog {
+export function requestLog(parent: Logger, bindings: () => Record<string, unknown>): RequestLog {
   let child: Logger | undefined;
   const log = (): Logger => (child ??= parent.child(bindings()));
   return {
@@ -39,29 +40,71 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+interface RawRoute {
+  method: string;
+  path: string;
+  prefix: boolean;
+  handler: Handler;
+}
+
 /**
  * One HTTP server for everything sitrep receives: Slack events, Teams activities, alert and
- * PagerDuty webhooks, health and metrics. Routes match on method and exact path or a `prefix*`.
+ * PagerDuty webhooks, health and metrics, and the web console. It runs on Fastify.
+ *
+ * `route` and `mount` take plain node handlers (the webhooks, Bolt's receiver, botbuilder's glue): they
+ * get the untouched request stream, because signature checks need the exact bytes, and the reply is
+ * hijacked so Fastify stays out of the way. Routes match on method and exact path or a `prefix*`.
+ * `plugin` registers Fastify-native code (the console) with Fastify's own body parsing.
  */
 export class HttpServer {
-  private readonly routes: { method: string; path: string; prefix: boolean; handler: Handler }[] = [];
-  readonly server: Server;
+  private readonly raw: RawRoute[] = [];
+  readonly fastify: FastifyInstance;
 
   constructor(
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
   ) {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
-    // Slack and alert senders keep connections alive; don't let idle sockets pile up.
-    this.server.keepAliveTimeout = 65_000;
-    // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
-    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
-    this.server.headersTimeout = HEADERS_TIMEOUT_MS;
+    this.fastify = Fastify({
+      logger: false,
+      // Slack and alert senders keep connections alive; don't let idle sockets pile up.
+      keepAliveTimeout: 65_000,
+      // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // On close, idle keep-alive sockets go at once; requests in flight get the grace `close` gives them.
+      forceCloseConnections: 'idle',
+      // Webhook bodies are read by the handlers themselves (readBody enforces the limit).
+      bodyLimit: 1024 * 1024,
+    });
+    this.fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
+    this.fastify.register(async (scope) => this.registerRaw(scope));
+    this.fastify.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      const pathKnown = this.raw.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));
+      this.metrics?.unknownRoutes.inc();
+      void reply
+        .code(pathKnown ? 405 : 404)
+        .send({ ok: false, error: pathKnown ? `method ${request.method} not allowed` : `no route for ${path}` });
+    });
+    this.fastify.setErrorHandler((err, request, reply) => {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status && status >= 400 && status < 500) {
+        void reply.code(status).send({ ok: false, error: (err as Error).message });
+        return;
+      }
+      // Our coded errors by their status, Redis unreachable as 503 + Retry-After, the rest 500 (src/server/failure.ts).
+      const answer = failureAnswer(err);
+      if (!answer.expected) this.logger.error({ err, method: request.method, path: request.url.split('?')[0] }, 'request failed');
+      void reply.code(answer.status).headers(answer.headers).send({ ok: false, error: answer.error });
+    });
+  }
+
+  get server(): Server {
+    return this.fastify.server;
   }
 
   route(method: string, path: string, handler: Handler): this {
     const prefix = path.endsWith('*');
-    this.routes.push({ method, path: prefix ? path.slice(0, -1) : path, prefix, handler });
+    this.raw.push({ method, path: prefix ? path.slice(0, -1) : path, prefix, handler });
     return this;
   }
 
@@ -70,17 +113,26 @@ export class HttpServer {
     return this.route(method, path, (req, res) => listener(req, res));
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Registers Fastify-native routes (the web console); they are added when the server starts. */
+  plugin(plugin: FastifyPluginAsync): this {
+    this.fastify.register(plugin);
+    return this;
+  }
+
+  /** Raw routes live in a scope of their own whose only body "parser" leaves the stream unread. */
+  private registerRaw(scope: FastifyInstance): void {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    for (const route of this.raw) {
+      const url = route.prefix ? `${route.path}*` : route.path;
+      scope.route({ method: route.method, url, handler: (request, reply) => this.dispatch(route, request.raw, reply.hijack().raw) });
+    }
+  }
+
+  private async dispatch(route: RawRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
-    const route = this.routes.find((r) => r.method === req.method && (r.prefix ? path.startsWith(r.path) : path === r.path));
-    if (!route) {
-      this.metrics?.unknownRoutes.inc();
-      const pathKnown = this.routes.some((r) => (r.prefix ? path.startsWith(r.path) : path === r.path));
-      sendJson(res, pathKnown ? 405 : 404, { ok: false, error: pathKnown ? `method ${req.method} not allowed` : `no route for ${path}` });
-      return;
-    }
     const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });
     res.once('finish', () => timer?.({ status: String(res.statusCode) }));
     try {
@@ -93,22 +145,18 @@ export class HttpServer {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const address = this.server.address();
+    await this.fastify.listen({ port, host });
+    const address = this.fastify.server.address();
     return typeof address === 'object' && address ? address.port : port;
   }
 
   /**
    * Stops taking connections and lets requests in flight finish for up to `graceMs` (their senders
-   * got no answer yet and would resend), then cuts what is left.
+   * got no answer yet and would resend), then cuts what is left (live console streams among them).
    */
   async close(graceMs = 0): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
-    if (!(await settledWithin(closed, graceMs))) this.server.closeAllConnections();
+    const closed = this.fastify.close();
+    if (!(await settledWithin(closed, graceMs))) this.fastify.server.closeAllConnections();
     await closed;
   }
 }

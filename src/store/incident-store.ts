@@ -3,8 +3,10 @@ import { SitrepError } from '../domain/errors.js';
 import { Incident, incidentIdFor, incidentLabel, type Platform } from '../domain/incident.js';
 import { isOpen, Status } from '../domain/status.js';
 import { TimelineEvent, type MessageRef, type NewTimelineEvent } from '../domain/timeline.js';
+import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
 import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
+import { IncidentIndex } from './incident-index.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -15,6 +17,7 @@ type Prepared = { events: TimelineEvent[]; argv: string[] };
 
 export class RedisIncidentStore implements IncidentStore {
   readonly keys: Keys;
+  private readonly index: IncidentIndex;
 
   constructor(
     private readonly redis: RedisClient,
@@ -22,6 +25,7 @@ export class RedisIncidentStore implements IncidentStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.keys = createKeys(prefix);
+    this.index = new IncidentIndex(redis, this.keys);
     if (!('commitIncident' in redis)) {
       redis.defineCommand('commitIncident', { numberOfKeys: 3, lua: COMMIT_SCRIPT });
     }
@@ -89,6 +93,10 @@ export class RedisIncidentStore implements IncidentStore {
     const ids = await this.redis.zrange(this.keys.openIncidents, '0', '-1');
     const found = await Promise.all(ids.map((id) => this.get(id)));
     return found.filter((i): i is Incident => i !== undefined && isOpen(i.status));
+  }
+
+  async list(query: IncidentQuery): Promise<IncidentPage> {
+    return this.index.page(query);
   }
 
   async getByNumber(number: number): Promise<Incident | undefined> {
@@ -159,6 +167,7 @@ export class RedisIncidentStore implements IncidentStore {
   private async syncOpenIndex(incident: Incident): Promise<void> {
     if (isOpen(incident.status)) await this.redis.zadd(this.keys.openIncidents, incident.number, incident.id);
     else await this.redis.zrem(this.keys.openIncidents, incident.id);
+    await this.index.record(incident);
   }
 }
 

@@ -13,6 +13,8 @@
  * | `<p>{inc-N}:idem`                     | hash   | idempotency key → event id                          |
  * | `<p>{inc-N}:postmortem`               | hash   | `data` (latest draft JSON), `saved`, `revision`      |
  * | `<p>incidents:open`                   | zset   | open incident ids, scored by number                  |
+ * | `<p>incidents:summaries`              | hash   | incident id → list-row JSON (src/store/incident-index.ts), newest version wins |
+ * | `<p>incidents:history`                | zset   | resolved and closed incident ids, scored by number (the list after the open ones) |
  * | `<p>room:<platform>:<roomId>`         | string | incident id of a chat room                           |
  * | `<p>msg:<platform>:<channel>:<ts>`    | string | incident id of a captured message (edits, deletes)   |
  * | `<p>fingerprint:<fp>`                 | string | incident id an alert fingerprint belongs to          |
@@ -58,6 +60,8 @@ export function createKeys(prefix: string) {
     idempotency: (id: string) => `${tag(id)}:idem`,
     postmortem: (id: string) => `${tag(id)}:postmortem`,
     openIncidents: `${prefix}incidents:open`,
+    incidentSummaries: `${prefix}incidents:summaries`,
+    incidentHistory: `${prefix}incidents:history`,
     room: (platform: string, roomId: string) => `${prefix}room:${platform}:${roomId}`,
     message: (platform: string, channel: string, ts: string) => `${prefix}msg:${platform}:${channel}:${ts}`,
     fingerprint: (fp: string) => `${prefix}fingerprint:${fp}`,

@@ -1,0 +1,180 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../domain/actor.js';
+import { SitrepError } from '../domain/errors.js';
+import { IncidentQuery } from '../domain/incident-row.js';
+import type { Incident } from '../domain/incident.js';
+import { Severity } from '../domain/severity.js';
+import { Status } from '../domain/status.js';
+import type { IncidentDeps } from '../incidents/deps.js';
+import { changeSeverity, changeStatus } from '../incidents/lifecycle.js';
+import { addNote } from '../incidents/record.js';
+import type { TimelineFeed } from '../incidents/store-port.js';
+import type { HttpServer } from '../server/http.js';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import { registerAuth, type AuthMode, type RouteKind, type SignedIn } from './auth.js';
+import { layout, type LayoutOptions, type Safe } from './html.js';
+import { incidentListPage } from './pages/incident-list.js';
+import { incidentCard, incidentPage } from './pages/incident-page.js';
+import { SECURITY_HEADERS } from './security-headers.js';
+import { SessionCookies } from './session.js';
+import { streamTimeline } from './live.js';
+
+export interface WebConsoleOptions {
+  deps: IncidentDeps;
+  feed: TimelineFeed;
+  auth: AuthMode;
+  /** Required unless auth is `none`. */
+  sessionSecret?: string;
+  sessionHours: number;
+  publicUrl: string;
+}
+
+/**
+ * A console page or endpoint added by another part of sitrep (Insights): framework-agnostic, like the
+ * webhooks, and behind the same sign-in. `page` sends strangers to sign in, `data` answers them 401.
+ */
+export interface ConsolePage {
+  method?: 'GET' | 'POST';
+  path: string;
+  kind: Exclude<RouteKind, 'public'>;
+  handler: (req: IncomingMessage, res: ServerResponse, viewer: ConsoleViewer) => Promise<void> | void;
+}
+
+/** What an added page knows of the viewer: who, and how to draw the console's frame around its body. */
+export interface ConsoleViewer {
+  email: string;
+  name?: string;
+  csrf: string;
+  /** The console frame (nav, sign-out) around a body of already-escaped HTML. */
+  frame(title: string, body: Safe, section?: LayoutOptions['section']): string;
+}
+
+export interface WebConsole {
+  /** Adds a page behind the console's sign-in; call before the server starts listening. */
+  registerConsolePage(page: ConsolePage): void;
+}
+
+const NUMBER = z.object({ number: z.coerce.number().int().positive() });
+
+/** The web console: every incident, its live timeline, actions when chat is down; all behind sign-in. */
+export function registerWebConsole(http: HttpServer, options: WebConsoleOptions): WebConsole {
+  const extra: ConsolePage[] = [];
+  const sessions = new SessionCookies(options.sessionSecret ?? randomBytes(32).toString('hex'), options.sessionHours * 3_600_000);
+  const { deps } = options;
+
+  http.plugin(async (app) => {
+    await app.register(fastifyCookie);
+    // Forms post urlencoded; ten lines rather than another plugin.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    app.addHook('onSend', async (_request, reply) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
+    });
+    registerAuth(app, { auth: options.auth, sessions, secureCookies: options.publicUrl.startsWith('https:'), publicUrl: options.publicUrl, logger: deps.logger });
+
+    const frame = (request: FastifyRequest, title: string, body: Safe, section: LayoutOptions['section'] = 'incidents') => {
+      const signedIn = request.signedIn as SignedIn;
+      return layout({ title, csrf: signedIn.csrf, viewer: signedIn.viewer, section, canSignOut: signedIn.cookie }, body);
+    };
+    const sendPage = (reply: FastifyReply, page: string) => reply.type('text/html; charset=utf-8').send(page);
+    const page = { config: { kind: 'page' as const } };
+    const data = { config: { kind: 'data' as const } };
+
+    app.get('/console/assets/console.css', { config: { kind: 'public' } }, async (_request, reply) => reply.type('text/css; charset=utf-8').send(CONSOLE_CSS));
+    app.get('/console/assets/console.js', { config: { kind: 'public' } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(CONSOLE_JS));
+
+    app.get('/', page, async (_request, reply) => reply.redirect('/incidents', 302));
+
+    app.get('/incidents', page, async (request, reply) => {
+      const query = parse(IncidentQuery, request.query);
+      const result = await deps.store.list(query);
+      return sendPage(reply, frame(request, 'Incidents', incidentListPage(result, query, deps.clock())));
+    });
+
+    app.get('/api/incidents', data, async (request) => deps.store.list(parse(IncidentQuery, request.query)));
+
+    app.get('/incidents/:number', page, async (request, reply) => {
+      const incident = await incidentOf(request);
+      // The cursor first: an entry written between the two reads shows twice at worst, and the page drops the repeat.
+      const cursor = await options.feed.cursor(incident.id);
+      const events = await deps.store.timeline(incident.id);
+      const showAll = (request.query as Record<string, unknown>).all === '1';
+      return sendPage(reply, frame(request, `INC-${incident.number}`, incidentPage(incident, events, cursor, showAll)));
+    });
+
+    app.get('/incidents/:number/card', data, async (request, reply) => {
+      const incident = await incidentOf(request);
+      return reply.type('text/html; charset=utf-8').send(incidentCard(incident, await deps.store.timeline(incident.id)).value);
+    });
+
+    app.get('/incidents/:number/live', data, async (request, reply) => {
+      const incident = await incidentOf(request);
+      const after = parse(z.object({ after: z.string().regex(/^\d+-\d+$/).default('$') }), request.query).after;
+      const from = after === '$' ? await options.feed.cursor(incident.id) : after;
+      reply.hijack();
+      await streamTimeline(request.raw, reply.raw, options.feed, incident.id, (request.headers['last-event-id'] as string | undefined) ?? from, deps.logger);
+    });
+
+    const Action = z.object({ key: z.string().min(8).max(100) });
+    const act = (path: string, schema: z.ZodType, run: (incident: Incident, body: never, actor: Actor, key: string) => Promise<unknown>) =>
+      app.post(`/incidents/:number/${path}`, data, async (request, reply) => {
+        const incident = await incidentOf(request);
+        const body = parse(Action.and(schema), request.body) as { key: string };
+        await run(incident, body as never, actorOf(request), `web:${body.key}`);
+        return reply.redirect(`/incidents/${incident.number}`, 303);
+      });
+    act('note', z.object({ text: z.string().trim().min(1).max(3000) }), (i, b: { text: string }, actor, key) => addNote(deps, i.id, b.text, actor, key));
+    act('status', z.object({ to: Status, message: z.string().trim().max(500).optional() }), (i, b: { to: Status; message?: string }, actor, key) =>
+      changeStatus(deps, i.id, b.to, actor, key, b.message || undefined),
+    );
+    act('severity', z.object({ to: Severity }), (i, b: { to: Severity }, actor, key) => changeSeverity(deps, i.id, b.to, actor, key));
+
+    async function incidentOf(request: FastifyRequest): Promise<Incident> {
+      const { number } = parse(NUMBER, request.params);
+      const incident = await deps.store.getByNumber(number);
+      if (!incident) throw new SitrepError('not_found', `INC-${number} does not exist.`);
+      return incident;
+    }
+
+    for (const extraPage of extra) {
+      app.route({
+        method: extraPage.method ?? 'GET',
+        url: extraPage.path,
+        config: { kind: extraPage.kind },
+        handler: async (request, reply) => {
+          const signedIn = request.signedIn as SignedIn;
+          // Raw handlers write the response themselves, so the console's headers go on first.
+          for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
+          reply.hijack();
+          await extraPage.handler(request.raw, reply.raw, {
+            ...signedIn.viewer,
+            csrf: signedIn.csrf,
+            frame: (title, body, section) => frame(request, title, body, section),
+          });
+        },
+      });
+    }
+  });
+
+  return { registerConsolePage: (p) => void extra.push(p) };
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new SitrepError('invalid_input', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/** The signed-in person as the actor of what they do in the console. */
+function actorOf(request: FastifyRequest): Actor {
+  const { viewer } = request.signedIn as SignedIn;
+  return { platform: 'web', id: viewer.email, name: viewer.name ?? viewer.email };
+}

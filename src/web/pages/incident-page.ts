@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { actorLabel } from '../../domain/actor.js';
+import type { Incident } from '../../domain/incident.js';
+import { incidentLabel } from '../../domain/incident.js';
+import { SEVERITIES } from '../../domain/severity.js';
+import { allowedTransitions } from '../../domain/status.js';
+import type { TimelineEvent } from '../../domain/timeline.js';
+import { html, type Safe } from '../html.js';
+import { timelineEntry, type TimelineEntry } from '../timeline-text.js';
+
+const time = (iso: string | undefined) => (iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').slice(0, 19)} UTC</time>` : '—');
+
+/** The hand-off ledger and the alerts' counts come from the timeline; the rest is the incident's state. */
+export function incidentCard(incident: Incident, events: readonly TimelineEvent[]): Safe {
+  const handoffs = events.filter((e): e is Extract<TimelineEvent, { type: 'owner_changed' }> => e.type === 'owner_changed');
+  const alerts = new Map<string, { title: string; source: string; count: number; resolved: boolean; url?: string }>();
+  for (const e of events) {
+    if (e.type === 'alert_fired') {
+      const seen = alerts.get(e.fingerprint);
+      alerts.set(e.fingerprint, { title: e.title, source: e.source, count: Math.max(e.count, (seen?.count ?? 0) + 1), resolved: false, ...(e.url ? { url: e.url } : {}) });
+    } else if (e.type === 'alert_resolved') {
+      const seen = alerts.get(e.fingerprint);
+      if (seen) seen.resolved = true;
+    }
+  }
+  const role = (name: 'lead' | 'comms' | 'scribe') => (incident.roles[name] ? actorLabel(incident.roles[name]) : '—');
+  return html`<div class="card">
+<dl>
+  <dt>Severity</dt><dd class="sev-${incident.severity}">${incident.severity}${incident.highestSeverity !== incident.severity ? ` (highest ${incident.highestSeverity})` : ''}</dd>
+  <dt>Status</dt><dd class="status-${incident.status}" data-field="status">${incident.status}</dd>
+  <dt>Declared</dt><dd>${time(incident.declaredAt)} by ${actorLabel(incident.declaredBy)}</dd>
+  <dt>Room</dt><dd>${incident.room?.url ? html`<a href="${incident.room.url}">${incident.room.name ?? 'open the room'}</a>` : incident.room ? (incident.room.name ?? incident.room.id) : 'not open yet'}</dd>
+</dl>
+<dl>
+  <dt>Lead</dt><dd>${role('lead')}</dd><dt>Comms</dt><dd>${role('comms')}</dd><dt>Scribe</dt><dd>${role('scribe')}</dd>
+  <dt>Suspected owner</dt><dd>${incident.suspectedOwner ? `${incident.suspectedOwner.team} (via ${incident.suspectedOwner.via})` : '—'}</dd>
+  <dt>Hand-offs</dt><dd>${handoffs.length ? html`<ol>${handoffs.map((h) => html`<li>${h.fromTeam ?? '—'} → ${h.toTeam}${h.reason ? `: ${h.reason}` : ''} (${actorLabel(h.actor)}, ${time(h.at)})</li>`)}</ol>` : 'none'}</dd>
+</dl>
+<dl>
+  <dt>Pages</dt><dd>${
+    incident.pages.length
+      ? html`<ul>${incident.pages.map(
+          (p) =>
+            html`<li>${p.team ?? 'a person'}, level ${p.level}: ${p.status}${p.acknowledgedBy ? html` by ${actorLabel(p.acknowledgedBy)} at ${time(p.acknowledgedAt)}` : ''}${
+              p.status === 'pending' && p.nextEscalationAt ? html`; next escalation ${time(p.nextEscalationAt)}` : ''
+            }</li>`,
+        )}</ul>`
+      : 'none'
+  }</dd>
+  <dt>Alerts</dt><dd>${alerts.size ? html`<ul>${[...alerts.values()].map((a) => html`<li>${a.url ? html`<a href="${a.url}">${a.title}</a>` : a.title} (${a.source}, ×${a.count}${a.resolved ? ', resolved' : ''})</li>`)}</ul>` : 'none'}</dd>
+  <dt>Trace</dt><dd>${incident.triage ? html`${incident.triage.summary}${incident.triage.traceUrl ? html` <a href="${incident.triage.traceUrl}">trace</a>` : ''}` : '—'}</dd>
+  <dt>Links</dt><dd>${incident.links.length ? html`<ul>${incident.links.map((l) => html`<li><a href="${l.url}">${l.label}</a></li>`)}</ul>` : '—'}</dd>
+</dl>
+</div>`;
+}
+
+function entryItem(entry: TimelineEntry): Safe {
+  return html`<li data-id="${entry.id}" data-kind="${entry.kind}"><time class="when" datetime="${entry.at}">${entry.at.replace('T', ' ').slice(0, 19)} UTC</time><div><span>${entry.text}</span><span class="actor"> — ${entry.actor}</span>${
+    entry.link ? html` <a href="${entry.link}">message</a>` : ''
+  }${entry.files?.length ? html` <span class="files">files: ${entry.files.map((f) => (f.url ? html`<a href="${f.url}">${f.name}</a> ` : html`${f.name} `))}</span>` : ''}</div></li>`;
+}
+
+/** Actions the console offers, each a plain form through the same use cases as chat. */
+function actions(incident: Incident): Safe {
+  const base = `/incidents/${incident.number}`;
+  const key = () => html`<input type="hidden" name="key" value="${randomUUID()}"><input type="hidden" name="_csrf" value="">`;
+  const next = allowedTransitions(incident.status).filter((s) => s !== 'closed');
+  return html`<section class="actions" aria-labelledby="act"><h2 id="act">Act</h2>
+<form method="post" action="${base}/note">${key()}<label for="note-text">Note</label> <input id="note-text" name="text" required maxlength="3000" size="50"> <button type="submit">Add note</button></form>
+${next.length ? html`<form method="post" action="${base}/status">${key()}<label for="status-to">Status</label> <select id="status-to" name="to">${next.map((s) => html`<option>${s}</option>`)}</select> <input name="message" placeholder="message (optional)" maxlength="500"> <button type="submit">Change status</button></form>` : ''}
+<form method="post" action="${base}/severity">${key()}<label for="sev-to">Severity</label> <select id="sev-to" name="to">${SEVERITIES.map((s) => html`<option${s === incident.severity ? html` selected` : ''}>${s}</option>`)}</select> <button type="submit">Change severity</button></form>
+</section>`;
+}
+
+/** Long timelines show their newest entries first in the page; the rest is one click away. */
+export const TIMELINE_SHOWN = 1000;
+
+export function incidentPage(incident: Incident, events: readonly TimelineEvent[], cursor: string, showAll: boolean): Safe {
+  const hidden = showAll ? 0 : Math.max(0, events.length - TIMELINE_SHOWN);
+  const entries = events.slice(hidden).map(timelineEntry);
+  const kinds = [...new Set(events.map((e) => e.type))].sort();
+  const base = `/incidents/${incident.number}`;
+  return html`<h1>${incidentLabel(incident)}: ${incident.title}</h1>
+<section id="card" data-src="${base}/card" aria-live="polite">${incidentCard(incident, events)}</section>
+${actions(incident)}
+<section aria-labelledby="tl"><h2 id="tl">Timeline <span id="live-state" class="live" data-state="connecting">connecting…</span></h2>
+<label for="kind-filter">Show</label> <select id="kind-filter"><option value="">everything</option>${kinds.map((k) => html`<option>${k}</option>`)}</select>
+${hidden ? html`<p>${hidden} earlier entries are not shown. <a href="${base}?all=1">Show all ${events.length}</a></p>` : ''}
+<ol id="timeline" class="timeline" data-live="${base}/live?after=${encodeURIComponent(cursor)}">${entries.map(entryItem)}</ol>
+</section>`;
+}
