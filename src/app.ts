@@ -8,6 +8,7 @@ import { RedisRateLimiter } from './store/rate-limit.js';
 import { redisReady } from './server/readiness.js';
 import { RedisIncidentStore } from './store/incident-store.js';
 import { registerInsightsRoutes } from './web/insights/routes.js';
+import { postmortemPages } from './web/postmortem-pages.js';
 import { createKeys } from './store/keys.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
 import { RedisSummarySource } from './store/summary-source.js';
@@ -149,7 +150,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     changes,
     reminders,
   };
-  const postmortems = new PostmortemService(deps, new PostmortemStore(redis, config.REDIS_KEY_PREFIX), postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
+  const postmortemDrafts = new PostmortemStore(redis, config.REDIS_KEY_PREFIX);
+  const postmortems = new PostmortemService(deps, postmortemDrafts, postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
   deps.postmortem = postmortems;
   deps.onClosed = (incident, actor) => postmortems.onClosed(incident, actor);
 
@@ -233,7 +235,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       sessionHours: config.WEB_SESSION_HOURS,
       publicUrl: config.PUBLIC_URL,
     });
-    // The Insights pages, behind the same sign-in: they list every incident.
+    // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.
+    for (const page of postmortemPages(deps, postmortemDrafts)) webConsole.registerConsolePage(page);
     registerInsightsRoutes(
       (method, path, handler) =>
         webConsole.registerConsolePage({ method: method as 'GET', path, kind: path.startsWith('/api/') ? 'data' : 'page', handler: (req, res) => handler(req, res) }),

@@ -4,12 +4,12 @@
 // finished job is kept for a day so a late duplicate `add` stays a no-op. Handlers are idempotent by state
 // as well, because BullMQ runs a job again when the worker that held it dies.
 import { Queue, Worker, type Job } from 'bullmq';
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
 import { createKeys } from '../store/keys.js';
-import type { RedisClient } from '../store/redis.js';
+import { dedicatedConnection, type RedisClient } from '../store/redis.js';
 
 export const PAGING_QUEUE = 'escalations';
 
@@ -165,18 +165,5 @@ export class PagingTimers {
   }
 }
 
-// The queue's connection fails fast like every request's (a page scheduled while Redis is down fails
-// the request or the job, which is retried); the worker's blocks on Redis for jobs, so it waits out
-// outages instead: BullMQ needs ioredis to retry forever there, and no command timeout on its blocking pops.
-export function bullConnection(redis: RedisClient, role: 'queue' | 'worker'): RedisClient {
-  const waitOut = role === 'worker' ? { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined } : { maxRetriesPerRequest: 1 };
-  if (redis instanceof Cluster) {
-    return redis.duplicate(undefined, {
-      ...redis.options,
-      enableAutoPipelining: false,
-      ...(role === 'worker' ? { enableOfflineQueue: true } : {}),
-      redisOptions: { ...redis.options.redisOptions, ...waitOut },
-    });
-  }
-  return redis.duplicate({ enableAutoPipelining: false, ...waitOut });
-}
+/** BullMQ's connections: see dedicatedConnection. */
+export const bullConnection = dedicatedConnection;

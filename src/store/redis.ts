@@ -199,3 +199,19 @@ export async function waitForReplicas(client: RedisClient, replicas: number, tim
     throw new ReplicationShortfall(`only ${acked} of ${replicas} Redis replicas confirmed the write within ${timeoutMs} ms`);
   }
 }
+
+// A connection of its own, for BullMQ or a blocking read (the console's live timeline). A queue's connection fails fast like every request's (a page scheduled while Redis is down fails
+// the request or the job, which is retried); the worker's blocks on Redis for jobs, so it waits out
+// outages instead: BullMQ needs ioredis to retry forever there, and no command timeout on its blocking pops.
+export function dedicatedConnection(redis: RedisClient, role: 'queue' | 'worker'): RedisClient {
+  const waitOut = role === 'worker' ? { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined } : { maxRetriesPerRequest: 1 };
+  if (redis instanceof Cluster) {
+    return redis.duplicate(undefined, {
+      ...redis.options,
+      enableAutoPipelining: false,
+      ...(role === 'worker' ? { enableOfflineQueue: true } : {}),
+      redisOptions: { ...redis.options.redisOptions, ...waitOut },
+    });
+  }
+  return redis.duplicate({ enableAutoPipelining: false, ...waitOut });
+}

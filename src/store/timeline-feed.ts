@@ -1,7 +1,7 @@
 import { TimelineEvent } from '../domain/timeline.js';
 import type { TimelineCursor, TimelineFeed } from '../incidents/store-port.js';
 import type { Keys } from './keys.js';
-import type { RedisClient } from './redis.js';
+import { dedicatedConnection, type RedisClient } from './redis.js';
 
 /**
  * Follows an incident's timeline stream for live views. Each follower blocks on XREAD with a connection
@@ -20,8 +20,8 @@ export class RedisTimelineFeed implements TimelineFeed {
   }
 
   async *follow(incidentId: string, after: TimelineCursor, signal: AbortSignal): AsyncGenerator<{ cursor: TimelineCursor; event: TimelineEvent }> {
-    // Both ioredis clients can duplicate themselves; their signatures just differ.
-    const connection = (this.redis as { duplicate(): RedisClient }).duplicate();
+    // It blocks for up to 15 s, so it waits out Redis outages instead of failing fast like request connections.
+    const connection = dedicatedConnection(this.redis, 'worker');
     const stop = () => connection.disconnect();
     signal.addEventListener('abort', stop, { once: true });
     let cursor = after;

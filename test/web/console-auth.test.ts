@@ -37,8 +37,8 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Respon
   return fetch(`${h.sitrep.url}${path}`, { redirect: 'manual', headers });
 }
 
-const pages = () => ['/', '/incidents', `/incidents/${incident.number}`, '/incidents?status=open&search=checkout'];
-const data = () => ['/api/incidents', `/incidents/${incident.number}/card`, `/incidents/${incident.number}/live`];
+const pages = () => ['/', '/incidents', `/incidents/${incident.number}`, '/incidents?status=open&search=checkout', `/incidents/${incident.number}/postmortem`, '/insights'];
+const data = () => ['/api/incidents', `/incidents/${incident.number}/card`, `/incidents/${incident.number}/live`, `/incidents/${incident.number}/postmortem.md`, '/api/insights'];
 const changes = () => ['note', 'status', 'severity'].map((a) => `/incidents/${incident.number}/${a}`);
 
 describe('the console without a session', () => {
@@ -156,5 +156,28 @@ describe('the live timeline', () => {
     abort.abort();
     expect(text).toMatch(/event: timeline\ndata: .*"kind":"note".*db failover started/);
     expect(latency).toBeLessThan(2000); // generous here: the machine is shared; bench/ measures the real figure
+  });
+});
+
+describe('the postmortem in the console', () => {
+  it('shows the draft and offers its Markdown to a signed-in person, and says plainly when there is none yet', async () => {
+    const cookie = { cookie: cookieFor(validSession()) };
+    const before = await get(`/incidents/${incident.number}/postmortem`, cookie);
+    expect(before.status).toBe(404);
+    expect(await before.text()).toContain('has no postmortem draft yet');
+
+    await h.driver.slashCommand({ text: 'postmortem', userId: 'U_ALICE', channelId: incident.room!.id });
+    const page = await eventually(async () => {
+      const res = await get(`/incidents/${incident.number}/postmortem`, cookie);
+      return res.status === 200 ? res.text() : undefined;
+    }, 'the drafted postmortem page');
+    expect(page).toContain('Checkout returns 500');
+    expect(page).toContain(`/incidents/${incident.number}/postmortem.md`);
+
+    const md = await get(`/incidents/${incident.number}/postmortem.md`, cookie);
+    expect(md.status).toBe(200);
+    expect(md.headers.get('content-type')).toContain('text/markdown');
+    expect(md.headers.get('content-disposition')).toContain(`INC-${incident.number}-postmortem.md`);
+    expect(await md.text()).toMatch(/^# .*Checkout returns 500/m);
   });
 });
