@@ -120,7 +120,7 @@ describe('Sentinel failover: nothing acknowledged is lost or doubled', () => {
 
   // Sentinel's promotion after a crash takes a variable few seconds on a busy two-core box; one retry with
   // a fresh storm keeps a slow election from failing CI (a lost 202 fails both runs).
-  it('the master SIGKILLed during a storm: every 202 is recorded on the promoted replica, none twice unless resent after a 503', { retry: 1 }, async () => {
+  it('the master SIGKILLed during a storm: every 202 is recorded on the promoted replica, none twice unless resent after a 503', { retry: 1, timeout: 150_000 }, async () => {
     const sentinel = set.sentinels[0]!.client();
     const masterPort = Number(((await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', set.name)) as string[])[1]);
     const master = [set.master, set.replica].find((p) => p.port === masterPort)!;
@@ -133,5 +133,5 @@ describe('Sentinel failover: nothing acknowledged is lost or doubled', () => {
     });
     sentinel.disconnect();
     expectAllRecorded(acked, await firedCounts(h.store, acked));
-  }, 150_000);
+  });
 });
