@@ -5,14 +5,12 @@
 //
 //   npx tsx bench/triage-window.ts [dataset dir]
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { DEFAULTS, generateDataset } from './triage-faults/dataset.js';
 import { PERF } from './triage-faults/generate.js';
 import { readTraceFiles, traceFilePaths } from '../src/triage/files.js';
@@ -36,7 +34,7 @@ async function readAll(path: string): Promise<Span[][]> {
 
 async function jsonParseFloor(): Promise<number> {
   const t0 = performance.now();
-  for (const file of await traceFilePaths([join(caseDir, 'baseline'), join(caseDir, 'incident')])) JSON.parse(await readFile(file, 'utf8'));
+  for (const file of await traceFilePaths([join(caseDir, 'baseline'), join(caseDir, 'incident')])) JSON.parse(readFileSync(file, 'utf8'));
   return performance.now() - t0;
 }
 
