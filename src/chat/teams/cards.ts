@@ -141,6 +141,7 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   body.push(...checklistElements(i, timeZone));
   if (i.pages.length) body.push(textBlock(i.pages.map((p) => pageLine(p, timeZone)).join('\n\n'), { spacing: 'Medium' }));
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
+  if (i.runbooks?.length) body.push(textBlock(`**Runbooks:** ${i.runbooks.map((r) => `[${`${r.service}: ${r.label}`.replace(/[[\]]/g, ' ')}](${r.url})`).join(' · ')}`, { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
   if (i.status === 'closed') body.push(textBlock('This incident is closed. The postmortem draft is in this thread.', { isSubtle: true }));
   // 1.6: the lead picker's `choices.data` typeahead and `filtered` style.
