@@ -353,6 +353,8 @@ export const DECLARE_DIALOG = 'declare';
 export interface DeclareFormState {
   values?: { title?: string; severity?: string; description?: string; service?: string; traceId?: string };
   errors?: { title?: string; traceId?: string };
+  /** "Declare incident from message": the waiting message, captured once declared. */
+  captureToken?: string;
 }
 
 /** `@sitrep incident` alone: a button that opens the declare form in a dialog (Teams asks us for it with task/fetch). */
@@ -385,7 +387,8 @@ export function declareFormCard(labels: SeverityLabels, defaultSeverity: Severit
     textInput('traceId', 'Trace ID', values.traceId, { placeholder: 'sitrep reads the trace to find where the failure starts' }),
     ...errorBlock(errors.traceId),
   ];
-  return card(body, [{ type: 'Action.Submit', title: 'Declare', style: 'positive', data: { dialog: DECLARE_DIALOG } }], { fullWidth: false });
+  const data = { dialog: DECLARE_DIALOG, ...(state.captureToken ? { captureToken: state.captureToken } : {}) };
+  return card(body, [{ type: 'Action.Submit', title: 'Declare', style: 'positive', data }], { fullWidth: false });
 }
 
 export function cardFallback(i: Incident): string {
