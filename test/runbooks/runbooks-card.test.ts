@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
 import { runbooksFor } from '../../src/incidents/runbooks.js';
 import { loadCatalog } from '../../src/triage/index.js';
-import { fakeBackend, json, type FakeBackend } from '../triage/helpers/fake-backend.js';
+import { fakeJaeger, type FakeBackend } from '../triage/helpers/fake-backend.js';
 import { ownFixture } from '../triage/helpers/paths.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
@@ -32,10 +32,7 @@ describe('runbooks on the Slack card', () => {
   let jaeger: FakeBackend;
   let h: SlackHarness;
   beforeAll(async () => {
-    jaeger = await fakeBackend((req, res) => {
-      if (req.url === `/api/traces/${CASCADE_TRACE}`) json(res, 200, cascade);
-      else json(res, 404, '{"data":null,"errors":[{"code":404,"msg":"trace not found"}]}');
-    });
+    jaeger = await fakeJaeger(CASCADE_TRACE, cascade);
     h = await startSlackHarness({
       JAEGER_URL: jaeger.url,
       TRACE_TIMEOUT_MS: '500',

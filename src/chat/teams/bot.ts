@@ -229,7 +229,8 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
     const links = from?.permalink ? [{ label: 'Declared from this message', url: from.permalink }] : [];
     const incident = await declareIncident(this.deps, { ...fields, actor, platform: 'teams', source: { kind: 'command', detail: 'teams' }, key, links });
     // The message declared from is the first thing on the timeline after the declaration itself.
-    if (from) await captureMessage(this.deps, incident.id, from, actor);
+    // (A card has no text to keep: the link on the card is enough.)
+    if (from && (from.text.trim() || from.files.length)) await captureMessage(this.deps, incident.id, from, actor);
     const elsewhere = incident.room?.id !== conversationId;
     if (elsewhere) await this.bot.declared.remember(conversationId, incident.id);
     const where = incident.room?.url ? `[${incident.room.name ?? incidentLabel(incident)}](${incident.room.url})` : (incident.room?.name ?? incident.title);
