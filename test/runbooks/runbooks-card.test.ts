@@ -6,6 +6,7 @@ import { loadCatalog } from '../../src/triage/index.js';
 import { fakeJaeger, type FakeBackend } from '../triage/helpers/fake-backend.js';
 import { ownFixture } from '../triage/helpers/paths.js';
 import { eventually } from '../helpers/wait.js';
+import { genericAlert, incidentForAlert, INTAKE_RULES, sendHook } from '../alerts/webhooks.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 
 const CASCADE_TRACE = '4bf92f3577b34da6a3ce929d0e0e0001';
@@ -38,6 +39,7 @@ describe('runbooks on the Slack card', () => {
       TRACE_TIMEOUT_MS: '500',
       CATALOG_PATHS: ownFixture('catalog'),
       OWNERSHIP_FILE: ownFixture('runbooks/ownership-runbooks-only.yaml'),
+      ALERT_RULES_FILE: INTAKE_RULES,
     });
   });
   afterAll(async () => {
@@ -61,5 +63,22 @@ describe('runbooks on the Slack card', () => {
     expect(incident.runbooks).toEqual([{ service: 'user-directory', label: 'Runbook', url: 'https://runbooks.example.com/user-directory' }]);
     const text = await eventually(() => (card(incident).includes('Runbooks:') ? card(incident) : undefined), 'card with the runbook');
     expect(text).toContain('*Runbooks:* <https://runbooks.example.com/user-directory|user-directory: Runbook>');
+  });
+
+  it('an alert whose runbook_url is also the catalog runbook links it once', async () => {
+    const alert = genericAlert('Directory and auth 5xx', { service: 'user-directory' }, { runbookUrl: 'https://runbooks.example.com/user-directory' });
+    const res = await sendHook(h.sitrep.url, 'generic', alert);
+    expect(res.status).toBe(202);
+    const incident = await incidentForAlert(h, String(res.json.alerts?.[0]?.fingerprint));
+    expect(incident.links).toContainEqual({ label: 'Runbook', url: 'https://runbooks.example.com/user-directory' });
+    expect(incident.runbooks ?? []).toEqual([]);
+    expect(card(incident).split('https://runbooks.example.com/user-directory')).toHaveLength(2);
+  });
+
+  it('an alert naming a service without runbook_url gets the catalog runbook on its first card', async () => {
+    const res = await sendHook(h.sitrep.url, 'generic', genericAlert('Auth 5xx', { service: 'auth-service' }));
+    const incident = await incidentForAlert(h, String(res.json.alerts?.[0]?.fingerprint));
+    expect(incident.runbooks).toEqual([{ service: 'auth-service', label: 'Runbook', url: 'https://runbooks.example.com/auth' }]);
+    expect(card(incident)).toContain('<https://runbooks.example.com/auth|auth-service: Runbook>');
   });
 });
