@@ -21,7 +21,7 @@ import { listenError } from './server/listen-error.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { meteredChat, meteredStore, meteredTriage, meterRedis } from './server/metered.js';
 import { metricsHandler } from './server/metrics-route.js';
-import { createTriagePort } from './triage/port.js';
+import { createTriagePort, loadServiceCatalog } from './triage/port.js';
 import { createSlackAdapter, type SlackAdapter } from './chat/slack/app.js';
 import { createTeamsApp, type TeamsApp } from './chat/teams/app.js';
 import type { TeamsEndpoints } from './chat/teams/auth.js';
@@ -76,7 +76,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   // A broken oncall.yaml stops start-up with file:line reasons, not a page that never goes out.
   const oncall = config.ONCALL_FILE ? await loadPagingConfig(config.ONCALL_FILE) : undefined;
   // A broken trace-sources file or catalog stops start-up too.
+  const catalog = await loadServiceCatalog({ catalogPaths: config.CATALOG_PATHS, ownershipFile: config.OWNERSHIP_FILE });
   const triage = await createTriagePort({
+    catalog,
     sourcesFile: config.TRACE_SOURCES_FILE,
     jaegerUrl: config.JAEGER_URL,
     tempoUrl: config.TEMPO_URL,
@@ -148,6 +150,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     ...(triage ? { triage: meteredTriage(triage, metrics) } : {}),
     insights: chatInsights(insights, { timeZone: config.TIME_ZONE, pageUrl: consoleInsightsUrl(config) }),
     changes,
+    ...(catalog ? { runbooks: catalog } : {}),
     reminders,
   };
   const postmortemDrafts = new PostmortemStore(redis, config.REDIS_KEY_PREFIX);

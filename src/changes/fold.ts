@@ -1,4 +1,6 @@
-import type { Change, ChangeEvent } from '../domain/change.js';
+import { lastMoveBefore, type Change, type ChangeEvent } from '../domain/change.js';
+
+export { lastMoveBefore };
 
 /** Folds the events of each change (same `changeId`) into one change, phases in time order. */
 export function foldChanges(events: readonly ChangeEvent[]): Change[] {
@@ -35,15 +37,6 @@ function fold(events: ChangeEvent[]): Change {
     phases,
     source: first.source,
   };
-}
-
-/** The last moment the change moved (started, a rollout step, finished) at or before `anchorMs`. */
-export function lastMoveBefore(change: Change, anchorMs: number): number | undefined {
-  const moments = [change.startedAt, change.finishedAt, ...change.phases.map((p) => p.at)]
-    .filter((t): t is string => t !== undefined)
-    .map((t) => Date.parse(t))
-    .filter((t) => t <= anchorMs);
-  return moments.length ? Math.max(...moments) : undefined;
 }
 
 /** Changes that moved in the `windowMs` before `anchorMs`, the one closest before it first. */

@@ -53,3 +53,15 @@ export const Change = z.object({
   source: z.string(),
 });
 export type Change = z.infer<typeof Change>;
+
+/** Changes that matter to an incident are the ones in the hour before it began. */
+export const CHANGE_WINDOW_MS = 60 * 60_000;
+
+/** The last moment the change moved (started, a rollout step, finished) at or before `anchorMs`. */
+export function lastMoveBefore(change: Change, anchorMs: number): number | undefined {
+  const moments = [change.startedAt, change.finishedAt, ...change.phases.map((p) => p.at)]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t))
+    .filter((t) => t <= anchorMs);
+  return moments.length ? Math.max(...moments) : undefined;
+}

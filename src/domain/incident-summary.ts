@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followedChange } from './followed-change.js';
 import type { Incident } from './incident.js';
 import { chronological, computeMetrics, ownerChain } from './metrics.js';
 import { Severity } from './severity.js';
@@ -42,13 +43,15 @@ export const IncidentSummary = z.object({
   pages: z.number().int().nonnegative(),
   pagesEscalated: z.number().int().nonnegative(),
   pagesUnanswered: z.number().int().nonnegative(),
+  /** Whether a change moved in the hour before declaration (see `FOLLOWED_CHANGE`); absent when no changes were collected for it. */
+  followedChange: z.boolean().optional(),
   /** Timeline length when summarised: a write from an older read never replaces a newer summary. */
   events: z.number().int().nonnegative(),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
 /** Bump when a formula changes; `sitrep reindex` then brings every stored summary up to date. */
-export const SUMMARY_FORMULA = 1;
+export const SUMMARY_FORMULA = 2;
 
 /** Only resolved and closed incidents have a summary; a reopened one loses it until resolved again. */
 export function isSummarised(status: Status): boolean {
@@ -109,6 +112,7 @@ export function summarizeIncident(incident: Incident, timeline: readonly Timelin
     rightTeamMs: rightTeam,
     hops: metrics.teamHandoffs.value,
     ...pageCounts(events),
+    ...(incident.changes ? { followedChange: followedChange(incident.changes, incident.declaredAt) } : {}),
     events: length,
   };
 }

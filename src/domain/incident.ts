@@ -35,6 +35,10 @@ export type SuspectedOwner = z.infer<typeof SuspectedOwner>;
 export const Link = z.object({ label: z.string(), url: z.string() });
 export type Link = z.infer<typeof Link>;
 
+/** A runbook from the service catalog for a service the incident touches. */
+export const Runbook = Link.extend({ service: z.string() });
+export type Runbook = z.infer<typeof Runbook>;
+
 /** One page sent for the incident: who was woken, at which escalation level, and where it stands. */
 export const PageState = z.object({
   id: z.string(),
@@ -78,6 +82,8 @@ export const TriageState = z.object({
   alternatives: z.array(z.object({ team: z.string().optional(), service: z.string(), confidence: z.number() })).default([]),
   /** Services on the failure path, entry point first (their recent changes are shown with the origin's). */
   path: z.array(z.string()).optional(),
+  /** The service the failure starts in, when triage named one. */
+  origin: z.string().optional(),
 });
 export type TriageState = z.infer<typeof TriageState>;
 
@@ -107,6 +113,8 @@ export const Incident = z.object({
   triage: TriageState.optional(),
   pages: z.array(PageState).default([]),
   links: z.array(Link),
+  /** Catalog runbooks of the suggested origin (first) and the affected services; URLs already in `links` left out. */
+  runbooks: z.array(Runbook).optional(),
   /** Changes to the origin, the failure path and the alerted services in the hour before the incident, closest first. */
   changes: z.array(Change).optional(),
   /** The checklist for its severity at declaration; ticks are also on the timeline. */

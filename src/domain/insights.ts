@@ -1,4 +1,7 @@
+import { FOLLOWED_CHANGE } from './followed-change.js';
 import type { IncidentSummary } from './incident-summary.js';
+
+export { FOLLOWED_CHANGE };
 
 /**
  * The measures insights report across incidents, each defined here once: its formula, the timeline
@@ -172,4 +175,16 @@ export function firstOwnerKept(summaries: readonly IncidentSummary[]): { kept: n
     if (s.firstTeam === s.team) kept++;
   }
   return { kept, count, notApplicable: summaries.length - count, ...(count ? { share: kept / count } : {}) };
+}
+
+/** How many incidents followed a change within an hour (`FOLLOWED_CHANGE`), of those whose changes were collected. */
+export function followedChangeShare(summaries: readonly IncidentSummary[]): { followed: number; count: number; notApplicable: number; share?: number } {
+  let followed = 0;
+  let count = 0;
+  for (const s of summaries) {
+    if (s.followedChange === undefined) continue;
+    count++;
+    if (s.followedChange) followed++;
+  }
+  return { followed, count, notApplicable: summaries.length - count, ...(count ? { share: followed / count } : {}) };
 }

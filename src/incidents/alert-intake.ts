@@ -13,6 +13,7 @@ import { resolveIncident } from './lifecycle.js';
 import { refreshRoom } from './room.js';
 import { tryOpenRoom, type RoomOpenings, type RoomTry } from './room-opening.js';
 import { startTriageFor } from './triage.js';
+import { withRunbooks } from './runbooks.js';
 
 /** What joining an alert to its group found. */
 export type GroupJoin =
@@ -295,7 +296,7 @@ export class AlertIntake {
       const services = unique([...cur.affectedServices, ...alerts.flatMap((a) => (a.service ? [a.service] : []))]);
       const links = mergeLinks(cur.links, alerts);
       if (!raisedBy && fingerprints.length === cur.alertFingerprints.length && services.length === cur.affectedServices.length && links.length === cur.links.length) return null;
-      const next = { ...cur, alertFingerprints: fingerprints, affectedServices: services, links };
+      const next = withRunbooks(this.deps.runbooks, { ...cur, alertFingerprints: fingerprints, affectedServices: services, links });
       if (!raisedBy) return { incident: next, events: [] };
       const to = raisedBy.severity;
       return {

@@ -1,7 +1,7 @@
 import { changesBefore, foldChanges } from '../changes/fold.js';
 import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { Change, ChangeEvent } from '../domain/change.js';
+import { CHANGE_WINDOW_MS, type Change, type ChangeEvent } from '../domain/change.js';
 import { SitrepError } from '../domain/errors.js';
 import type { Incident } from '../domain/incident.js';
 import type { IncidentDeps } from './deps.js';
@@ -15,8 +15,7 @@ export interface ChangeLog {
   between(service: string, from: Date, to: Date): Promise<ChangeEvent[]>;
 }
 
-/** Changes that matter to an incident are the ones in the hour before it began. */
-export const CHANGE_WINDOW_MS = 60 * 60_000;
+export { CHANGE_WINDOW_MS };
 /** How far back to read so a long rollout whose last step is in the window is shown whole. */
 const ROLLOUT_LOOKBACK_MS = 24 * 60 * 60_000;
 

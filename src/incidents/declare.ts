@@ -8,6 +8,7 @@ import { incidentLabel } from '../domain/incident.js';
 import { openRoom } from './room.js';
 import { startTriageFor } from './triage.js';
 import { attachChanges } from './changes.js';
+import { withRunbooks } from './runbooks.js';
 import { scheduleReminder } from './status-updates.js';
 
 export interface DeclareInput {
@@ -55,7 +56,8 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
   const number = await deps.store.nextNumber();
   const now = deps.clock().toISOString();
   const severity = input.severity ?? deps.settings.defaultSeverity;
-  const incident: Incident = {
+  // The catalog's runbooks are on the first card: no second write.
+  const incident: Incident = withRunbooks(deps.runbooks, {
     id: incidentIdFor(number),
     number,
     title: input.title.trim().slice(0, 200),
@@ -75,7 +77,7 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
     checklist: (deps.settings.checklists?.[severity] ?? DEFAULT_CHECKLIST).map((item) => ({ ...item })),
     declaredAt: now,
     version: 0,
-  };
+  });
   const events: Parameters<typeof deps.store.create>[1] = [
     { type: 'declared', actor: input.actor, key: input.key, title: incident.title, severity, source: input.source.detail ?? input.source.kind },
   ];

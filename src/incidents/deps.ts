@@ -9,6 +9,7 @@ import type { IncidentStore } from './store-port.js';
 import type { Background } from './background.js';
 import type { ChangeLog } from './changes.js';
 import type { ReminderPort } from './status-updates.js';
+import type { RunbookCatalog } from './runbooks.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
@@ -93,6 +94,8 @@ export interface IncidentDeps {
   insights?: InsightsPort;
   /** Deploys, config pushes, flags and rollouts per service (POST /hooks/changes). */
   changes?: ChangeLog;
+  /** Runbook links per service from the service catalog, shown on the card. */
+  runbooks?: RunbookCatalog;
   /** Durable status-update reminders. */
   reminders?: ReminderPort;
   /** Called after an incident closes (postmortem drafting hooks in here). */

@@ -5,6 +5,7 @@ import { SitrepError } from '../domain/errors.js';
 import { loadIncident, type IncidentDeps, type TriageOutcome, type WindowQuery } from './deps.js';
 import { attachChanges } from './changes.js';
 import { refreshRoom } from './room.js';
+import { withRunbooks } from './runbooks.js';
 
 /**
  * Runs triage for a trace in the background. The card says "triage running" at once and is updated
@@ -80,13 +81,16 @@ function runInBackground(
     const { incident } = await deps.store.update(incidentId, (cur) => {
       const ownerUnknown = !cur.suspectedOwner;
       const team = result.team;
-      const next: Incident = {
+      const next: Incident = withRunbooks(deps.runbooks, {
         ...cur,
         traceId: cur.traceId ?? (result.traceId || undefined),
-        triage: { traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives, path: result.path },
+        triage: {
+          traceId, outcome: result.outcome, summary: result.summary, team, traceUrl: triage.traceUrl(traceId), alternatives: result.alternatives, path: result.path,
+          ...(result.service ? { origin: result.service } : {}),
+        },
         suspectedOwner: ownerUnknown && team ? { team, via: 'triage' } : cur.suspectedOwner,
         affectedServices: result.service && !cur.affectedServices.includes(result.service) ? [...cur.affectedServices, result.service] : cur.affectedServices,
-      };
+      });
       const events: Parameters<typeof deps.store.append>[1] = [
         { type: 'triage_suggested', actor, key: `triage:${job.traceId}`, traceId, outcome: result.outcome, summary: result.summary, team, verdict: result.verdict },
       ];

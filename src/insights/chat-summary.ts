@@ -1,5 +1,5 @@
 import type { InsightsPort } from '../incidents/deps.js';
-import { figure, percent, statLine } from './format.js';
+import { figure, followedChangeLine, percent, statLine } from './format.js';
 import { InsightsQuery } from './report.js';
 import type { Insights } from './service.js';
 
@@ -23,6 +23,7 @@ export function chatInsights(insights: Insights, options: { timeZone: string; pa
       const kept = report.firstOwnerKept;
       lines.push(
         `• First suspected team kept: ${percent(kept.share)} (${kept.kept} of ${kept.count})`,
+        `• ${followedChangeLine(report)}`,
         `• Pages: ${report.pages.sent} sent, ${report.pages.escalated} reached level 2+, ${report.pages.unanswered} nobody answered`,
         `• By severity: ${Object.entries(report.bySeverity).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ')}`,
       );

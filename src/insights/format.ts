@@ -1,4 +1,4 @@
-import { MEASURES, MTBF, type MeasureSpec, type Stat } from '../domain/insights.js';
+import { FOLLOWED_CHANGE, MEASURES, MTBF, type MeasureSpec, type Stat } from '../domain/insights.js';
 import { formatLocal } from '../paging/local-time.js';
 import { formatDuration } from '../postmortem/time.js';
 import type { GroupStats, InsightsReport } from './report.js';
@@ -23,6 +23,12 @@ function scopeOf(report: InsightsReport): string {
   const narrowed = [q.team && `team ${q.team}`, q.service && `service ${q.service}`, q.severity].filter(Boolean).join(', ');
   const day = (iso: string) => formatLocal(new Date(iso), q.timeZone).slice(0, 10);
   return `${day(q.from)} → ${day(q.to)}${narrowed ? ` · ${narrowed}` : ''} · ${q.timeZone}`;
+}
+
+/** "Followed a change within an hour: 40 % (2 of 5; 1 with no changes collected)" */
+export function followedChangeLine(report: InsightsReport): string {
+  const f = report.followedChange;
+  return `${FOLLOWED_CHANGE.name} within an hour: ${percent(f.share)} (${f.followed} of ${f.count}${f.notApplicable ? `; ${f.notApplicable} with no changes collected` : ''})`;
 }
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
@@ -51,6 +57,7 @@ export function reportMarkdown(report: InsightsReport): string {
   lines.push(
     '',
     `- First suspected team was the final owner: ${percent(kept.share)} (${kept.kept} of ${kept.count}; ${kept.notApplicable} with no owner recorded)`,
+    `- ${followedChangeLine(report)} — ${FOLLOWED_CHANGE.formula}`,
     `- By severity: ${Object.entries(report.bySeverity).map(([s, n]) => `${s} ${n}`).join(', ')}`,
     `- By source: ${report.bySource.command} declared by a person, ${report.bySource.alert} by an alert`,
     `- By origin service: ${report.byOrigin.map((o) => `${o.service} ${o.incidents}`).join(', ') || '—'}`,
@@ -89,6 +96,9 @@ export function reportCsv(report: InsightsReport): string {
   for (const g of report.services) add('service', g.key, '', g.incidents, g.measures);
   for (const g of report.severities) add('severity', g.key, '', g.incidents, g.measures);
   for (const p of report.trend) add(report.query.bucket, p.label, p.start, p.incidents, p.measures);
+  const f = report.followedChange;
+  // A yes/no per incident: its mean is the share that followed a change.
+  rows.push(['all', '', '', 'followed_change', 'share', report.incidents, f.count, f.notApplicable, undefined, undefined, f.share]);
   for (const m of report.mtbf) rows.push(['mtbf', m.service, '', 'mtbf', 'ms', m.incidents, m.count, m.notApplicable, m.median, m.p90, m.mean]);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IncidentSummary } from '../domain/incident-summary.js';
-import { firstOwnerKept, MEASURES, measureStat, mtbfByService, type MeasureId, type MeasureSpec, type MtbfStat, type Stat } from '../domain/insights.js';
+import { firstOwnerKept, followedChangeShare, MEASURES, measureStat, mtbfByService, type MeasureId, type MeasureSpec, type MtbfStat, type Stat } from '../domain/insights.js';
 import { SEVERITIES, Severity } from '../domain/severity.js';
 import { fromLocal, parseLocalDate } from '../paging/local-time.js';
 import { bucketIndex, bucketsBetween, type Bucket, type BucketSize } from './buckets.js';
@@ -34,6 +34,8 @@ export interface InsightsReport {
   incidents: number;
   measures: Array<Omit<MeasureSpec, 'value'> & { stat: Stat }>;
   firstOwnerKept: ReturnType<typeof firstOwnerKept>;
+  /** Incidents that followed a change within an hour (see `FOLLOWED_CHANGE`). */
+  followedChange: ReturnType<typeof followedChangeShare>;
   bySeverity: Record<Severity, number>;
   bySource: Record<'command' | 'alert', number>;
   /** Incidents per origin service; `unknown` when neither triage nor an alert named one. */
@@ -112,6 +114,7 @@ export function buildReport(summaries: readonly IncidentSummary[], query: Insigh
     incidents: summaries.length,
     measures: MEASURES.map((m) => ({ id: m.id, name: m.name, formula: m.formula, reads: m.reads, unit: m.unit, notApplicable: m.notApplicable, stat: measureStat(m, summaries) })),
     firstOwnerKept: firstOwnerKept(summaries),
+    followedChange: followedChangeShare(summaries),
     bySeverity,
     bySource,
     byOrigin: [...origins].map(([service, incidents]) => ({ service, incidents })).sort((a, b) => b.incidents - a.incidents || a.service.localeCompare(b.service)),

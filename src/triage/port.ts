@@ -22,6 +22,18 @@ export interface TriageSettings {
   uiUrl?: string;
   catalogPaths: string[];
   ownershipFile?: string;
+  /** Already loaded (start-up loads it once for triage and the card's runbooks); else read from the paths. */
+  catalog?: OwnershipCatalog;
+}
+
+/** The service catalog from Backstage files and the ownership file, or undefined when none is configured. */
+export async function loadServiceCatalog(settings: Pick<TriageSettings, 'catalogPaths' | 'ownershipFile'>): Promise<OwnershipCatalog | undefined> {
+  if (!settings.catalogPaths.length && !settings.ownershipFile) return undefined;
+  try {
+    return await loadCatalog({ catalog: settings.catalogPaths, ownership: settings.ownershipFile ? [settings.ownershipFile] : [] });
+  } catch (err) {
+    throw new SitrepError('invalid_input', err instanceof Error ? err.message : String(err), { cause: err });
+  }
 }
 
 /** Trace sources from the sources file plus the one-backend shortcuts (JAEGER_URL, TEMPO_URL, ZIPKIN_URL). */
@@ -42,15 +54,12 @@ async function sourcesFrom(settings: TriageSettings): Promise<TraceSource[]> {
  */
 export async function createTriagePort(settings: TriageSettings): Promise<TriagePort | undefined> {
   let sources: TraceSource[];
-  let catalog: OwnershipCatalog | undefined;
   try {
     sources = await sourcesFrom(settings);
-    if (settings.catalogPaths.length || settings.ownershipFile) {
-      catalog = await loadCatalog({ catalog: settings.catalogPaths, ownership: settings.ownershipFile ? [settings.ownershipFile] : [] });
-    }
   } catch (err) {
     throw new SitrepError('invalid_input', err instanceof Error ? err.message : String(err), { cause: err });
   }
+  const catalog = settings.catalog ?? (await loadServiceCatalog(settings));
   if (sources.length === 0) return undefined;
 
   const traceUrl = (traceId: string): string | undefined => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
-import { fakeBackend, json, type FakeBackend } from '../triage/helpers/fake-backend.js';
+import { fakeJaeger, type FakeBackend } from '../triage/helpers/fake-backend.js';
 import { ownFixture } from '../triage/helpers/paths.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
@@ -16,10 +16,7 @@ const CHANGES_TOKEN = 'changes-token-for-the-tests-0123';
 let jaeger: FakeBackend;
 let h: SlackHarness;
 beforeAll(async () => {
-  jaeger = await fakeBackend((req, res) => {
-    if (req.url === `/api/traces/${CASCADE_TRACE}`) json(res, 200, cascade);
-    else json(res, 404, '{"data":null,"errors":[{"code":404,"msg":"trace not found"}]}');
-  });
+  jaeger = await fakeJaeger(CASCADE_TRACE, cascade);
   h = await startSlackHarness({
     JAEGER_URL: jaeger.url,
     TRACE_TIMEOUT_MS: '500',

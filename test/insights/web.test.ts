@@ -40,6 +40,8 @@ describe('the Insights page', () => {
     expect(page.body).toContain('<path class="line series-0" d="M224.0,183.4"/>');
     expect(page.body).not.toMatch(/<script|\sstyle="|\son\w+="/i);
     expect(page.body).toContain('<link rel="stylesheet" href="/insights/insights.css">');
+    // No change events were collected for these incidents: "—", not 0 %.
+    expect(page.body).toContain('<div>Followed a change within an hour</div><div class="value">—</div><div class="n">0 of 0 · 3 not applicable');
   });
 
   it('a click on the point of a week lists that week’s incidents, in local time', async () => {

@@ -36,6 +36,8 @@ export const SHORTCUTS = { capture: 'sitrep_capture', declareFromMessage: 'sitre
 
 const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150), emoji: true });
 // Every mrkdwn text is escaped here, once: titles, notes and summaries are plain text inside sitrep.
+/** A link's text may not hold `|`, `<` or `>` (they end Slack's `<url|text>`). */
+const linkText = (t: string) => t.replace(/[|<>]/g, ' ');
 const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: slackSafe(t).slice(0, 3000) });
 
 export function mention(actor: Actor | undefined): string {
@@ -93,6 +95,7 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
   blocks.push(...checklistBlocks(i, timeZone));
   if (i.pages.length) blocks.push({ type: 'section', text: mrkdwn(i.pages.map((p) => pageLine(p, timeZone)).join('\n')) });
   if (i.links.length) blocks.push({ type: 'context', elements: [mrkdwn(i.links.map((l) => `<${l.url}|${l.label}>`).join(' · '))] });
+  if (i.runbooks?.length) blocks.push({ type: 'context', elements: [mrkdwn(`*Runbooks:* ${i.runbooks.map((r) => `<${r.url}|${linkText(`${r.service}: ${r.label}`)}>`).join(' · ')}`)] });
   if (i.resolveSummary) blocks.push({ type: 'section', text: mrkdwn(`*Resolution*\n${i.resolveSummary}`) });
   blocks.push(controls(i, labels));
   return blocks;

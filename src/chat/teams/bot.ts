@@ -60,6 +60,8 @@ import { htmlToCapture, toPlainText } from './text.js';
 
 /** The message action's command id in manifests/teams/manifest.json. */
 export const ADD_TO_TIMELINE = 'addToTimeline';
+/** The message action that opens the declare form with the message as the description. */
+export const DECLARE_FROM_MESSAGE = 'declareFromMessage';
 
 /** Teams waits 5 s for an invoke answer; leave room for the network. */
 const DEFAULT_ANSWER_WITHIN_MS = 4000;
@@ -223,8 +225,12 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
    * Declares from a message or the declare dialog and answers where it was asked, with a link to the new
    * room; remembers the conversation so its later commands act on this incident.
    */
-  private async declareHere(conversationId: string, fields: DeclareFields | { title: string }, actor: Actor, key: string): Promise<void> {
-    const incident = await declareIncident(this.deps, { ...fields, actor, platform: 'teams', source: { kind: 'command', detail: 'teams' }, key });
+  private async declareHere(conversationId: string, fields: DeclareFields | { title: string }, actor: Actor, key: string, from?: CapturedMessage): Promise<void> {
+    const links = from?.permalink ? [{ label: 'Declared from this message', url: from.permalink }] : [];
+    const incident = await declareIncident(this.deps, { ...fields, actor, platform: 'teams', source: { kind: 'command', detail: 'teams' }, key, links });
+    // The message declared from is the first thing on the timeline after the declaration itself.
+    // (A card has no text to keep: the link on the card is enough.)
+    if (from && (from.text.trim() || from.files.length)) await captureMessage(this.deps, incident.id, from, actor);
     const elsewhere = incident.room?.id !== conversationId;
     if (elsewhere) await this.bot.declared.remember(conversationId, incident.id);
     const where = incident.room?.url ? `[${incident.room.name ?? incidentLabel(incident)}](${incident.room.url})` : (incident.room?.name ?? incident.title);
@@ -430,13 +436,44 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
   }
 
   /** Declares exactly as Slack's declare form does, then answers where the button was pressed. */
-  private async declareFromDialog(conversationId: string, fields: DeclareFields, actor: Actor, delivery: string): Promise<void> {
+  private async declareFromDialog(conversationId: string, fields: DeclareFields, actor: Actor, delivery: string, from?: CapturedMessage): Promise<void> {
     try {
-      await this.declareHere(conversationId, fields, actor, `declare:teams:dialog:${delivery}`);
+      await this.declareHere(conversationId, fields, actor, `declare:teams:dialog:${delivery}`, from);
     } catch (err) {
       this.log.warn({ err: describeError(err), conversationId }, 'Teams declare dialog failed');
       await this.bot.chat.reply(conversationId, userMessageOf(err)).catch((replyErr: unknown) => this.log.error({ err: describeError(replyErr) }, 'could not tell the Teams user about a failure'));
     }
+  }
+
+  // --- "Declare incident from message" ---------------------------------------------------------------
+
+  /** The message action's first step: the declare form, the message as its description, the message kept for 15 min. */
+  protected override async handleTeamsMessagingExtensionFetchTask(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    if (!actorOf(context.activity)) return taskMessage('Only people in your organisation can declare incidents.');
+    if (action.commandId !== DECLARE_FROM_MESSAGE) return taskMessage(`sitrep has no command "${action.commandId ?? ''}".`);
+    const message = capturedMessageOf(action.messagePayload, context.activity.conversation.id);
+    if (!message) return taskMessage('Use "Declare incident from message" from the … menu of a message.');
+    const captureToken = await this.bot.captures.put(message);
+    return this.declareDialog({ values: { description: message.text.slice(0, 3000) }, captureToken });
+  }
+
+  /**
+   * The form's Declare button inside the message action. Like the declare dialog: errors come back beside
+   * the fields; an accepted form closes at once and is declared in the background, then the message is
+   * captured and linked from the card.
+   */
+  private async declareFromMessage(activity: Activity, action: MessagingExtensionAction, actor: Actor): Promise<MessagingExtensionActionResponse> {
+    const data = isRecord(action.data) ? action.data : {};
+    const captureToken = typeof data.captureToken === 'string' ? data.captureToken : undefined;
+    const form = readDeclareForm(data);
+    if (!form.ok) return this.declareDialog({ ...form.form, ...(captureToken ? { captureToken } : {}) });
+    const from = captureToken ? await this.bot.captures.get(captureToken) : undefined;
+    if (!from) return taskMessage('That message is no longer waiting (it has been over 15 minutes). Run "Declare incident from message" on it again.');
+    const delivery = activity.id ?? activity.timestamp?.toString() ?? '';
+    // A redelivered invoke (same id) declares once.
+    if (delivery && !(await this.bot.deliveries.claim('teams', delivery))) return CLOSE_DIALOG;
+    this.deps.background.run('teams-declare-from-message', () => this.declareFromDialog(activity.conversation.id, form.fields, actor, delivery, from));
+    return CLOSE_DIALOG;
   }
 
   // --- "Add to incident timeline" ------------------------------------------------------------------
@@ -444,6 +481,7 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
   protected override async handleTeamsMessagingExtensionSubmitAction(context: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     const actor = actorOf(context.activity);
     if (!actor) return taskMessage('Only people in your organisation can add messages to an incident timeline.');
+    if (action.commandId === DECLARE_FROM_MESSAGE) return this.declareFromMessage(context.activity, action, actor);
     if (action.commandId !== ADD_TO_TIMELINE) return taskMessage(`sitrep has no command "${action.commandId ?? ''}".`);
     try {
       return await this.addToTimeline(context.activity.conversation.id, action, actor);

@@ -141,6 +141,7 @@ export function incidentCard(view: IncidentView): AdaptiveCard {
   body.push(...checklistElements(i, timeZone));
   if (i.pages.length) body.push(textBlock(i.pages.map((p) => pageLine(p, timeZone)).join('\n\n'), { spacing: 'Medium' }));
   if (i.links.length) body.push(textBlock(i.links.map((l) => `[${l.label}](${l.url})`).join(' · '), { isSubtle: true }));
+  if (i.runbooks?.length) body.push(textBlock(`**Runbooks:** ${i.runbooks.map((r) => `[${`${r.service}: ${r.label}`.replace(/[[\]]/g, ' ')}](${r.url})`).join(' · ')}`, { isSubtle: true }));
   if (i.resolveSummary) body.push(textBlock(`**Resolution**\n\n${i.resolveSummary}`));
   if (i.status === 'closed') body.push(textBlock('This incident is closed. The postmortem draft is in this thread.', { isSubtle: true }));
   // 1.6: the lead picker's `choices.data` typeahead and `filtered` style.
@@ -352,6 +353,8 @@ export const DECLARE_DIALOG = 'declare';
 export interface DeclareFormState {
   values?: { title?: string; severity?: string; description?: string; service?: string; traceId?: string };
   errors?: { title?: string; traceId?: string };
+  /** "Declare incident from message": the waiting message, captured once declared. */
+  captureToken?: string;
 }
 
 /** `@sitrep incident` alone: a button that opens the declare form in a dialog (Teams asks us for it with task/fetch). */
@@ -384,7 +387,8 @@ export function declareFormCard(labels: SeverityLabels, defaultSeverity: Severit
     textInput('traceId', 'Trace ID', values.traceId, { placeholder: 'sitrep reads the trace to find where the failure starts' }),
     ...errorBlock(errors.traceId),
   ];
-  return card(body, [{ type: 'Action.Submit', title: 'Declare', style: 'positive', data: { dialog: DECLARE_DIALOG } }], { fullWidth: false });
+  const data = { dialog: DECLARE_DIALOG, ...(state.captureToken ? { captureToken: state.captureToken } : {}) };
+  return card(body, [{ type: 'Action.Submit', title: 'Declare', style: 'positive', data }], { fullWidth: false });
 }
 
 export function cardFallback(i: Incident): string {

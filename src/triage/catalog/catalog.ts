@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Link } from '../../domain/incident.js';
 import { annotation, specString, specStrings, type Entity, type LoadedEntity } from './backstage.js';
 import { entityKey, parseEntityRef, stringifyEntityRef, type EntityRef } from './entity-ref.js';
 import { globToRegExp, type OwnershipFile } from './ownership-file.js';
@@ -12,6 +13,32 @@ export const TELEMETRY_SERVICES_ANNOTATION = 'sitrep.dev/telemetry-services';
 /** Where a Group's chat channels are read from, first match wins. */
 export const SLACK_CHANNEL_ANNOTATIONS = ['sitrep.dev/slack-channel', 'slack.com/channel', 'slack.com/channel-id'];
 export const TEAMS_CHANNEL_ANNOTATIONS = ['sitrep.dev/teams-channel', 'microsoft.com/teams-channel'];
+/** A component's runbook URL, besides `metadata.links` entries with a runbook type or title. */
+export const RUNBOOK_ANNOTATIONS = ['sitrep.dev/runbook', 'sitrep.io/runbook'];
+
+// Backstage `metadata.links`: url required; title, icon and type optional.
+const entityLinks = z.array(z.looseObject({ url: z.string().min(1), title: z.string().optional(), type: z.string().optional() }));
+const isRunbook = (text: string | undefined) => text !== undefined && /run-?book|playbook/i.test(text);
+
+/** An entity's runbooks: the annotation, then `metadata.links` typed or titled as a runbook. */
+function entityRunbooks(e: Entity): Link[] {
+  const out: Link[] = [];
+  for (const k of RUNBOOK_ANNOTATIONS) {
+    const url = annotation(e, k);
+    if (url) out.push({ label: 'Runbook', url });
+  }
+  const links = entityLinks.safeParse(e.metadata.links);
+  for (const l of links.success ? links.data : []) {
+    if (isRunbook(l.type) || isRunbook(l.title)) out.push({ label: l.title ?? 'Runbook', url: l.url });
+  }
+  return uniqueLinks(out);
+}
+
+/** The first link of each URL. */
+export function uniqueLinks(links: readonly Link[]): Link[] {
+  const seen = new Set<string>();
+  return links.filter((l) => !seen.has(l.url) && Boolean(seen.add(l.url)));
+}
 
 export const ownerSchema = z.object({
   /** The owning team's name, e.g. `team-directory`. */
@@ -46,6 +73,7 @@ interface ServiceEntry {
   owner: EntityRef;
   via: Owner['via'];
   namespace: string;
+  runbooks: Link[];
 }
 
 /** Case, `_`, `.` and spaces do not distinguish services: `User_Directory` is `user-directory`. */
@@ -69,6 +97,8 @@ export class OwnershipCatalog {
   private readonly normalised = new Map<string, ServiceEntry>();
   private readonly patterns: Array<{ pattern: RegExp; literal: number; entry: ServiceEntry }> = [];
   private readonly teams = new Map<string, TeamInfo>();
+  /** ownership.yaml `runbooks:`, keyed by service name or glob. */
+  private readonly fileRunbooks: Array<{ key: string; pattern: RegExp; links: Link[] }> = [];
   private defaultTeam: EntityRef | null = null;
 
   /** Builds the catalog from Backstage entities and ownership files; Backstage wins on conflicts. */
@@ -134,6 +164,7 @@ export class OwnershipCatalog {
         owner,
         via,
         namespace,
+        runbooks: entityRunbooks(e),
       };
       this.put(this.exact, e.metadata.name, entry);
       this.put(this.normalised, normaliseServiceName(e.metadata.name), entry);
@@ -162,7 +193,7 @@ export class OwnershipCatalog {
       for (const m of info.members ?? []) t.members.add(m);
     }
     for (const [service, team] of Object.entries(file.services)) {
-      const entry: ServiceEntry = { name: service, entity: null, owner: ref(team), via: 'ownership-file', namespace: 'default' };
+      const entry: ServiceEntry = { name: service, entity: null, owner: ref(team), via: 'ownership-file', namespace: 'default', runbooks: [] };
       if (/[*?]/.test(service)) {
         this.patterns.push({ pattern: globToRegExp(service), literal: service.replace(/[*?]/g, '').length, entry });
       } else {
@@ -173,10 +204,14 @@ export class OwnershipCatalog {
     // The most specific glob (most literal characters) wins.
     this.patterns.sort((a, b) => b.literal - a.literal);
     if (file.default && !this.defaultTeam) this.defaultTeam = ref(file.default);
+    for (const [key, urls] of Object.entries(file.runbooks)) {
+      const links = (typeof urls === 'string' ? [urls] : urls).map((url) => ({ label: 'Runbook', url }));
+      this.fileRunbooks.push({ key: normaliseServiceName(key), pattern: globToRegExp(key), links });
+    }
   }
 
-  /** Who owns the service a trace calls `service`, or null when nobody is known. */
-  ownerOf(service: string): Owner | null {
+  /** The matched catalog entry of a service name, and how it matched. */
+  private lookup(service: string): [ServiceEntry, Owner['matchedBy']] | null {
     const norm = normaliseServiceName(service);
     const hit: [ServiceEntry | undefined, Owner['matchedBy']][] = [
       [this.exact.get(service), 'exact'],
@@ -184,7 +219,25 @@ export class OwnershipCatalog {
       [this.normalised.get(norm), 'normalised'],
       [this.patterns.find((p) => p.pattern.test(service))?.entry, 'pattern'],
     ];
-    for (const [entry, matchedBy] of hit) if (entry) return this.owner(entry.owner, matchedBy, entry.via, entry.entity);
+    for (const [entry, matchedBy] of hit) if (entry) return [entry, matchedBy];
+    return null;
+  }
+
+  /**
+   * The runbooks of the service a trace or alert calls `service`: its Backstage entity's (annotation,
+   * runbook links), then ownership.yaml's for that name or the catalog name it matched. Empty when none.
+   */
+  runbooksOf(service: string): Link[] {
+    const entry = this.lookup(service)?.[0];
+    const names = [service, ...(entry && entry.name !== service && !/[*?]/.test(entry.name) ? [entry.name] : [])];
+    const fromFile = this.fileRunbooks.filter((r) => names.some((n) => r.key === normaliseServiceName(n) || r.pattern.test(n))).flatMap((r) => r.links);
+    return uniqueLinks([...(entry?.runbooks ?? []), ...fromFile]);
+  }
+
+  /** Who owns the service a trace calls `service`, or null when nobody is known. */
+  ownerOf(service: string): Owner | null {
+    const hit = this.lookup(service);
+    if (hit) return this.owner(hit[0].owner, hit[1], hit[0].via, hit[0].entity);
     if (this.defaultTeam) return this.owner(this.defaultTeam, 'default', 'ownership-file', null);
     return null;
   }

@@ -10,6 +10,11 @@ import { CatalogError } from '../errors.js';
 //     "payments-*": team-payments     # globs: * and ?
 //   teams:                            # optional contact details
 //     team-directory: { slack: "#team-directory", teams: "Directory/On-call" }
+//   runbooks:                         # optional: shown on the incident card
+//     user-directory: https://wiki.example.com/runbooks/user-directory
+//     "payments-*": [https://wiki.example.com/runbooks/payments]
+
+const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const ownershipFileSchema = z.object({
   default: z.string().min(1).optional(),
@@ -25,6 +30,7 @@ export const ownershipFileSchema = z.object({
       }),
     )
     .default({}),
+  runbooks: z.record(z.string(), z.union([httpUrl, z.array(httpUrl).min(1)])).default({}),
 });
 export type OwnershipFile = z.infer<typeof ownershipFileSchema>;
 

@@ -1,7 +1,7 @@
 // The Insights pages, framework-agnostic: each takes the query string and returns what to send. The web
 // console wires them behind sign-in (routes.ts); nothing here knows about HTTP servers.
 import type { IncidentSummary } from '../../domain/incident-summary.js';
-import { MEASURES, MTBF, type MeasureId, type Stat } from '../../domain/insights.js';
+import { FOLLOWED_CHANGE, MEASURES, MTBF, type MeasureId, type Stat } from '../../domain/insights.js';
 import { parseSeverity, SEVERITIES } from '../../domain/severity.js';
 import { figure, percent, statLine } from '../../insights/format.js';
 import { InsightsQuery, parseSince, type GroupStats, type InsightsReport } from '../../insights/report.js';
@@ -127,6 +127,7 @@ function figures(report: InsightsReport): string {
   const kept = report.firstOwnerKept;
   cards.push(
     `<div class="figure"><div>First suspected team kept</div><div class="value">${percent(kept.share)}</div><div class="n">${kept.kept} of ${kept.count}${kept.notApplicable ? ` · ${kept.notApplicable} with no owner recorded` : ''}</div></div>`,
+    `<div class="figure" title="${e(FOLLOWED_CHANGE.formula)} · reads ${e(FOLLOWED_CHANGE.reads)}"><div>${e(FOLLOWED_CHANGE.name)} within an hour</div><div class="value">${percent(report.followedChange.share)}</div><div class="n">${report.followedChange.followed} of ${report.followedChange.count}${report.followedChange.notApplicable ? ` · ${report.followedChange.notApplicable} not applicable (${e(FOLLOWED_CHANGE.notApplicable)})` : ''}</div></div>`,
     `<div class="figure"><div>Pages that reached level 2+</div><div class="value">${report.pages.escalated}</div><div class="n">of ${report.pages.sent} pages · ${plural(report.pages.incidentsEscalated, 'incident')}</div></div>`,
     `<div class="figure"><div>Pages nobody answered</div><div class="value">${report.pages.unanswered}</div><div class="n">${plural(report.pages.incidentsUnanswered, 'incident')}</div></div>`,
   );

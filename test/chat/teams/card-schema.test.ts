@@ -35,6 +35,7 @@ const busy: Incident = makeIncident(42, {
   description: 'EU users get 500s',
   affectedServices: ['checkout'],
   links: [{ label: 'dashboard', url: 'https://grafana.example.com/d/checkout' }],
+  runbooks: [{ service: 'payments', label: 'DB failover [v2]', url: 'https://wiki.example.com/runbooks/payments' }],
   triage: { traceId: 'abc123', outcome: 'ok', summary: 'payments-db times out', team: 'payments', traceUrl: 'https://jaeger.example.com/trace/abc123', alternatives: [{ service: 'payments', team: 'payments', confidence: 0.8 }, { service: 'gateway', confidence: 0.2 }] },
   pages: [page],
 });
@@ -89,5 +90,12 @@ describe('every Adaptive Card sitrep sends in Teams', () => {
     const json = JSON.stringify(pageCard({ incident: busy, pageId: 'p1', level: 0, message: 'please look *now*' }));
     expect(json).toContain('_“please look now”_');
     expect(json).not.toContain('> please');
+  });
+});
+
+describe('runbooks on the Teams card', () => {
+  it('names each runbook with its service, brackets in a title kept out of the Markdown link', () => {
+    const text = JSON.stringify(incidentCard(view(busy)));
+    expect(text).toContain('**Runbooks:** [payments: DB failover  v2 ](https://wiki.example.com/runbooks/payments)');
   });
 });

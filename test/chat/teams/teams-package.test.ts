@@ -38,7 +38,16 @@ describe('npx sitrep teams-package', () => {
       developer: { websiteUrl: 'https://sitrep.contoso.example/about', privacyUrl: 'https://sitrep.contoso.example/privacy', termsOfUseUrl: 'https://sitrep.contoso.example/terms' },
       validDomains: ['sitrep.contoso.example'],
       bots: [{ botId: APP_ID, scopes: ['personal', 'team'] }],
-      composeExtensions: [{ botId: APP_ID, commands: [{ id: 'addToTimeline', type: 'action', title: 'Add to incident timeline', context: ['message'] }] }],
+      composeExtensions: [
+        {
+          botId: APP_ID,
+          commands: [
+            { id: 'addToTimeline', type: 'action', title: 'Add to incident timeline', context: ['message'] },
+            // fetchTask: Teams asks sitrep for the declare form; titles are at most 32 characters.
+            { id: 'declareFromMessage', type: 'action', title: 'Declare incident from message', context: ['message'], fetchTask: true },
+          ],
+        },
+      ],
       webApplicationInfo: { id: APP_ID },
     });
     expect(JSON.stringify(manifest)).not.toContain('{{');

@@ -31,3 +31,11 @@ export function json(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(body);
 }
+
+/** A Jaeger query API that knows one trace (`GET /api/traces/<id>`) and answers 404 for any other. */
+export function fakeJaeger(traceId: string, body: string): Promise<FakeBackend> {
+  return fakeBackend((req, res) => {
+    if (req.url === `/api/traces/${traceId}`) json(res, 200, body);
+    else json(res, 404, '{"data":null,"errors":[{"code":404,"msg":"trace not found"}]}');
+  });
+}
