@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 app=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$app"; }
+slack=""
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; [ -n "$slack" ] && { kill "$slack"; wait "$slack"; } 2>/dev/null || true; rm -rf "$app"; }
 trap cleanup EXIT
 
 # Build stage (the checkout already has the dev dependencies installed).
@@ -18,9 +19,12 @@ cp -r templates manifests "$app/"
 (cd "$app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-closed=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+api=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+# sitrep checks its Slack token at start-up: a stand-in Web API that accepts every call (auth.test included).
+node -e "require('http').createServer((q,r)=>{q.resume();r.setHeader('content-type','application/json');r.end(JSON.stringify({ok:true,user_id:'U_SITREP',bot_id:'B_SITREP',team_id:'T_CI',team:'ci',user:'sitrep'}))}).listen($api,'127.0.0.1')" &
+slack=$!
 (cd "$app" && exec env -i PATH="$PATH" NODE_ENV=production PORT="$port" HOST=127.0.0.1 \
-  SLACK_BOT_TOKEN=xoxb-container-recipe SLACK_SIGNING_SECRET=container-recipe SLACK_API_URL="http://127.0.0.1:$closed/api/" \
+  SLACK_BOT_TOKEN=xoxb-container-recipe SLACK_SIGNING_SECRET=container-recipe SLACK_API_URL="http://127.0.0.1:$api/api/" \
   REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" REDIS_KEY_PREFIX="ci-container-recipe:$$:" SHUTDOWN_TIMEOUT_MS=5000 LOG_LEVEL=warn \
   node dist/main.js) &
 pid=$!
