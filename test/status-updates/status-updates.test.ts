@@ -8,6 +8,8 @@ import { SlackDriver } from '../fakes/slack/driver.js';
 import { cleanPrefix, testPrefix, testRedis } from '../helpers/redis.js';
 import { SIGNING_SECRET, slackBotEnv, startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
+import { killBots, spawnBot } from '../paging/child-bot.js';
+import { RedisIncidentStore } from '../../src/store/incident-store.js';
 
 const INTERVAL_MS = 2000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,6 +110,39 @@ describe('reminders across a restart', () => {
       await bot.stop();
       await fake.stop();
       const redis = testRedis();
+      await cleanPrefix(redis, prefix);
+      redis.disconnect();
+    }
+  });
+});
+
+describe('reminders with two bot processes', () => {
+  afterAll(async () => {
+    await killBots();
+  });
+
+  it('two bot processes remind once per due time, and the survivor keeps reminding after the other is SIGKILLed', { timeout: 90_000 }, async () => {
+    const fake = await FakeSlack.start();
+    const prefix = testPrefix('remind-processes');
+    const env = { ...slackBotEnv(fake, prefix), STATUS_UPDATE_REMINDERS: 'SEV1=2s' };
+    const [first, second] = await Promise.all([spawnBot(env), spawnBot(env)]);
+    const redis = testRedis();
+    try {
+      const driver = new SlackDriver({ botUrl: `${first.url}/slack/events`, signingSecret: SIGNING_SECRET, fake });
+      const store = new RedisIncidentStore(redis, prefix);
+      const incident = await declareSev1(driver, () => store.listOpen(), 'Payments queue backs up');
+      await eventually(() => reminderPosts(fake, incident)[1], 'two reminders', 12_000);
+      await first.kill();
+      const before = (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded').length;
+      await eventually(async () => (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded').length > before, 'a reminder from the survivor', 15_000);
+      await second.kill();
+      const reminders = (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded');
+      // Both processes run a reminder worker: still one reminder, and one post, per due time.
+      expect(new Set(reminders.map((e) => e.dueAt)).size).toBe(reminders.length);
+      expect(reminderPosts(fake, incident)).toHaveLength(reminders.length);
+    } finally {
+      await killBots();
+      await fake.stop();
       await cleanPrefix(redis, prefix);
       redis.disconnect();
     }
