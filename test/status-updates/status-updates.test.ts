@@ -135,6 +135,11 @@ describe('reminders with two bot processes', () => {
       await first.kill();
       const before = (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded').length;
       await eventually(async () => (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded').length > before, 'a reminder from the survivor', 15_000);
+      // The survivor records a reminder, then posts it: let the post arrive before stopping it.
+      await eventually(async () => {
+        const recorded = (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded').length;
+        return reminderPosts(fake, incident).length >= recorded || undefined;
+      }, 'the survivor’s post', 5000);
       await second.kill();
       const reminders = (await store.timeline(incident.id)).filter((e) => e.type === 'status_update_reminded');
       // Both processes run a reminder worker: still one reminder, and one post, per due time.
