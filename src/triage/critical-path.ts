@@ -1,12 +1,17 @@
-import { childrenOf, durationOf, type SpanTree } from './tree.js';
+import { childrenOf, type SpanTree } from './tree.js';
 
 // The critical path: walking back from a span's end, the child that finished last blocked it,
 // then whichever child finished before that one started, and so on. What remains uncovered is the
-// span's exclusive time. Latency incidents are usually the span with the most of it.
+// span's exclusive time. Latency incidents are usually the service with the most of it (latency.ts).
 
 export interface CriticalStep {
   span: number;
+  /** Exclusive time on the critical path, including `trailingUs`. */
   selfUs: number;
+  /** The child that finished last (-1 if none): the span waited on it up to `end - trailingUs`. */
+  lastChild: number;
+  /** The stretch after `lastChild` finished until the span ended (0 without a child). */
+  trailingUs: number;
 }
 
 export function criticalPath(tree: SpanTree, root: number): CriticalStep[] {
@@ -17,6 +22,8 @@ export function criticalPath(tree: SpanTree, root: number): CriticalStep[] {
     const s = tree.start[n]!;
     let t = Math.min(until, tree.end[n]!);
     let self = 0;
+    let lastChild = -1;
+    let trailingUs = 0;
     const kids = Array.from(childrenOf(tree, n)).filter((c) => tree.asyncEdge[c] === 0);
     kids.sort((a, b) => tree.end[b]! - tree.end[a]!);
     for (const c of kids) {
@@ -24,36 +31,16 @@ export function criticalPath(tree: SpanTree, root: number): CriticalStep[] {
       const cs = tree.start[c]!;
       const ce = Math.min(tree.end[c]!, t);
       if (cs >= t || ce <= s) continue;
+      if (lastChild === -1) {
+        lastChild = c;
+        trailingUs = t - ce;
+      }
       self += t - ce;
       stack.push([c, ce]);
       t = Math.max(cs, s);
     }
     if (t > s) self += t - s;
-    steps.push({ span: n, selfUs: self });
+    steps.push({ span: n, selfUs: self, lastChild, trailingUs });
   }
   return steps;
-}
-
-export interface LatencySuspect {
-  span: number;
-  selfUs: number;
-  /** Duration of the root the critical path was walked from. */
-  totalUs: number;
-  share: number;
-  root: number;
-}
-
-/** The span with the largest exclusive time on the critical path of the longest root. */
-export function latencySuspect(tree: SpanTree): LatencySuspect | null {
-  if (tree.roots.length === 0) return null;
-  let root = tree.roots[0]!;
-  for (const r of tree.roots) if (durationOf(tree, r) > durationOf(tree, root)) root = r;
-  const total = durationOf(tree, root);
-  if (total <= 0) return null;
-  let best: CriticalStep | null = null;
-  for (const step of criticalPath(tree, root)) {
-    if (!best || step.selfUs > best.selfUs) best = step;
-  }
-  if (!best) return null;
-  return { span: best.span, selfUs: best.selfUs, totalUs: total, share: best.selfUs / total, root };
 }

@@ -21,7 +21,8 @@ export { spanSchema, type Span, type SpanKind, type SpanStatus } from './span.js
 export { parseTraceText, parseTraceJson, type ParsedTrace, type TraceFormat } from './formats/detect.js';
 export { buildTree, type SpanTree } from './tree.js';
 export { findOrigin, type Focus, type OriginCandidate, type OriginAnalysis } from './origin.js';
-export { criticalPath, latencySuspect } from './critical-path.js';
+export { criticalPath, type CriticalStep } from './critical-path.js';
+export { latencyProfile, type LatencyProfile, type LatencyUnit } from './latency.js';
 export { TriageError, TraceFormatError, CatalogError, SourcesConfigError, type TriageErrorCode } from './errors.js';
 export {
   OwnershipCatalog,

@@ -1,4 +1,5 @@
-import { childrenOf, durationOf, type SpanTree } from './tree.js';
+import { criticalPath } from './critical-path.js';
+import { durationOf, type SpanTree } from './tree.js';
 
 // Where a slow request spent its time, per service. The critical path (see critical-path.ts) gives
 // each span's exclusive time; two refinements make it name the right service:
@@ -60,37 +61,16 @@ export function latencyProfile(tree: SpanTree): LatencyProfile | null {
   if (totalUs <= 0) return null;
   const units: LatencyUnit[] = [];
   const spans = tree.spans;
-  const stack: Array<[span: number, until: number]> = [[root, tree.end[root]!]];
-  while (stack.length > 0) {
-    const [n, until] = stack.pop()!;
-    const s = tree.start[n]!;
-    let t = Math.min(until, tree.end[n]!);
-    let self = 0;
-    let calleeGap = 0;
-    let callee = -1;
-    const kids = Array.from(childrenOf(tree, n)).filter((c) => tree.asyncEdge[c] === 0);
-    kids.sort((a, b) => tree.end[b]! - tree.end[a]!);
-    let first = true;
-    for (const c of kids) {
-      if (t <= s) break;
-      const cs = tree.start[c]!;
-      const ce = Math.min(tree.end[c]!, t);
-      if (cs >= t || ce <= s) continue;
-      // The stretch after the last callee finished is its response's way back.
-      if (first && isCallEdge(tree, n, c)) {
-        calleeGap = t - ce;
-        callee = c;
-      } else self += t - ce;
-      first = false;
-      stack.push([c, ce]);
-      t = Math.max(cs, s);
-    }
-    if (t > s) self += t - s;
+  for (const step of criticalPath(tree, root)) {
+    const n = step.span;
     const span = spans[n]!;
+    // The stretch after the last callee finished is its response's way back.
+    const calleeGap = step.lastChild >= 0 && isCallEdge(tree, n, step.lastChild) ? step.trailingUs : 0;
+    const self = step.selfUs - calleeGap;
     if (self > 0) units.push({ service: span.service, key: `s\u0000${span.service}\u0000${span.operation}\u0000${span.kind}`, us: self, span: n, role: 'self' });
     if (calleeGap > 0) {
-      const to = spans[callee]!.service;
-      units.push({ service: to, key: `r\u0000${span.service}\u0000${span.operation}\u0000${to}`, us: calleeGap, span: callee, role: 'callee' });
+      const to = spans[step.lastChild]!.service;
+      units.push({ service: to, key: `r\u0000${span.service}\u0000${span.operation}\u0000${to}`, us: calleeGap, span: step.lastChild, role: 'callee' });
     }
   }
   const byService = new Map<string, number>();
