@@ -36,18 +36,19 @@ export const ChangeEvent = z.object({
 export type ChangeEvent = z.infer<typeof ChangeEvent>;
 
 /** A change as people talk about it: every event of one `changeId` folded together. */
-export const Change = z.object({
-  changeId: z.string(),
-  service: z.string(),
-  kind: ChangeKind,
-  version: z.string().optional(),
-  environment: z.string().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string().optional(),
-  by: z.string().optional(),
-  url: z.string().optional(),
-  state: z.string().optional(),
-  description: z.string().optional(),
+export const Change = ChangeEvent.pick({
+  changeId: true,
+  service: true,
+  kind: true,
+  version: true,
+  environment: true,
+  startedAt: true,
+  finishedAt: true,
+  by: true,
+  url: true,
+  state: true,
+  description: true,
+}).extend({
   /** Rollout steps in time order, e.g. 10 % at 02:48 then 100 % at 03:02. */
   phases: z.array(z.object({ rollout: z.number(), at: z.string() })).default([]),
   source: z.string(),
