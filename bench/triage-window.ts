@@ -16,6 +16,7 @@ import { PERF } from './triage-faults/generate.js';
 import { readTraceFiles, traceFilePaths } from '../src/triage/files.js';
 import { analyseWindow } from '../src/triage/window.js';
 import type { Span } from '../src/triage/span.js';
+import { reportRatio } from './floor.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -66,5 +67,7 @@ const floor = med(floors);
 console.log(`window triage, ${runs[0]!.traces} traces (500 incident + 2,000 baseline):`);
 console.log(`  sitrep   ${ms.toFixed(0)} ms (read + parse ${med(runs.map((r) => r.readMs)).toFixed(0)} ms), heap after ${med(runs.map((r) => r.heapMb)).toFixed(0)} MB, origin right: ${runs.every((r) => r.right)}`);
 console.log(`  floor    ${floor.toFixed(0)} ms (JSON.parse of the same files)`);
-console.log(`  ratio    ${(ms / floor).toFixed(2)}× the floor; goal < 2000 ms: ${ms < 2000 ? 'ok' : 'MISSED'}`);
+// Issue 11's goal is absolute (< 2 s); the ratio to JSON.parse of the same files is shown for comparison.
+reportRatio({ bench: 'triage-window', measure: 'window triage, 2,500 traces', unit: 'ms', pairs: runs.map((r, i) => ({ subject: r.ms, floor: floors[i]! })), goal: 3, kind: 'max' });
+console.log(`  goal < 2000 ms: ${ms < 2000 ? 'ok' : 'MISSED'}`);
 if (!given) rmSync(dir, { recursive: true, force: true });
