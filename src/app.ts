@@ -123,7 +123,15 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
         minPostIntervalMs: config.SLACK_MIN_POST_INTERVAL_MS,
       },
       logger,
-      { redis, prefix: config.REDIS_KEY_PREFIX, registry: metrics.registry },
+      {
+        redis,
+        prefix: config.REDIS_KEY_PREFIX,
+        registry: metrics.registry,
+        observe: {
+          apiCall: (method, outcome) => metrics.chatCalls.inc({ platform: 'slack', method, outcome }),
+          signatureRejected: () => metrics.webhookAuthFailures.inc({ source: 'slack' }),
+        },
+      },
     );
   }
   let teams: TeamsApp | undefined;

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
+import type { Mention } from '../domain/mention.js';
 import { declareIncident, repairRoom } from '../incidents/declare.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../incidents/lifecycle.js';
@@ -19,6 +20,8 @@ export interface CommandContext {
   /** Idempotency key of this invocation (trigger id, activity id). */
   key: string;
   resolveUser(token: UserToken): Promise<Actor>;
+  /** People, channels and user groups mentioned in the command's free text, as the platform sent them. */
+  mentions?: Mention[];
 }
 
 export interface Reply {
@@ -43,6 +46,7 @@ export async function executeCommand(deps: IncidentDeps, command: Command, ctx: 
   if (command.kind === 'declare') {
     const incident = await declareIncident(deps, {
       title: command.title,
+      mentions: ctx.mentions,
       actor: ctx.actor,
       platform: ctx.platform,
       source: { kind: 'command', detail: ctx.platform },
@@ -83,11 +87,11 @@ async function runInRoom(deps: IncidentDeps, incident: Incident, command: Comman
       return r.changed ? undefined : ephemeral(`${assignee.name ?? assignee.id} is already the ${command.role}.`);
     }
     case 'note':
-      await addNote(deps, incident.id, command.text, actor, key);
+      await addNote(deps, incident.id, command.text, actor, key, ctx.mentions);
       return ephemeral(`Noted on the ${label} timeline.`);
     case 'action': {
       const owner = command.owner ? await ctx.resolveUser(command.owner) : undefined;
-      await addActionItem(deps, incident.id, command.text, owner, actor, key);
+      await addActionItem(deps, incident.id, command.text, owner, actor, key, ctx.mentions);
       return undefined;
     }
     case 'resolve': {
@@ -115,7 +119,7 @@ async function runInRoom(deps: IncidentDeps, incident: Incident, command: Comman
       await handOff(deps, incident.id, command.team, command.reason, actor, key);
       return undefined;
     case 'update':
-      await postStatusUpdate(deps, incident.id, command.text, actor, key);
+      await postStatusUpdate(deps, incident.id, command.text, actor, key, ctx.mentions);
       return undefined;
     case 'postmortem': {
       if (!deps.postmortem) throw new SitrepError('unavailable', 'Postmortem drafting is not available in this installation.');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './actor.js';
 import { Change } from './change.js';
+import { Mention } from './mention.js';
 import { ChecklistItem } from './checklist.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
@@ -98,6 +99,8 @@ export const Incident = z.object({
   number: z.number().int().positive(),
   title: z.string().min(1).max(200),
   description: z.string().optional(),
+  /** People, channels and user groups mentioned in the title and description (live mentions in Slack). */
+  mentions: z.array(Mention).optional(),
   severity: Severity,
   /** The worst severity the incident ever had: what the postmortem reports. */
   highestSeverity: Severity,

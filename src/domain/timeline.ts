@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './actor.js';
 import { Role, Platform } from './incident.js';
+import { Mention } from './mention.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
 
@@ -30,7 +31,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('status_changed'), from: Status, to: Status, message: z.string().optional() }),
   z.object({ ...base, type: z.literal('severity_changed'), from: Severity, to: Severity }),
   z.object({ ...base, type: z.literal('role_assigned'), role: Role, assignee: Actor, previous: Actor.optional() }),
-  z.object({ ...base, type: z.literal('note'), text: z.string() }),
+  z.object({ ...base, type: z.literal('note'), text: z.string(), mentions: z.array(Mention).optional() }),
   z.object({
     ...base,
     type: z.literal('message_captured'),
@@ -97,9 +98,10 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     type: z.literal('action_item_added'),
     actionId: z.string(),
     text: z.string(),
+    mentions: z.array(Mention).optional(),
     owner: Actor.optional(),
   }),
-  z.object({ ...base, type: z.literal('status_update'), text: z.string() }),
+  z.object({ ...base, type: z.literal('status_update'), text: z.string(), mentions: z.array(Mention).optional() }),
   /** Nobody posted a status update for the severity's interval: the comms lead (or the lead) was reminded. */
   z.object({ ...base, type: z.literal('status_update_reminded'), dueAt: z.string(), remindedUser: Actor.optional() }),
   z.object({ ...base, type: z.literal('checklist_ticked'), itemId: z.string(), text: z.string() }),

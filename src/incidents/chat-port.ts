@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import type { Incident, Platform, RoomRef } from '../domain/incident.js';
+import type { Mention } from '../domain/mention.js';
 import type { SeverityLabels } from '../domain/severity.js';
 
 /** Everything a card shows; each platform renders it its own way (Slack blocks, Adaptive Cards). */
@@ -57,14 +58,17 @@ export interface ChatPort {
   postCard(room: RoomRef, view: IncidentView): Promise<string>;
   updateCard(room: RoomRef, cardId: string, view: IncidentView): Promise<void>;
   pin(room: RoomRef, messageId: string): Promise<void>;
-  /** Posts a plain update, threaded under `threadOf` when given, to keep the room readable. */
-  post(room: RoomRef, text: string, options?: { threadOf?: string }): Promise<string>;
+  /**
+   * Posts a plain update, threaded under `threadOf` when given, to keep the room readable; `mentions`
+   * in the text are shown as the platform's mentions where it has them.
+   */
+  post(room: RoomRef, text: string, options?: { threadOf?: string; mentions?: readonly Mention[] }): Promise<string>;
   /** Posts to any channel the bot is in (alerts routed to `post`); returns the message id. */
   postTo(channelId: string, text: string): Promise<string>;
   /** Posts in the room with a "Resolve incident" button: offered when the incident's alerts have resolved. */
   offerResolve(room: RoomRef, incident: Incident, text: string): Promise<string>;
   /** Tells the announcements channel (if configured) that an incident started. */
-  announce(incident: Incident, text: string): Promise<void>;
+  announce(incident: Incident, text: string, mentions?: readonly Mention[]): Promise<void>;
   /** Sends a page with Acknowledge / Can't take it buttons; returns a handle to update it later. */
   sendPage(user: Actor, page: PageView): Promise<string | undefined>;
   updatePage(user: Actor, handle: string, page: PageView): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { incidentIdFor, type Incident, type Link, type Platform } from '../domain/incident.js';
+import { withMentions, type Mention } from '../domain/mention.js';
 import type { Severity } from '../domain/severity.js';
 import { DEFAULT_CHECKLIST } from '../domain/checklist.js';
 import type { IncidentDeps } from './deps.js';
@@ -13,6 +14,8 @@ import { scheduleReminder } from './status-updates.js';
 
 export interface DeclareInput {
   title: string;
+  /** People, channels and user groups mentioned in the title or description, as typed. */
+  mentions?: readonly Mention[];
   severity?: Severity;
   description?: string;
   services?: string[];
@@ -56,12 +59,14 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
   const number = await deps.store.nextNumber();
   const now = deps.clock().toISOString();
   const severity = input.severity ?? deps.settings.defaultSeverity;
+  const title = input.title.trim().slice(0, 200);
   // The catalog's runbooks are on the first card: no second write.
   const incident: Incident = withRunbooks(deps.runbooks, {
     id: incidentIdFor(number),
     number,
-    title: input.title.trim().slice(0, 200),
+    title,
     description: input.description,
+    ...withMentions(`${title}\n${input.description ?? ''}`, input.mentions),
     severity,
     highestSeverity: severity,
     status: 'declared',

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel } from '../domain/incident.js';
+import { withMentions, type Mention } from '../domain/mention.js';
 import type { MessageRef, TimelineEvent } from '../domain/timeline.js';
 import { chatFor, loadIncident, type IncidentDeps } from './deps.js';
 
@@ -9,20 +10,31 @@ function assertWritable(status: string, label: string): void {
   if (status === 'closed') throw new SitrepError('invalid_transition', `${label} is closed; its timeline is final. Reopen is not possible after close.`);
 }
 
-export async function addNote(deps: IncidentDeps, incidentId: string, text: string, actor: Actor, key: string): Promise<TimelineEvent[]> {
+export async function addNote(deps: IncidentDeps, incidentId: string, text: string, actor: Actor, key: string, mentions?: readonly Mention[]): Promise<TimelineEvent[]> {
   const incident = await loadIncident(deps, incidentId);
   assertWritable(incident.status, incidentLabel(incident));
-  if (!text.trim()) throw new SitrepError('invalid_input', 'Write the note after the command: /incident note <text>');
-  return deps.store.append(incidentId, [{ type: 'note', actor, key, text: text.trim() }]);
+  const body = text.trim();
+  if (!body) throw new SitrepError('invalid_input', 'Write the note after the command: /incident note <text>');
+  return deps.store.append(incidentId, [{ type: 'note', actor, key, text: body, ...withMentions(body, mentions) }]);
 }
 
-export async function addActionItem(deps: IncidentDeps, incidentId: string, text: string, owner: Actor | undefined, actor: Actor, key: string): Promise<TimelineEvent[]> {
+export async function addActionItem(
+  deps: IncidentDeps,
+  incidentId: string,
+  text: string,
+  owner: Actor | undefined,
+  actor: Actor,
+  key: string,
+  mentions?: readonly Mention[],
+): Promise<TimelineEvent[]> {
   const incident = await loadIncident(deps, incidentId);
-  if (!text.trim()) throw new SitrepError('invalid_input', 'Describe the action item: /incident action <text> [@owner]');
-  const appended = await deps.store.append(incidentId, [{ type: 'action_item_added', actor, key, actionId: randomUUID().slice(0, 8), text: text.trim(), owner }]);
+  const body = text.trim();
+  if (!body) throw new SitrepError('invalid_input', 'Describe the action item: /incident action <text> [@owner]');
+  const typed = withMentions(body, mentions);
+  const appended = await deps.store.append(incidentId, [{ type: 'action_item_added', actor, key, actionId: randomUUID().slice(0, 8), text: body, ...typed, owner }]);
   if (appended.length && incident.room?.cardId) {
     const chat = chatFor(deps, incident.room.platform);
-    await chat.post(incident.room, `Action item: ${text.trim()}${owner ? ` (owner ${chat.mention(owner)})` : ''}`, { threadOf: incident.room.cardId });
+    await chat.post(incident.room, `Action item: ${body}${owner ? ` (owner ${chat.mention(owner)})` : ''}`, { threadOf: incident.room.cardId, mentions: typed.mentions });
   }
   return appended;
 }

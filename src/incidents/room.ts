@@ -40,7 +40,7 @@ export async function openRoom(deps: IncidentDeps, incidentId: string, platform?
       chat.pin(room, cardId),
     ]);
     incident = updated.incident;
-    await Promise.all([chat.setTopic(room, topicOf(incident, deps)), chat.announce(incident, `${incidentLabel(incident)} declared: ${incident.title}`)]);
+    await Promise.all([chat.setTopic(room, topicOf(incident, deps)), chat.announce(incident, `${incidentLabel(incident)} declared: ${incident.title}`, incident.mentions)]);
   }
   return incident;
 }

@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident } from '../domain/incident.js';
+import { withMentions, type Mention } from '../domain/mention.js';
 import { isOpen } from '../domain/status.js';
 import { chatFor, type IncidentDeps } from './deps.js';
 
@@ -13,21 +14,22 @@ export interface ReminderPort {
  * `/incident update <text>` and the card's form: the update goes to the room and the announcements
  * channel, onto the timeline with its author, and restarts the reminder clock.
  */
-export async function postStatusUpdate(deps: IncidentDeps, incidentId: string, text: string, actor: Actor, key: string): Promise<Incident> {
+export async function postStatusUpdate(deps: IncidentDeps, incidentId: string, text: string, actor: Actor, key: string, mentions?: readonly Mention[]): Promise<Incident> {
   const body = text.trim();
   if (!body) throw new SitrepError('invalid_input', 'Write the update after the command: /incident update <what is happening, what is next>');
   const at = deps.clock().toISOString();
+  const typed = withMentions(body, mentions);
   const result = await deps.store.update(incidentId, (cur) => {
     if (cur.status === 'closed') throw new SitrepError('invalid_transition', `${incidentLabel(cur)} is closed; post further news in the postmortem.`);
-    return { incident: { ...cur, lastStatusUpdateAt: at }, events: [{ type: 'status_update', actor, key, at, text: body }] };
+    return { incident: { ...cur, lastStatusUpdateAt: at }, events: [{ type: 'status_update', actor, key, at, text: body, ...typed }] };
   });
   const incident = result.incident;
   if (!result.changed) return incident;
   if (incident.room) {
     const chat = chatFor(deps, incident.room.platform);
     const heading = `📣 Status update · ${incidentLabel(incident)} · ${incident.severity} · ${incident.status} · from ${chat.mention(actor)}`;
-    await chat.post(incident.room, `${heading}\n${body}`);
-    await chat.announce(incident, `${incidentLabel(incident)} status update: ${body}`);
+    await chat.post(incident.room, `${heading}\n${body}`, { mentions: typed.mentions });
+    await chat.announce(incident, `${incidentLabel(incident)} status update: ${body}`, typed.mentions);
   }
   await scheduleReminder(deps, incident);
   return incident;

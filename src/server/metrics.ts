@@ -106,6 +106,8 @@ export function createMetrics(options: MetricsOptions = {}) {
   for (const outcome of PAGE_OUTCOMES) metrics.pages.inc({ outcome }, 0);
   for (const result of TRIAGE_RESULTS) metrics.triageRuns.zero({ result });
   for (const source of WEBHOOK_SOURCES) metrics.webhookAuthFailures.inc({ source }, 0);
+  // Slack's request signatures are checked on /slack/events.
+  if (options.platforms?.includes('slack')) metrics.webhookAuthFailures.inc({ source: 'slack' }, 0);
   return metrics;
 }
 

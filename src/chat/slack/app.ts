@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type SlackEventMiddlewareArgs } from '@slack/bolt';
+import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type SlackEventMiddlewareArgs, type webApi } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import type { Actor } from '../../domain/actor.js';
@@ -26,6 +26,7 @@ import { SlackDirectory } from './directory.js';
 import { logFailure, slackErrorCode } from './errors.js';
 import { decodeSlackText, parseSlackText, slackSafe, unescapeSlack } from './markup.js';
 import { authorOf, capturedFrom, isOwnMessage, rawTextOf, type OwnIdentity, type SlackMessage } from './messages.js';
+import { MeteredWebClient, type SlackObserver } from './metered-client.js';
 import { SlackPendingCaptures } from './pending-captures.js';
 import { SlackChat } from './slack-chat.js';
 import { startupError, verifyBotToken } from './startup.js';
@@ -63,6 +64,7 @@ export interface SlackInfra {
   redis: RedisClient;
   prefix: string;
   registry?: Registry;
+  observe?: SlackObserver;
 }
 
 export function createSlackAdapter(settings: SlackSettings, logger: Logger, infra: SlackInfra): SlackAdapter {
@@ -89,14 +91,17 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
   });
   const own: OwnIdentity = {};
   const chat = new SlackChat(app.client, { channelPrefix: settings.channelPrefix, announceChannel: settings.announceChannel, minPostIntervalMs: settings.minPostIntervalMs, botUserId: () => own.userId }, log);
-  const directory = new SlackDirectory(app.client, infra.redis, infra.prefix, log);
+  // Calls outside the chat port go through a client of their own, counted like the port's calls; Bolt's
+  // per-request `client` would not be, so the listeners use this one.
+  const api = infra.observe ? new MeteredWebClient(settings.botToken, { ...clientOptions, logger: boltLogger(log) }, (m, o) => infra.observe!.apiCall(m, o)) : app.client;
+  const directory = new SlackDirectory(api, infra.redis, infra.prefix, log);
   answerRateLimitedAtOnce(app, log, infra.registry);
 
   return {
     chat,
-    listener: receiver?.requestListener,
+    listener: receiver ? countingRejections(receiver.requestListener, infra.observe) : undefined,
     attach(deps, deliveries) {
-      registerListeners(app, { deps, deliveries, settings, log, directory, own, captures: new SlackPendingCaptures(infra.redis, infra.prefix) });
+      registerListeners(app, { deps, deliveries, settings, log, directory, own, api, captures: new SlackPendingCaptures(infra.redis, infra.prefix) });
     },
     async start() {
       Object.assign(own, await verifyBotToken(settings.botToken, settings.apiUrl, boltLogger(log)));
@@ -106,6 +111,17 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
     async stop() {
       if (socketMode) await app.stop();
     },
+  };
+}
+
+/** Bolt answers a request whose signature does not verify with 401 and a log line: count those too. */
+function countingRejections(listener: RequestListener, observe: SlackObserver | undefined): RequestListener {
+  if (!observe) return listener;
+  return (req, res) => {
+    res.once('finish', () => {
+      if (res.statusCode === 401) observe.signatureRejected();
+    });
+    return listener(req, res);
   };
 }
 
@@ -134,12 +150,14 @@ interface ListenerContext {
   settings: SlackSettings;
   log: Logger;
   directory: SlackDirectory;
+  /** Web API calls outside the chat port (forms, look-ups, answers), each one counted. */
+  api: webApi.WebClient;
   own: OwnIdentity;
   captures: SlackPendingCaptures;
 }
 
-function registerListeners(app: App, { deps, deliveries, settings, log, directory, own, captures }: ListenerContext): void {
-  const tell = (to: AnswerTo, text: string) => answerPrivately(app.client, to, text, log);
+function registerListeners(app: App, { deps, deliveries, settings, log, directory, own, captures, api }: ListenerContext): void {
+  const tell = (to: AnswerTo, text: string) => answerPrivately(api, to, text, log);
   const ephemeralTo = async (channel: string | undefined, user: string, text: string, responseUrl?: string) => {
     await tell({ channel, user, responseUrl }, text);
   };
@@ -157,16 +175,16 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   // commands must not wait for a channel to be created (Slack allows 3 s); they see errors as ephemerals.
   const later = (label: string, work: () => Promise<unknown>) => deps.background.run(`slack-${label}`, work);
 
-  app.command('/incident', async ({ command, ack, respond, client }) => {
+  app.command('/incident', async ({ command, ack, respond }) => {
     await ack();
     later('command', async () => {
       const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
       try {
         const actor = await person(command.user_id, command.user_name);
         const room = await deps.store.findByRoom('slack', command.channel_id);
-        const parsed = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
+        const { command: parsed, mentions } = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
         if (parsed.kind === 'modal') {
-          await client.views.open({
+          await api.views.open({
             trigger_id: command.trigger_id,
             view: declareModal({ channelId: command.channel_id, responseUrl: command.response_url }, deps.settings.severityLabels, deps.settings.defaultSeverity),
           });
@@ -183,6 +201,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
           roomId: command.channel_id,
           key: `slack:cmd:${command.trigger_id}`,
           resolveUser: (t) => person(t.id, t.name),
+          mentions,
         });
         if (answer) await reply(answer.text, !answer.ephemeral);
       } catch (err) {
@@ -196,7 +215,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   async function pageUserGroup(command: Extract<Command, { kind: 'page' }>, group: { id: string; handle: string }, ctx: { actor: Actor; roomId: string; key: string }, reply: (text: string) => Promise<unknown>) {
     let members: string[];
     try {
-      members = ((await app.client.usergroups.users.list({ usergroup: group.id })).users ?? []).filter((u) => u !== own.userId);
+      members = ((await api.usergroups.users.list({ usergroup: group.id })).users ?? []).filter((u) => u !== own.userId);
     } catch (err) {
       const code = slackErrorCode(err) ?? 'unknown';
       log.info({ usergroup: group.id, slackError: code }, 'could not read a user group to page it');
@@ -270,11 +289,11 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   });
   onAction(ACTIONS.statusUpdate, async ({ incidentId, trigger }) => {
     const incident = await deps.store.get(incidentId);
-    if (incident) await app.client.views.open({ trigger_id: trigger, view: statusUpdateModal(incident) });
+    if (incident) await api.views.open({ trigger_id: trigger, view: statusUpdateModal(incident) });
   });
   onAction(ACTIONS.notThisTeam, async ({ incidentId, trigger }) => {
     const incident = await deps.store.get(incidentId);
-    await app.client.views.open({ trigger_id: trigger, view: handoffModal(incidentId, incident?.suspectedOwner?.team ?? incident?.triage?.team) });
+    await api.views.open({ trigger_id: trigger, view: handoffModal(incidentId, incident?.suspectedOwner?.team ?? incident?.triage?.team) });
   });
   for (const answer of ['acknowledge', 'decline'] as const) {
     onAction(answer === 'acknowledge' ? ACTIONS.acknowledge : ACTIONS.decline, async ({ action, body, actor, incidentId }) => {
@@ -365,15 +384,15 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   });
 
   // "Declare incident from this message": the declare form, with the message as the description.
-  app.shortcut(SHORTCUTS.declareFromMessage, async ({ ack, shortcut, client }) => {
+  app.shortcut(SHORTCUTS.declareFromMessage, async ({ ack, shortcut }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const view = declareModal({ channelId: shortcut.channel.id }, deps.settings.severityLabels, deps.settings.defaultSeverity, { ts: shortcut.message.ts, user: shortcut.message.user, text: shortcut.message.text ?? '' });
-    await client.views.open({ trigger_id: shortcut.trigger_id, view }).catch((err: unknown) => failed('declare from message', err));
+    await api.views.open({ trigger_id: shortcut.trigger_id, view }).catch((err: unknown) => failed('declare from message', err));
   });
 
   // "Add to incident timeline" on any message. The payload carries the message: sitrep need not be in the channel.
-  app.shortcut(SHORTCUTS.capture, async ({ ack, shortcut, client }) => {
+  app.shortcut(SHORTCUTS.capture, async ({ ack, shortcut }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     const channel = shortcut.channel.id;
@@ -391,7 +410,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
             return;
           }
           const token = await captures.put({ ...captured, via: 'shortcut' }, shortcut.response_url);
-          await client.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, token) });
+          await api.views.open({ trigger_id: shortcut.trigger_id, view: capturePickModal(open, token) });
           return;
         }
         await captureMessage(deps, incident.id, captured, actor);
@@ -427,11 +446,11 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   });
 
   async function fetchMessage(channel: string, ts: string): Promise<SlackMessage | undefined> {
-    const history = await app.client.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 });
+    const history = await api.conversations.history({ channel, latest: ts, oldest: ts, inclusive: true, limit: 1 });
     const found = history.messages?.find((m) => m.ts === ts);
     if (found) return found as SlackMessage;
     // A reply in a thread is not in the channel history; the thread has it.
-    const replies = await app.client.conversations.replies({ channel, ts, limit: 1, inclusive: true, latest: ts });
+    const replies = await api.conversations.replies({ channel, ts, limit: 1, inclusive: true, latest: ts });
     return replies.messages?.find((m) => m.ts === ts) as SlackMessage | undefined;
   }
 

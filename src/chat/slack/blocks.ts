@@ -10,6 +10,7 @@ import { incidentLabel, type Incident, type PageState } from '../../domain/incid
 import { SEVERITIES, type SeverityLabels } from '../../domain/severity.js';
 import { allowedTransitions, isOpen, STATUSES } from '../../domain/status.js';
 import type { IncidentView, PageView } from '../../incidents/chat-port.js';
+import { mentionsIn, type Mention } from '../../domain/mention.js';
 import { slackSafe } from './markup.js';
 import { changeLines } from '../../changes/format.js';
 
@@ -38,7 +39,7 @@ const text = (t: string) => ({ type: 'plain_text' as const, text: t.slice(0, 150
 // Every mrkdwn text is escaped here, once: titles, notes and summaries are plain text inside sitrep.
 /** A link's text may not hold `|`, `<` or `>` (they end Slack's `<url|text>`). */
 const linkText = (t: string) => t.replace(/[|<>]/g, ' ');
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: slackSafe(t).slice(0, 3000) });
+const mrkdwn = (t: string, mentions?: readonly Mention[]) => ({ type: 'mrkdwn' as const, text: slackSafe(t, mentions).slice(0, 3000) });
 
 export function mention(actor: Actor | undefined): string {
   if (!actor) return '_unassigned_';
@@ -74,7 +75,7 @@ function pageLine(page: PageState, timeZone: string): string {
 export function incidentCard(view: IncidentView): KnownBlock[] {
   const { incident: i, labels, timeZone } = view;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: text(`${SEVERITY_EMOJI[i.severity]} ${incidentLabel(i)} · ${i.title}`) },
+    ...titleBlocks(i),
     {
       type: 'section',
       fields: [
@@ -89,7 +90,7 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
       ].slice(0, 10),
     },
   ];
-  if (i.description) blocks.push({ type: 'section', text: mrkdwn(i.description) });
+  if (i.description) blocks.push({ type: 'section', text: mrkdwn(i.description, i.mentions) });
   blocks.push(...triageBlocks(i));
   if (i.changes?.length) blocks.push({ type: 'section', text: mrkdwn(changesText(i, timeZone)) });
   blocks.push(...checklistBlocks(i, timeZone));
@@ -99,6 +100,17 @@ export function incidentCard(view: IncidentView): KnownBlock[] {
   if (i.resolveSummary) blocks.push({ type: 'section', text: mrkdwn(`*Resolution*\n${i.resolveSummary}`) });
   blocks.push(controls(i, labels));
   return blocks;
+}
+
+/**
+ * The card's heading. A header block is plain text, where mentions cannot be live: a title that mentions
+ * someone is shown in a section below a header of the number alone, with the mentions live.
+ */
+function titleBlocks(i: Incident): KnownBlock[] {
+  const heading = `${SEVERITY_EMOJI[i.severity]} ${incidentLabel(i)}`;
+  const live = mentionsIn(i.title, i.mentions);
+  if (!live.length) return [{ type: 'header', text: text(`${heading} · ${i.title}`) }];
+  return [{ type: 'header', text: text(heading) }, { type: 'section', text: mrkdwn(`*${i.title}*`, live) }];
 }
 
 const MAX_CARD_CHANGES = 5;
@@ -221,6 +233,7 @@ export function pageBlocks(page: PageView): KnownBlock[] {
       type: 'section',
       text: mrkdwn(
         `:rotating_light: *You are paged for ${incidentLabel(i)}* (${i.severity})${where}\n*${i.title}*\n${page.team ? `On call for *${page.team}*, level ${page.level + 1}.` : 'Paged directly.'}${page.message ? `\n> ${page.message}` : ''}${i.triage?.outcome === 'ok' ? `\n${i.triage.summary}` : ''}`,
+        i.mentions,
       ),
     },
   ];

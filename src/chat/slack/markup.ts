@@ -1,9 +1,11 @@
+import { replaceMentions, type Mention, type MentionedText } from '../../domain/mention.js';
+
 /**
  * Slack's text format, both ways. Slack sends `&amp; &lt; &gt;` escaped, and people, channels, user
  * groups, broadcasts and links as `<@U123|bob>`, `<#C123|payments>`, `<!subteam^S123|@oncall>`,
  * `<!here>`, `<https://x|label>`. sitrep decodes that once where it enters (slash commands, captured
- * messages) into plain text, and escapes once where text leaves for Slack: the use cases and exports
- * only ever see plain words.
+ * messages) into plain words plus the typed mentions in them, and escapes once where text leaves for
+ * Slack, where the mentions become live again: the use cases and exports only ever see plain words.
  */
 export type SlackSegment =
   | { kind: 'text'; text: string }
@@ -82,6 +84,17 @@ function plainOf(segment: SlackSegment, names: Map<string, string>): string {
 
 /** Slack text as the plain words a person reads; people Slack sent without a name are looked up. */
 export async function decodeSlackText(raw: string, lookup?: NameLookup): Promise<string> {
+  return (await decodeSlackMentions(raw, lookup)).text;
+}
+
+/** The mention a segment is, with the words it reads as; broadcasts are never kept live. */
+function mentionOf(segment: SlackSegment, words: string): Mention | undefined {
+  if (segment.kind !== 'user' && segment.kind !== 'channel' && segment.kind !== 'usergroup') return undefined;
+  return /^[A-Z0-9_]+$/i.test(segment.id) ? { kind: segment.kind, id: segment.id, text: words } : undefined;
+}
+
+/** Slack text as plain words plus the people, channels and user groups mentioned in it. */
+export async function decodeSlackMentions(raw: string, lookup?: NameLookup): Promise<MentionedText> {
   const segments = parseSlackText(raw);
   const names = new Map<string, string>();
   if (lookup) {
@@ -93,8 +106,16 @@ export async function decodeSlackText(raw: string, lookup?: NameLookup): Promise
       }),
     );
   }
-  return segments.map((s) => plainOf(s, names)).join('');
+  const words = segments.map((s) => plainOf(s, names));
+  const mentions = segments.flatMap((s, i) => mentionOf(s, words[i]!) ?? []);
+  return { text: words.join(''), mentions: mentions.filter((m, i) => mentions.findIndex((o) => o.text === m.text) === i) };
 }
+
+const LIVE: Record<Mention['kind'], (id: string) => string> = {
+  user: (id) => `<@${id}>`,
+  channel: (id) => `<#${id}>`,
+  usergroup: (id) => `<!subteam^${id}>`,
+};
 
 // The markup sitrep itself writes into its messages: mentions, channel links, web links.
 const OWN_MARKUP = /<(?:@[UW][A-Z0-9_]+|#[CG][A-Z0-9_]+|(?:https?:\/\/|mailto:)[^\s<>|]+)(?:\|[^<>]*)?>/g;
@@ -105,16 +126,21 @@ const OWN_MARKUP = /<(?:@[UW][A-Z0-9_]+|#[CG][A-Z0-9_]+|(?:https?:\/\/|mailto:)[
  * title such as `<!channel> a < b & c` can never notify anyone or break the message. A `> ` at the start
  * of a line stays a quote.
  */
-export function slackSafe(text: string): string {
+export function slackSafe(text: string, mentions?: readonly Mention[]): string {
   let out = '';
   let at = 0;
   for (const m of text.matchAll(OWN_MARKUP)) {
-    out += escapeOutside(text.slice(at, m.index), at === 0 || text[at - 1] === '\n') + m[0];
+    out += escapeOutside(text.slice(at, m.index), at === 0 || text[at - 1] === '\n', mentions) + m[0];
     at = m.index + m[0].length;
   }
-  return out + escapeOutside(text.slice(at), at === 0 || text[at - 1] === '\n');
+  return out + escapeOutside(text.slice(at), at === 0 || text[at - 1] === '\n', mentions);
 }
 
-function escapeOutside(text: string, atLineStart: boolean): string {
-  return escapeSlack(text).replace(/(^|\n)&gt; /g, (all, start: string) => (start === '' && !atLineStart ? all : `${start}> `));
+/**
+ * Escapes what people wrote; the words of a mention stored with the text become the live mention again
+ * (only those: a title that spells out `<!subteam^S1>` stays words).
+ */
+function escapeOutside(text: string, atLineStart: boolean, mentions: readonly Mention[] | undefined): string {
+  const live = replaceMentions(escapeSlack(text), mentions, (m) => LIVE[m.kind](m.id), escapeSlack);
+  return live.replace(/(^|\n)&gt; /g, (all, start: string) => (start === '' && !atLineStart ? all : `${start}> `));
 }

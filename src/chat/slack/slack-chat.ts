@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import { cardFallback, incidentCard, mention, pageBlocks, resolveOfferBlocks } from './blocks.js';
 import { channelName } from './channel-name.js';
 import { slackErrorCode, toSitrepError } from './errors.js';
+import type { Mention } from '../../domain/mention.js';
 import { slackSafe } from './markup.js';
 import { ChannelPacer } from './pacer.js';
 
@@ -78,7 +79,7 @@ export class SlackChat implements ChatPort {
 
   async postCard(room: RoomRef, view: IncidentView): Promise<string> {
     const res = await this.call('post the incident card', () =>
-      this.client.chat.postMessage({ channel: room.id, text: slackSafe(cardFallback(view.incident)), blocks: incidentCard(view) }),
+      this.client.chat.postMessage({ channel: room.id, text: slackSafe(cardFallback(view.incident), view.incident.mentions), blocks: incidentCard(view) }),
     );
     return res.ts!;
   }
@@ -86,7 +87,7 @@ export class SlackChat implements ChatPort {
   async updateCard(room: RoomRef, cardId: string, view: IncidentView): Promise<void> {
     await this.pacer.coalesce(`${room.id}:${cardId}`, () =>
       this.call('update the incident card', () =>
-        this.client.chat.update({ channel: room.id, ts: cardId, text: slackSafe(cardFallback(view.incident)), blocks: incidentCard(view) }),
+        this.client.chat.update({ channel: room.id, ts: cardId, text: slackSafe(cardFallback(view.incident), view.incident.mentions), blocks: incidentCard(view) }),
       ).then(() => undefined),
     );
   }
@@ -100,10 +101,10 @@ export class SlackChat implements ChatPort {
     }
   }
 
-  async post(room: RoomRef, text: string, options: { threadOf?: string } = {}): Promise<string> {
+  async post(room: RoomRef, text: string, options: { threadOf?: string; mentions?: readonly Mention[] } = {}): Promise<string> {
     await this.pacer.slot(room.id);
     const res = await this.call('post to the incident channel', () =>
-      this.client.chat.postMessage({ channel: room.id, text: slackSafe(text), thread_ts: options.threadOf }),
+      this.client.chat.postMessage({ channel: room.id, text: slackSafe(text, options.mentions), thread_ts: options.threadOf }),
     );
     return res.ts!;
   }
@@ -120,11 +121,11 @@ export class SlackChat implements ChatPort {
     return res.ts!;
   }
 
-  async announce(incident: Incident, text: string): Promise<void> {
+  async announce(incident: Incident, text: string, mentions?: readonly Mention[]): Promise<void> {
     const channel = this.options.announceChannel;
     if (!channel) return;
     const where = incident.room?.platform === 'slack' ? ` — join <#${incident.room.id}>` : '';
-    await this.call('announce the incident', () => this.client.chat.postMessage({ channel, text: slackSafe(`:rotating_light: ${text} (${incident.severity})${where}`) }));
+    await this.call('announce the incident', () => this.client.chat.postMessage({ channel, text: slackSafe(`:rotating_light: ${text} (${incident.severity})${where}`, mentions) }));
   }
 
   async sendPage(user: Actor, page: PageView): Promise<string | undefined> {
@@ -133,7 +134,7 @@ export class SlackChat implements ChatPort {
     const channel = dm.channel?.id;
     if (!channel) return undefined;
     const res = await this.call('send the page', () =>
-      this.client.chat.postMessage({ channel, text: slackSafe(`You are paged for INC-${page.incident.number}: ${page.incident.title}`), blocks: pageBlocks(page) }),
+      this.client.chat.postMessage({ channel, text: slackSafe(`You are paged for INC-${page.incident.number}: ${page.incident.title}`, page.incident.mentions), blocks: pageBlocks(page) }),
     );
     return `${channel}|${res.ts}`;
   }
