@@ -38,6 +38,7 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     message: MessageRef,
     author: Actor,
     text: z.string(),
+    mentions: z.array(Mention).optional(),
     permalink: z.string().optional(),
     files: z.array(FileRef),
     via: z.enum(['shortcut', 'reaction', 'pin', 'message_extension']),

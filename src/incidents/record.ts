@@ -43,6 +43,8 @@ export interface CapturedMessage {
   ref: MessageRef;
   author: Actor;
   text: string;
+  /** People, channels and user groups the message mentions, when the platform says. */
+  mentions?: readonly Mention[];
   permalink?: string;
   files: { name: string; url?: string }[];
   via: 'shortcut' | 'reaction' | 'pin' | 'message_extension';
@@ -64,6 +66,7 @@ export async function captureMessage(deps: IncidentDeps, incidentId: string, mes
       message: ref,
       author: message.author,
       text: message.text,
+      ...withMentions(message.text, message.mentions),
       permalink: message.permalink,
       files: message.files,
       via: message.via,

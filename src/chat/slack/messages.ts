@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.js';
 import type { CapturedMessage } from '../../incidents/record.js';
 import type { SlackDirectory } from './directory.js';
-import { decodeSlackText } from './markup.js';
+import { decodeSlackMentions } from './markup.js';
 
 /** A Slack message as payloads and history carry it: people's have `user`, bots' and integrations' `bot_id`/`bot_profile`/`username`. */
 export interface SlackMessage {
@@ -56,10 +56,12 @@ export async function capturedFrom(
   directory: SlackDirectory,
   permalink?: string,
 ): Promise<CapturedMessage> {
+  const { text, mentions } = await decodeSlackMentions(rawTextOf(message), (id) => directory.name(id));
   return {
     ref: { platform: 'slack', channel, ts: message.ts },
     author: await authorOf(message, directory),
-    text: await decodeSlackText(rawTextOf(message), (id) => directory.name(id)),
+    text,
+    mentions,
     permalink: message.permalink ?? permalink,
     files: (message.files ?? []).map((f) => ({ name: f.name ?? f.title ?? 'file', ...(f.permalink ? { url: f.permalink } : {}) })),
     via,

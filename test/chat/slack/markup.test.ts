@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelName } from '../../../src/chat/slack/channel-name.js';
-import { decodeSlackText, parseSlackText, slackSafe } from '../../../src/chat/slack/markup.js';
+import { decodeSlackMentions, decodeSlackText, parseSlackText, slackSafe } from '../../../src/chat/slack/markup.js';
 
 describe('Slack text coming in', () => {
   it('escaped ampersands and angle brackets become the characters people typed', async () => {
@@ -61,5 +61,30 @@ describe('Slack text going out', () => {
   it('round-trips: what Slack sent, decoded and sent back, reads the same in Slack', async () => {
     const raw = 'Payments &amp; checkout &gt;50% errors';
     expect(slackSafe(await decodeSlackText(raw))).toBe(raw);
+  });
+});
+
+describe('mentions kept with the text', () => {
+  it('a mention decodes to the name people read plus the typed mention; broadcasts and links are never kept live', async () => {
+    const decoded = await decodeSlackMentions('<@W222> and <!subteam^S123|@oncall> on <#C123|payments>, <!here> <https://x.example|x>', async (id) => (id === 'W222' ? 'bob' : undefined));
+    expect(decoded).toEqual({
+      text: '@bob and @oncall on #payments, @here x (https://x.example)',
+      mentions: [
+        { kind: 'user', id: 'W222', text: '@bob' },
+        { kind: 'usergroup', id: 'S123', text: '@oncall' },
+        { kind: 'channel', id: 'C123', text: '#payments' },
+      ],
+    });
+  });
+
+  it('round-trips: a mention Slack sent comes back live, the words around it escaped once', async () => {
+    const { text, mentions } = await decodeSlackMentions('Refunds &amp; payouts: <@U1|bob> and <!subteam^S9|@payments-oncall>, see <#C7|ops>');
+    expect(slackSafe(`INC-4 declared: ${text}`, mentions)).toBe('INC-4 declared: Refunds &amp; payouts: <@U1> and <!subteam^S9>, see <#C7>');
+  });
+
+  it('only whole mentions become live: not @bobby, not an address, not a user group spelled out by hand', () => {
+    const mentions = [{ kind: 'user' as const, id: 'U1', text: '@bob' }];
+    expect(slackSafe('@bob, @bobby, mail me@bob.io, @bob.', mentions)).toBe('<@U1>, @bobby, mail me@bob.io, <@U1>.');
+    expect(slackSafe('<!subteam^S1> @bob', mentions)).toBe('&lt;!subteam^S1&gt; <@U1>');
   });
 });

@@ -67,6 +67,107 @@ describe('escaped text and markup from Slack', () => {
   });
 });
 
+describe('mentions stay mentions in Slack, names in exports', () => {
+  /** The published slash-command request with a title that mentions a person and a channel, as Slack escapes it. */
+  async function declareFromFixture(userId = 'U_ALICE', channelId = 'C_OPS'): Promise<Incident> {
+    const before = Number((await h.sitrep.redis.get(`${h.prefix}incident:seq`)) ?? 0);
+    const form = JSON.parse(fixture('slash-command.mentions.json', { U061F7AUR: 'U_BOB', C123ABC456: 'C_OPS', U2147483697: userId, C2147483705: channelId, T0001: 'T_FAKE' })) as Record<string, string>;
+    form.trigger_id = h.fake.workspace.issueTrigger(userId);
+    form.response_url = h.fake.workspace.issueResponseUrl({ channelId, userId }).url;
+    const res = await h.driver.slashCommand({ userId, channelId, rawBody: new URLSearchParams(form).toString() });
+    expect(res.status).toBe(200);
+    const incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.number > before && i.room?.cardId), 'the declared incident with its card');
+    await h.settle();
+    return (await h.store.get(incident.id))!;
+  }
+
+  let incident: Incident;
+  beforeAll(async () => {
+    incident = await declareFromFixture();
+  });
+
+  it('a title that mentions someone is stored as plain words with its mentions typed, and names the channel from the words', () => {
+    expect(incident.title).toBe('Checkout 500s & refunds >5%, ask @bob in #ops');
+    expect(incident.mentions).toEqual([
+      { kind: 'user', id: 'U_BOB', text: '@bob' },
+      { kind: 'channel', id: 'C_OPS', text: '#ops' },
+    ]);
+    expect(incident.room?.name).toBe(`inc-${incident.number}-checkout-500s-refunds-5-ask-bob-in-ops`);
+  });
+
+  it('the card mentions them live, and escapes the rest of the title once', () => {
+    const card = h.fake.messages(incident.room!.id).find((m) => m.ts === incident.room?.cardId)!;
+    const live = 'Checkout 500s &amp; refunds &gt;5%, ask <@U_BOB> in <#C_OPS>';
+    expect(card.text).toContain(live);
+    const blocks = JSON.stringify(card.blocks);
+    expect(blocks).toContain(`*${live}*`);
+    expect(blocks).not.toContain('&amp;amp;');
+  });
+
+  it('the postmortem shows the names, not ids or Slack markup', async () => {
+    const res = await h.driver.slashCommand({ text: 'postmortem', userId: 'U_ALICE', channelId: incident.room!.id });
+    expect(res.status).toBe(200);
+    const file = await eventually(() => h.fake.files.find((f) => f.name === `INC-${incident.number}-postmortem.md` && f.uploaded), 'the postmortem file', 20_000);
+    const markdown = file.bytes.toString('utf8');
+    expect(markdown).toContain('ask @bob in #ops');
+    expect(markdown).not.toMatch(/U_BOB|C_OPS|<@|&amp;/);
+  });
+
+  it('a status update mentioning someone Slack sent without a name reaches the room with the mention live; the timeline keeps the name', async () => {
+    const room = incident.room!.id;
+    await h.driver.slashCommand({ text: 'update rolled back &amp; watching, <@U_CAROL> owns the fix', userId: 'U_ALICE', channelId: room });
+    const update = await eventually(async () => ofType(await h.store.timeline(incident.id), 'status_update')[0], 'the status update');
+    expect(update).toMatchObject({ text: 'rolled back & watching, @carol owns the fix', mentions: [{ kind: 'user', id: 'U_CAROL', text: '@carol' }] });
+    const posted = await eventually(() => h.fake.messages(room).find((m) => m.text?.includes('rolled back')), 'the update in the room', 10_000);
+    expect(posted.text).toContain('rolled back &amp; watching, <@U_CAROL> owns the fix');
+  });
+
+  it('a captured message keeps the people it mentions, named on the timeline', async () => {
+    const room = incident.room!.id;
+    // The text of Slack's app_mention docs example, its user id swapped for the fake workspace's.
+    const ts = await h.driver.userMessage(room, 'U_BOB', '<@U_CAROL> is it everything a river should be?');
+    await h.driver.reactionAdded({ userId: 'U_ALICE', reaction: 'pushpin', channelId: room, itemTs: ts });
+    const captured = await eventually(async () => ofType(await h.store.timeline(incident.id), 'message_captured').find((e) => e.message.ts === ts), 'the captured message');
+    expect(captured).toMatchObject({ text: '@carol is it everything a river should be?', mentions: [{ kind: 'user', id: 'U_CAROL', text: '@carol' }] });
+  });
+
+  it('an @name Slack did not link stays words, and a title stored without mentions reads as written', async () => {
+    const plain = await declared('Login broken &amp; slow, ping @bob');
+    expect(plain.title).toBe('Login broken & slow, ping @bob');
+    expect(plain.mentions).toBeUndefined();
+    const card = h.fake.messages(plain.room!.id).find((m) => m.ts === plain.room?.cardId)!;
+    expect(card.text).toContain('Login broken &amp; slow, ping @bob');
+    expect(card.text).not.toContain('<@');
+    expect(JSON.stringify(card.blocks)).toContain(`INC-${plain.number} · Login broken & slow, ping @bob`);
+  });
+});
+
+describe('Slack calls and refused requests on /metrics', () => {
+  const metrics = async () => (await fetch(`${h.sitrep.url}/metrics`)).text();
+  const count = (text: string, series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm'))?.[1] ?? 0);
+
+  it('name look-ups, forms and answers outside the chat port count by method and outcome', async () => {
+    const before = await metrics();
+    h.fake.workspace.addUser({ id: 'U_ERIN', name: 'erin', realName: 'Erin Ek' });
+    const command = await h.driver.slashCommand({ text: '', userId: 'U_ERIN', channelId: 'C_GENERAL' });
+    const view = await eventually(() => h.fake.views.find((v) => v.callback_id === 'sitrep_declare' && v.user === 'U_ERIN' && v.open), 'the declare form');
+    await h.driver.viewSubmission({ userId: 'U_ERIN', view: { id: view.id, state: { values: { title: { value: { type: 'plain_text_input', value: 'Webhooks delayed' } } } } } });
+    await eventually(() => h.fake.responses(command.responseUrlId).find((r) => /^INC-\d+ declared/.test(String(r.body.text))), 'the confirmation');
+    const after = await metrics();
+    const grew = (method: string, outcome: string) => count(after, `sitrep_chat_api_calls_total{platform="slack",method="${method}",outcome="${outcome}"}`) - count(before, `sitrep_chat_api_calls_total{platform="slack",method="${method}",outcome="${outcome}"}`);
+    expect(grew('users.info', 'ok')).toBeGreaterThanOrEqual(1);
+    expect(grew('views.open', 'ok')).toBe(1);
+    expect(grew('chat.postEphemeral', 'not_in_channel')).toBe(1);
+  });
+
+  it('a request with a forged signature is refused and counted as a webhook authentication failure', async () => {
+    const before = count(await metrics(), 'sitrep_webhook_auth_failures_total{source="slack"}');
+    const res = await h.driver.event({ type: 'reaction_added', user: 'U_BOB', reaction: 'pushpin', item: { type: 'message', channel: 'C_OPS', ts: '1.000001' } }, { forgeSignature: true });
+    expect(res.status).toBe(401);
+    expect(count(await metrics(), 'sitrep_webhook_auth_failures_total{source="slack"}') - before).toBe(1);
+  });
+});
+
 describe('people by name', () => {
   it('a lead picked on the card is shown by name in the topic, looked up once and kept in Redis with an expiry', async () => {
     const incident = await declared('Search is slow');
