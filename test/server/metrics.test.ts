@@ -40,6 +40,7 @@ describe('/metrics, for the operator of sitrep', () => {
       'sitrep_chat_api_calls_total{platform="slack",method="post",outcome="rate_limited"}',
       'sitrep_alerts_received_total{source="alertmanager",outcome="refused"}',
       'sitrep_webhook_auth_failures_total{source="pagerduty"}',
+      'sitrep_webhook_auth_failures_total{source="slack"}',
       'sitrep_incidents_declared_total{source="alert",severity="SEV1"}',
       'sitrep_pages_total{outcome="failed"}',
       'sitrep_redis_errors_total',
