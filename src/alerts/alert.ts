@@ -32,5 +32,7 @@ export const NormalizedAlert = z.object({
   labels: LabelSet,
   /** Alertmanager's `truncatedAlerts`: alerts of this notification's group it left out (max_alerts). */
   truncatedAlerts: z.number().int().positive().optional(),
+  /** Alertmanager's `groupLabels`: the labels its route grouped the notification by (they name the incident). */
+  groupLabels: LabelSet.optional(),
 });
 export type NormalizedAlert = z.infer<typeof NormalizedAlert>;

@@ -104,6 +104,8 @@ export const Incident = z.object({
   severity: Severity,
   /** The worst severity the incident ever had: what the postmortem reports. */
   highestSeverity: Severity,
+  /** The person who last set the severity (command, card, console): from then on alerts joining never raise it. */
+  severitySetBy: Actor.optional(),
   status: Status,
   roles: z.object({ lead: Actor.optional(), comms: Actor.optional(), scribe: Actor.optional() }),
   declaredBy: Actor,
@@ -112,6 +114,8 @@ export const Incident = z.object({
   affectedServices: z.array(z.string()),
   suspectedOwner: SuspectedOwner.optional(),
   alertFingerprints: z.array(z.string()),
+  /** Labels of the alert that opened the incident: a joining alert is shown by how its labels differ. */
+  alertLabels: z.record(z.string(), z.string()).optional(),
   traceId: z.string().optional(),
   triage: TriageState.optional(),
   pages: z.array(PageState).default([]),

@@ -1,5 +1,6 @@
 import type { NormalizedAlert } from '../alerts/alert.js';
 import { groupKey } from '../alerts/group-key.js';
+import { alertIncidentTitle, differingLabels } from '../alerts/incident-name.js';
 import type { AlertRules } from '../alerts/rules-file.js';
 import { routeAlert, type RouteAction } from '../alerts/routing.js';
 import type { Actor } from '../domain/actor.js';
@@ -67,11 +68,27 @@ export interface PostedFiring {
   messageId: string;
 }
 
-/** Alerts routed to `post`: posted once per firing, resolution once. Implemented on Redis in `src/store/posted-alerts.ts`. */
+/** A post claimed and not done yet: what the retry needs to post it. */
+export interface PendingPost {
+  alert: NormalizedAlert;
+  channel: string;
+}
+
+/**
+ * Alerts routed to `post`: posted once per firing, resolution once. A claim stays pending until the chat
+ * post is done, so a bot that dies (or a chat that refuses) in between leaves it to be taken over, not lost.
+ * Implemented on Redis in `src/store/posted-alerts.ts`.
+ */
 export interface PostedAlerts {
-  /** True for the first caller (of any replica) to post this firing, or this firing's resolution. */
-  claim(fingerprint: string, startsAt: string, status: 'firing' | 'resolved'): Promise<boolean>;
-  remember(fingerprint: string, firing: PostedFiring): Promise<void>;
+  /**
+   * True for the one caller (of any replica) that should post this firing or resolution now: the first, or
+   * the first after a claim stayed pending for longer than `staleMs`.
+   */
+  claim(alert: NormalizedAlert, channel: string): Promise<boolean>;
+  /** The post is done; for a firing, where it went (its resolution is threaded under it). */
+  posted(alert: NormalizedAlert, firing?: PostedFiring): Promise<void>;
+  /** Takes over (for this caller only) up to `limit` posts pending for longer than `staleMs`. */
+  takeStale(limit: number): Promise<PendingPost[]>;
   /** The posted firing the resolution belongs to (same startsAt), if any. */
   firing(fingerprint: string, startsAt: string): Promise<PostedFiring | undefined>;
 }
@@ -289,9 +306,10 @@ export class AlertIntake {
 
   /** Puts joined alerts' fingerprints, services and links on the incident (and the card). */
   private async absorb(incidentId: string, alerts: NormalizedAlert[], announced: NormalizedAlert[]): Promise<void> {
-    let raisedBy: NormalizedAlert | undefined;
+    let worse: { alert: NormalizedAlert; heldBy?: Actor } | undefined;
     const result = await this.deps.store.update(incidentId, async (cur) => {
-      raisedBy = await this.raisesSeverity(cur, alerts);
+      worse = await this.worseAlert(cur, alerts);
+      const raisedBy = worse && !worse.heldBy ? worse.alert : undefined;
       const fingerprints = unique([...cur.alertFingerprints, ...alerts.map((a) => a.fingerprint)]);
       const services = unique([...cur.affectedServices, ...alerts.flatMap((a) => (a.service ? [a.service] : []))]);
       const links = mergeLinks(cur.links, alerts);
@@ -305,20 +323,29 @@ export class AlertIntake {
       };
     });
     for (const alert of alerts) await this.deps.store.bindFingerprint(alert.fingerprint, incidentId);
-    const raised = raisedBy && result.changed && result.incident.severity === raisedBy.severity ? raisedNote(raisedBy) : undefined;
-    const note = [joinedNote(announced), raised].filter(Boolean).join('\n') || undefined;
-    if (result.changed || announced.length) await refreshRoom(this.deps, result.incident, note);
+    const incident = result.incident;
+    let severityNote: string | undefined;
+    if (worse?.heldBy) severityNote = heldNote(worse.alert, incident.severity, this.chatName(incident, worse.heldBy));
+    else if (worse && result.changed && incident.severity === worse.alert.severity) severityNote = raisedNote(worse.alert);
+    const note = [joinedNote(announced, incident.alertLabels), severityNote].filter(Boolean).join('\n') || undefined;
+    if (result.changed || announced.length || severityNote) await refreshRoom(this.deps, incident, note);
+  }
+
+  private chatName(incident: Incident, actor: Actor): string {
+    const chat = incident.room ? this.deps.chats[incident.room.platform] : undefined;
+    return chat && actor.platform === incident.room?.platform ? chat.mention(actor) : (actor.name ?? actor.id);
   }
 
   /**
-   * The joining alert that makes the incident worse than its severity, unless a person set the severity
-   * (a severity_changed by someone other than an alert source): then people decide.
+   * The joining alert worse than the incident's severity. It raises the severity unless a person set it
+   * (`heldBy`): then people decide, and the room is told the alert would have raised it.
    */
-  private async raisesSeverity(cur: Incident, alerts: NormalizedAlert[]): Promise<NormalizedAlert | undefined> {
+  private async worseAlert(cur: Incident, alerts: NormalizedAlert[]): Promise<{ alert: NormalizedAlert; heldBy?: Actor } | undefined> {
     const worst = alerts.reduce<NormalizedAlert | undefined>((w, a) => (!w || worstSeverity(a.severity, w.severity) === a.severity && a.severity !== w.severity ? a : w), undefined);
     if (!worst || worstSeverity(worst.severity, cur.severity) !== worst.severity || worst.severity === cur.severity) return undefined;
-    const setByPerson = (await this.deps.store.timeline(cur.id)).some((e) => e.type === 'severity_changed' && e.actor.platform !== 'alert');
-    return setByPerson ? undefined : worst;
+    // Incidents from before `severitySetBy` existed: a severity_changed by someone other than an alert source.
+    const heldBy = cur.severitySetBy ?? (await this.deps.store.timeline(cur.id)).find((e) => e.type === 'severity_changed' && e.actor.platform !== 'alert')?.actor;
+    return heldBy ? { alert: worst, heldBy } : { alert: worst };
   }
 
   private startDeclare(key: string, token: string): void {
@@ -393,7 +420,7 @@ export class AlertIntake {
     const others = firing.length > 1 ? `\n\n${firing.length} alerts in this group: ${unique(firing.map((a) => a.title)).join('; ')}` : '';
     const truncated = Math.max(0, ...firing.map((a) => a.truncatedAlerts ?? 0));
     return {
-      title: lead.title,
+      title: alertIncidentTitle(firing, this.rules.groupBy),
       severity,
       description: `${lead.summary}${others}${truncated ? `\n\n${truncatedText(truncated)}` : ''}`.trim() || undefined,
       services: unique(firing.flatMap((a) => (a.service ? [a.service] : []))),
@@ -405,6 +432,7 @@ export class AlertIntake {
       source: { kind: 'alert', detail: lead.source },
       key: `alertgroup:${key}:${token}`,
       fingerprints: unique(firing.map((a) => a.fingerprint)),
+      alertLabels: lead.labels,
       links: mergeLinks([], firing),
       autoPageSuggestedOwner: true,
     };
@@ -417,24 +445,41 @@ export class AlertIntake {
       return { outcome: 'not_recorded', detail: 'routed to post, but no channel is configured: set postChannel in the alert rules file, or channel on the route' };
     }
     // Alertmanager re-sends a firing alert every repeat_interval: post each firing (and its resolution) once.
-    if (!(await this.options.posted.claim(alert.fingerprint, alert.startsAt, alert.status))) {
+    if (!(await this.options.posted.claim(alert, channel))) {
       return { outcome: 'repeat', detail: `already posted to ${channel}` };
     }
-    const chat = this.deps.chats[this.options.platform]!;
-    const platform = this.options.platform;
-    const posted = this.options.posted;
     // Slack allows about one message per second per channel: never hold the webhook for it.
-    this.deps.background.run('alert-post', async () => {
-      if (alert.status === 'firing') {
-        const messageId = await chat.postTo(channel, alertText(alert));
-        await posted.remember(alert.fingerprint, { startsAt: alert.startsAt, channel, messageId });
-        return;
-      }
-      const firing = await posted.firing(alert.fingerprint, alert.startsAt);
-      if (firing) await chat.post({ platform, id: firing.channel }, alertText(alert), { threadOf: firing.messageId });
-      else await chat.postTo(channel, alertText(alert));
-    });
+    this.deps.background.run('alert-post', () => this.deliverPost({ alert, channel }));
     return { outcome: 'posted', detail: `posted to ${channel}` };
+  }
+
+  /**
+   * Posts a claimed alert, then marks it posted. If this fails (or the bot dies first) the claim stays
+   * pending: the next re-notification, or any replica's sweep, takes it over once it is stale.
+   */
+  private async deliverPost({ alert, channel }: PendingPost): Promise<void> {
+    const chat = this.deps.chats[this.options.platform];
+    if (!chat) throw new Error(`sitrep is not connected to ${this.options.platform} to post alert ${alert.fingerprint}`);
+    const posted = this.options.posted;
+    if (alert.status === 'firing') {
+      const messageId = await chat.postTo(channel, alertText(alert));
+      await posted.posted(alert, { startsAt: alert.startsAt, channel, messageId });
+      return;
+    }
+    const firing = await posted.firing(alert.fingerprint, alert.startsAt);
+    if (firing) await chat.post({ platform: this.options.platform, id: firing.channel }, alertText(alert), { threadOf: firing.messageId });
+    else await chat.postTo(channel, alertText(alert));
+    await posted.posted(alert);
+  }
+
+  /** Posts whose claimer died or whose chat post failed, taken over once stale; run periodically by every replica. */
+  async retryStalePosts(limit = 50): Promise<number> {
+    const stale = await this.options.posted.takeStale(limit);
+    for (const pending of stale) {
+      this.deps.logger.warn({ fingerprint: pending.alert.fingerprint, channel: pending.channel }, 'posting an alert whose earlier post was not done');
+      await this.deliverPost(pending).catch((err: unknown) => this.deps.logger.warn({ err, fingerprint: pending.alert.fingerprint }, 'could not post alert; will retry'));
+    }
+    return stale.length;
   }
 
   private async groupKeyOf(alert: NormalizedAlert): Promise<string> {
@@ -476,15 +521,28 @@ export class AlertIntake {
   }
 }
 
-function joinedNote(alerts: NormalizedAlert[]): string | undefined {
+function joinedNote(alerts: NormalizedAlert[], first: Record<string, string> | undefined): string | undefined {
   if (alerts.length === 0) return undefined;
-  const names = alerts.slice(0, 10).map((a) => `${a.title}${a.service ? ` (${a.service})` : ''}`);
+  const names = alerts.slice(0, 10).map((a) => `${a.title}${a.service ? ` (${a.service})` : ''}${differs(a, first)}`);
   const more = alerts.length > names.length ? ` and ${alerts.length - names.length} more` : '';
   return alerts.length === 1 ? `Another alert joined this incident: ${names[0]}` : `${alerts.length} more alerts joined this incident: ${names.join('; ')}${more}`;
 }
 
+/** ` — instance=10.0.0.7:9100, pod=api-2`: what sets a joining alert apart from the incident's first one. */
+function differs(alert: NormalizedAlert, first: Record<string, string> | undefined): string {
+  if (!first) return '';
+  const labels = differingLabels(first, alert);
+  if (!labels.length) return '';
+  const shown = labels.slice(0, 4).map(([k, v]) => `${k}=${v}`).join(', ');
+  return ` — ${shown}${labels.length > 4 ? `, +${labels.length - 4} more` : ''}`;
+}
+
 function truncatedText(n: number): string {
   return `Alertmanager left ${n} more alert${n === 1 ? '' : 's'} of this group out of its notification (max_alerts): see Alertmanager for all of them.`;
+}
+
+function heldNote(alert: NormalizedAlert, severity: string, by: string): string {
+  return `${alert.title}${alert.service ? ` (${alert.service})` : ''} joined at ${alert.severity}; the severity stays ${severity} because ${by} set it.`;
 }
 
 function raisedNote(alert: NormalizedAlert): string {

@@ -28,6 +28,8 @@ export interface DeclareInput {
   /** Idempotency key of the declaration (command trigger, alert group claim…). */
   key: string;
   fingerprints?: string[];
+  /** Labels of the alert that opens the incident. */
+  alertLabels?: Record<string, string>;
   links?: Link[];
   /** Page the owner triage suggests without waiting for a person (alert-driven incidents). */
   autoPageSuggestedOwner?: boolean;
@@ -69,6 +71,8 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
     ...withMentions(`${title}\n${input.description ?? ''}`, input.mentions),
     severity,
     highestSeverity: severity,
+    // A person who names the severity when declaring has set it.
+    severitySetBy: input.severity && input.actor.platform !== 'alert' ? input.actor : undefined,
     status: 'declared',
     roles: { lead: input.actor.platform === input.platform ? input.actor : undefined },
     declaredBy: input.actor,
@@ -76,6 +80,7 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
     affectedServices: input.services ?? [],
     suspectedOwner: input.team ? { team: input.team, via: input.source.kind === 'alert' ? 'alert' : 'command' } : undefined,
     alertFingerprints: input.fingerprints ?? [],
+    alertLabels: input.alertLabels,
     traceId: input.traceId,
     pages: [],
     links: input.links ?? [],

@@ -2,7 +2,7 @@ import { sameActor, type Actor } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Role } from '../domain/incident.js';
 import { severityRank, worstSeverity, type Severity } from '../domain/severity.js';
-import { assertTransition, type Status } from '../domain/status.js';
+import { assertTransition, isOpen, type Status } from '../domain/status.js';
 import type { NewTimelineEvent } from '../domain/timeline.js';
 import type { CommitResult } from './store-port.js';
 import { chatFor, type IncidentDeps } from './deps.js';
@@ -58,17 +58,21 @@ export async function reopenIncident(deps: IncidentDeps, incidentId: string, act
 
 export async function changeSeverity(deps: IncidentDeps, incidentId: string, to: Severity, actor: Actor, key: string): Promise<CommitResult> {
   const result = await deps.store.update(incidentId, (cur) => {
-    if (cur.severity === to) return null;
+    const byPerson = actor.platform !== 'alert';
+    if (cur.severity === to) {
+      // Choosing the severity it already has still pins it against alerts raising it.
+      return byPerson && !sameActor(cur.severitySetBy, actor) && isOpen(cur.status) ? { incident: { ...cur, severitySetBy: actor }, events: [] } : null;
+    }
     if (cur.status === 'closed') throw new SitrepError('invalid_transition', `${incidentLabel(cur)} is closed; its severity can no longer change.`);
     return {
-      incident: { ...cur, severity: to, highestSeverity: worstSeverity(cur.highestSeverity, to) },
+      incident: { ...cur, severity: to, highestSeverity: worstSeverity(cur.highestSeverity, to), ...(byPerson ? { severitySetBy: actor } : {}) },
       events: [{ type: 'severity_changed', actor, key, from: cur.severity, to }],
     };
   });
   if (result.changed) await scheduleReminder(deps, result.incident);
   const from = result.appended[0]?.type === 'severity_changed' ? result.appended[0].from : undefined;
   const direction = from && severityRank(to) < severityRank(from) ? 'raised' : 'lowered';
-  return afterChange(deps, result, result.changed ? `Severity ${direction} to *${to} (${deps.settings.severityLabels[to]})*` : undefined);
+  return afterChange(deps, result, result.changed && from ? `Severity ${direction} to *${to} (${deps.settings.severityLabels[to]})*` : undefined);
 }
 
 export async function assignRole(deps: IncidentDeps, incidentId: string, role: Role, assignee: Actor, actor: Actor, key: string): Promise<CommitResult> {

@@ -83,6 +83,7 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
 
   const sweep = setInterval(() => {
     intake.recoverOrphans().catch((err: unknown) => deps.logger.warn({ err }, 'alert group sweep failed'));
+    intake.retryStalePosts().catch((err: unknown) => deps.logger.warn({ err }, 'posted alert sweep failed'));
   }, options.sweepIntervalMs ?? options.groups.timings.claimTtlMs);
   sweep.unref();
   return {

@@ -29,8 +29,9 @@
  * | `<p>kv:<name>`                        | string | small adapter state (e.g. Teams conversation refs)   |
  * | `<p>{paging}:escalations:*`           | BullMQ | paging jobs: escalation timers (delayed), page sends; job ids `escalate.<pageId>.<level>.<pass>`, `deliver.…`, `exhausted.<pageId>` (src/paging/timers.ts) |
  * | `<p>{reminders}:reminders:*`         | BullMQ | status-update reminders (delayed), job ids `remind.<incident>.<due ms>` (src/reminders/timers.ts) |
- * | `<p>posted:<fp>:<startsAt>:<status>`   | string | a posted alert's firing or resolution, claimed once (TTL 7 d) |
- * | `<p>posted:<fp>`                      | string | JSON {startsAt, channel, messageId} of the alert's last posted firing, to thread its resolution under (TTL 7 d) |
+ * | `<p>{posted}:<fp>:<startsAt>:<status>` | string | a posted alert's firing or resolution, claimed once: JSON {alert, channel} to post (TTL 7 d) |
+ * | `<p>{posted}:pending`                 | zset   | `<fp>:<startsAt>:<status>` claimed but not posted yet, scored by claim time (ms): retried once stale |
+ * | `<p>{posted}:<fp>`                    | string | JSON {startsAt, channel, messageId} of the alert's last posted firing, to thread its resolution under (TTL 7 d) |
  * | `<p>rooms:waiting`                     | zset   | incidents whose room is not open yet, scored by when they were declared (ms) |
  * | `<p>rooms:nudged:<incidentId>`         | string | a nudge that came while the room job was running: its next wait is skipped (PX) |
  * | `<p>{rooms}:rooms:*`                  | BullMQ | room-opening jobs, one per incident: job id `room.<incidentId>` (src/alerts/room-jobs.ts) |
@@ -78,6 +79,8 @@ export function createKeys(prefix: string) {
     // BullMQ's own prefix; the hash tag keeps all of the queue's keys in one Redis Cluster slot, as it needs.
     pagingQueuePrefix: `${prefix}{paging}`,
     remindersQueuePrefix: `${prefix}{reminders}`,
+    // One hash tag for posted alerts: a claim and the pending set change in one script, in one Cluster slot.
+    postedPrefix: `${prefix}{posted}:`,
     roomsWaiting: `${prefix}rooms:waiting`,
     roomNudged: (incidentId: string) => `${prefix}rooms:nudged:${incidentId}`,
     roomQueuePrefix: `${prefix}{rooms}`,

@@ -20,11 +20,11 @@ afterAll(async () => {
 const alertOf = (title: string, labels: Record<string, string> = {}, extra: Record<string, unknown> = {}): NormalizedAlert =>
   normalizeGeneric(genericAlert(title, labels, extra))[0]!;
 
-function intakeWith(rules: Partial<AlertRules>, options: { deps?: IncidentDeps; claimTtlMs?: number } = {}) {
+function intakeWith(rules: Partial<AlertRules>, options: { deps?: IncidentDeps; claimTtlMs?: number; postStaleMs?: number } = {}) {
   const groups = new RedisAlertGroups(h.sitrep.redis, h.prefix, { claimTtlMs: options.claimTtlMs ?? 30_000 });
   const intake = new AlertIntake(options.deps ?? h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS', ...rules }), {
     platform: 'slack',
-    posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix),
+    posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix, options.postStaleMs),
   });
   return { groups, intake };
 }
@@ -119,5 +119,51 @@ describe('alert intake rules', () => {
     expect(final.suspectedOwner).toEqual({ team: 'team-ledger', via: 'triage' });
     expect(final.affectedServices).toEqual(expect.arrayContaining([...services, 'ledger-db']));
     expect(await firedCounts(final)).toHaveLength(10);
+  });
+});
+
+describe('posting an alert survives the bot that claimed it', () => {
+  const STALE_MS = 300;
+  const postsOf = (device: string) => h.fake.messages('C_OPS').filter((m) => m.text.includes(`device=${device}`));
+
+  it('a bot that died between claiming a post and sending it: a re-notification after the claim went stale posts it, once across two replicas', async () => {
+    const disk = alertOf('Disk filling', { severity: 'warning', device: 'nvme1', instance: 'db-3' });
+    // The dying bot got as far as the claim.
+    expect(await new RedisPostedAlerts(h.sitrep.redis, h.prefix, STALE_MS).claim(disk, 'C_OPS')).toBe(true);
+
+    const [a, b] = [intakeWith({}, { postStaleMs: STALE_MS }).intake, intakeWith({}, { postStaleMs: STALE_MS }).intake];
+    // While the claim is fresh its owner may still be posting: a re-notification is a repeat.
+    expect((await a.receive([disk]))[0]).toMatchObject({ action: 'post', outcome: 'repeat' });
+    await new Promise((r) => setTimeout(r, STALE_MS + 100));
+
+    const outcomes = (await Promise.all([a.receive([disk]), b.receive([disk])])).flat().map((o) => o.outcome);
+    expect(outcomes.sort()).toEqual(['posted', 'repeat']);
+    await h.settle();
+    expect(postsOf('nvme1')).toHaveLength(1);
+
+    // Posted now: later re-notifications stay repeats, however old the claim.
+    await new Promise((r) => setTimeout(r, STALE_MS + 100));
+    expect((await b.receive([disk]))[0]).toMatchObject({ outcome: 'repeat' });
+    expect(await a.retryStalePosts()).toBe(0);
+    await h.settle();
+    expect(postsOf('nvme1')).toHaveLength(1);
+  });
+
+  it('a post chat refused stays pending and is posted by the sweep once chat is back, by one of two replicas', async () => {
+    const disk = alertOf('Disk filling', { severity: 'warning', device: 'sdb', instance: 'db-9' });
+    const [a, b] = [intakeWith({}, { postStaleMs: STALE_MS }).intake, intakeWith({}, { postStaleMs: STALE_MS }).intake];
+    h.fake.failNext('chat.postMessage', 'fatal_error', { times: 1 });
+    expect((await a.receive([disk]))[0]).toMatchObject({ outcome: 'posted' });
+    await h.settle();
+    expect(postsOf('sdb')).toHaveLength(0);
+
+    // Not stale yet: the sweep leaves it to its claimer.
+    expect(await b.retryStalePosts()).toBe(0);
+    await new Promise((r) => setTimeout(r, STALE_MS + 100));
+    const taken = await Promise.all([a.retryStalePosts(), b.retryStalePosts()]);
+    expect(taken.sort()).toEqual([0, 1]);
+    await h.settle();
+    expect(postsOf('sdb')).toHaveLength(1);
+    expect((await a.receive([disk]))[0]).toMatchObject({ outcome: 'repeat' });
   });
 });

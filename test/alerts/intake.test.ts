@@ -211,6 +211,67 @@ describe('severity and grouping', () => {
     expect(h.fake.messages('C_OPS')).toHaveLength(posts);
     expect((await h.store.get(incident.id))?.severity).toBe('SEV1');
   });
+
+  it('a worse alert joining after a person set the severity leaves it as they set it, records who, and says so in the room', async () => {
+    const high = await hook('generic', genericAlert('Ledger lag', { service: 'ledger', severity: 'high', region: 'eu' }));
+    const incident = await incidentForAlert(h, high.json.alerts![0]!.fingerprint);
+    expect(incident.severity).toBe('SEV2');
+
+    // The on-call judges it minor and says so in the channel.
+    await h.driver.slashCommand({ text: 'sev 3', userId: 'U_ALICE', channelId: incident.room!.id });
+    const set = await eventually(async () => {
+      const cur = await h.store.get(incident.id);
+      return cur?.severity === 'SEV3' ? cur : undefined;
+    }, 'the person to set SEV3');
+    expect(set.severitySetBy).toMatchObject({ platform: 'slack', id: 'U_ALICE' });
+
+    const critical = await hook('generic', genericAlert('Ledger lag', { service: 'ledger', severity: 'critical', region: 'us' }));
+    expect(critical.json.alerts?.[0]).toMatchObject({ outcome: 'recorded', incidentId: incident.id });
+    await eventually(() => h.fake.messages(incident.room!.id).some((m) => m.text.includes('Ledger lag (ledger) joined at SEV1; the severity stays SEV3 because <@U_ALICE> set it.')), 'the note saying why it did not rise');
+    await h.settle();
+    const after = await h.store.get(incident.id);
+    expect(after).toMatchObject({ severity: 'SEV3', highestSeverity: 'SEV2', severitySetBy: { id: 'U_ALICE' } });
+    const changes = (await h.store.timeline(incident.id)).filter((e) => e.type === 'severity_changed');
+    expect(changes.map((e) => e.actor.id)).toEqual(['U_ALICE']);
+  });
+});
+
+describe('alert incidents told apart', () => {
+  const HIGH_ERROR_RATE = 'alertmanager-v4_higherrorrate_grouped-by-service.json';
+  type Notification = { groupLabels: Record<string, string>; alerts: { labels: Record<string, string>; fingerprint: string; startsAt: string }[] };
+  /** Alertmanager's notification for the HighErrorRate group of `service`, from the instance and pod given. */
+  function highErrorRate(service: string, instance = '10.0.4.17:8080', pod = `${service}-api-7d9f8b6c4-x2k9p`): Notification {
+    const body = clone(localFixture(HIGH_ERROR_RATE)) as Notification;
+    body.groupLabels.service = service;
+    const [a] = body.alerts;
+    a!.labels = { ...a!.labels, service, instance, pod, job: `${service}-api` };
+    a!.fingerprint = `${service}-${instance}`.replace(/[^a-z0-9]/g, '');
+    return body;
+  }
+
+  it('two groups of one rule open incidents named by their service, in the title and the channel name', async () => {
+    const payments = await hook('alertmanager', highErrorRate('payments'));
+    const checkout = await hook('alertmanager', highErrorRate('checkout'));
+    const [p, c] = [await incidentForAlert(h, payments.json.alerts![0]!.fingerprint), await incidentForAlert(h, checkout.json.alerts![0]!.fingerprint)];
+    expect(p.title).toBe('HighErrorRate · payments');
+    expect(c.title).toBe('HighErrorRate · checkout');
+    expect(h.fake.channel(p.room!.id)?.name).toBe(`inc-${p.number}-higherrorrate-payments`);
+    expect(h.fake.channel(c.room!.id)?.name).toBe(`inc-${c.number}-higherrorrate-checkout`);
+  });
+
+  it('an alert joining from another instance is shown by the labels that differ from the first', async () => {
+    const first = await hook('alertmanager', highErrorRate('refunds'));
+    const incident = await incidentForAlert(h, first.json.alerts![0]!.fingerprint);
+    // Alertmanager's next notification of the group carries both alerts; only the new one is news.
+    const next = highErrorRate('refunds');
+    next.alerts.push(highErrorRate('refunds', '10.0.4.23:8080', 'refunds-api-7d9f8b6c4-qq81z').alerts[0]!);
+    const res = await hook('alertmanager', next);
+    expect(res.json.alerts?.map((a) => a.outcome)).toEqual(['repeat', 'recorded']);
+    await eventually(
+      () => h.fake.messages(incident.room!.id).some((m) => m.text.includes('Another alert joined this incident: HighErrorRate (refunds) — instance=10.0.4.23:8080, pod=refunds-api-7d9f8b6c4-qq81z')),
+      'the join note naming what differs',
+    );
+  });
 });
 
 describe('Alertmanager specifics', () => {

@@ -18,7 +18,7 @@ export function normalizeAlertmanager(body: unknown, options: NormalizeOptions =
     normalizePrometheusAlert(
       alert,
       'alertmanager',
-      { dashboardUrls: [alert.generatorURL], envelopeStatus: payload.status, ...(payload.truncatedAlerts ? { truncatedAlerts: payload.truncatedAlerts } : {}) },
+      { dashboardUrls: [alert.generatorURL], envelopeStatus: payload.status, ...(payload.truncatedAlerts ? { truncatedAlerts: payload.truncatedAlerts } : {}), ...(payload.groupLabels ? { groupLabels: payload.groupLabels } : {}) },
       options,
     ),
   );

@@ -41,6 +41,8 @@ export interface PrometheusExtras {
   envelopeStatus: AlertStatus;
   /** The envelope's truncatedAlerts. */
   truncatedAlerts?: number;
+  /** The envelope's groupLabels. */
+  groupLabels?: Record<string, string>;
   /** Candidate dashboard links in preference order, after any dashboard annotation. */
   dashboardUrls: (string | undefined)[];
   /** Text to fall back on when the alert has no summary or description annotation. */
@@ -87,5 +89,6 @@ export function normalizePrometheusAlert(
   if (dashboardUrl) normalized.dashboardUrl = dashboardUrl;
   if (status === 'resolved' && endsAt) normalized.endsAt = endsAt;
   if (extras.truncatedAlerts) normalized.truncatedAlerts = extras.truncatedAlerts;
+  if (extras.groupLabels && Object.keys(extras.groupLabels).length) normalized.groupLabels = extras.groupLabels;
   return normalized;
 }

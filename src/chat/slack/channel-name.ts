@@ -22,6 +22,21 @@ export function channelName(prefix: string, number: number, title: string, suffi
   const head = `${prefix}-${number}`;
   const tail = suffix ? `-${suffix}` : '';
   const room = MAX_CHANNEL_NAME - head.length - tail.length - 1;
-  const slug = slugify(title).slice(0, Math.max(0, room)).replace(/-+$/, '');
+  const slug = fitSlug(title, Math.max(0, room));
   return `${head}${slug ? `-${slug}` : ''}${tail}`;
+}
+
+/**
+ * The title's slug in `room` characters. An alert incident's title ends with what tells it apart
+ * (`HighErrorRate · payments`): when it is too long, the part before ` · ` gives way, not the distinct labels.
+ */
+function fitSlug(title: string, room: number): string {
+  const cut = (slug: string, n: number) => slug.slice(0, Math.max(0, n)).replace(/-+$/, '');
+  const whole = slugify(title);
+  const at = title.indexOf(' · ');
+  if (whole.length <= room || at === -1) return cut(whole, room);
+  const head = slugify(title.slice(0, at));
+  const tail = cut(slugify(title.slice(at + 3)), Math.floor(room / 2));
+  if (!head || !tail) return cut(whole, room);
+  return `${cut(head, room - tail.length - 1)}-${tail}`;
 }

@@ -12,8 +12,19 @@ export function teamsChannelName(incident: Pick<Incident, 'number' | 'title'>, a
   const label = incidentLabel(incident);
   const title = incident.title.replace(FORBIDDEN, ' ').replace(/\s+/g, ' ').trim();
   const room = MAX_CHANNEL_NAME - label.length - suffix.length - 1;
-  const cut = title.length > room ? atWordEnd(title.slice(0, room + 1)) : title;
+  const cut = title.length > room ? fit(title, room) : title;
   return `${label}${cut ? ` ${cut}` : ''}${suffix}`.replace(/^_+/, '');
+}
+
+/**
+ * An alert incident's title ends with what tells it apart (`HighErrorRate · payments`): when it is too
+ * long, the part before ` · ` gives way, not the distinct labels.
+ */
+function fit(title: string, room: number): string {
+  const at = title.indexOf(' · ');
+  const tail = at === -1 ? '' : title.slice(at);
+  if (!tail || tail.length > room / 2) return atWordEnd(title.slice(0, room + 1));
+  return `${title.slice(0, room - tail.length).trimEnd()}${tail}`;
 }
 
 /** Cuts at the last whole word; a single long word is cut where it must be. */

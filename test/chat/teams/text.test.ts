@@ -51,4 +51,10 @@ describe('incident channel names', () => {
     expect(name).toBe('INC-42 Checkout 500s for EU users mobile web since');
     expect(teamsChannelName({ number: 42, title: 'DB down' }, 3)).toBe('INC-42 DB down (3)');
   });
+
+  it("an alert incident's channel keeps what tells it apart when its alert name is long", () => {
+    const name = teamsChannelName({ number: 317, title: 'KubePersistentVolumeFillingUp · payments-db' });
+    expect(name.length).toBeLessThanOrEqual(50);
+    expect(name).toBe('INC-317 KubePersistentVolumeFillingU · payments-db');
+  });
 });
