@@ -115,8 +115,8 @@ export interface AlertOutcome {
 export interface AlertIntakeOptions {
   /** Where alert incidents open (ALERT_PLATFORM). */
   platform: Platform;
-  /** Refuses (throws, e.g. 429) a request that would open `count` new incidents from `source`; see src/server/alert-limits.ts. */
-  admitNewIncidents?: (source: string, count: number) => Promise<void>;
+  /** Refuses (throws, e.g. 429) a request that would open new incidents for these groups from `source`; see src/server/alert-limits.ts. */
+  admitNewIncidents?: (source: string, groupKeys: readonly string[]) => Promise<void>;
   posted: PostedAlerts;
 }
 
@@ -184,7 +184,7 @@ export class AlertIntake {
     }
     for (const [source, groups] of bySource) {
       const fresh = await this.groups.unbound([...groups]);
-      if (fresh.length) await this.options.admitNewIncidents(source, fresh.length);
+      if (fresh.length) await this.options.admitNewIncidents(source, fresh);
     }
   }
 

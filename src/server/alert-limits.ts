@@ -27,16 +27,20 @@ export function checkAlertCount(source: string, count: number, limits: AlertLimi
   );
 }
 
-/** The intake's admission check: take `count` new incidents from the source's budget for this minute, or refuse with 429. */
-export function incidentBudget(limiter: RedisRateLimiter, limits: AlertLimits): (source: string, count: number) => Promise<void> {
-  return async (source, count) => {
+/**
+ * The intake's admission check: take the alert groups that would open new incidents from the source's budget
+ * for this minute (a group counted once, however many requests race to open it), or refuse with 429.
+ */
+export function incidentBudget(limiter: RedisRateLimiter, limits: AlertLimits): (source: string, groupKeys: readonly string[]) => Promise<void> {
+  return async (source, groupKeys) => {
+    const count = groupKeys.length;
     if (count > limits.incidentsPerMinute) {
       throw new SitrepError(
         'payload_too_large',
         `This ${source} webhook would open ${count} new incidents; sitrep opens at most ${limits.incidentsPerMinute} per minute per source (ALERT_INCIDENTS_PER_MINUTE). Group the alerts, or raise the limit.`,
       );
     }
-    const taken = await limiter.take(`incidents:${source}`, count);
+    const taken = await limiter.take(`incidents:${source}`, groupKeys);
     if (!taken.ok) {
       throw new SitrepError(
         'rate_limited',

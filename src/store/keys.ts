@@ -25,7 +25,7 @@
  * | `<p>alertgroup:{ag-<groupKey>}:firing`| set    | `<incident>|<fingerprint>` of alerts still firing     |
  * | `<p>alertgroup:{ag-<groupKey>}:live`  | hash   | `<incident>` → how many of its alerts still fire      |
  * | `<p>delivery:<source>:<id>`           | string | platform delivery ids already handled (TTL)          |
- * | `<p>ratelimit:<bucket>:<minute>`     | string | units taken from a per-minute budget (e.g. new alert incidents per source), expires after the minute |
+ * | `<p>ratelimit:<bucket>:<minute>:set` | set    | what a per-minute budget counted this minute (e.g. alert groups a source opened incidents for), expires after the minute |
  * | `<p>kv:<name>`                        | string | small adapter state (e.g. Teams conversation refs)   |
  * | `<p>{paging}:escalations:*`           | BullMQ | paging jobs: escalation timers (delayed), page sends; job ids `escalate.<pageId>.<level>.<pass>`, `deliver.…`, `exhausted.<pageId>` (src/paging/timers.ts) |
  * | `<p>{reminders}:reminders:*`         | BullMQ | status-update reminders (delayed), job ids `remind.<incident>.<due ms>` (src/reminders/timers.ts) |
@@ -74,7 +74,7 @@ export function createKeys(prefix: string) {
     alertGroupFiring: (groupKey: string) => `${prefix}alertgroup:{ag-${groupKey}}:firing`,
     alertGroupLive: (groupKey: string) => `${prefix}alertgroup:{ag-${groupKey}}:live`,
     delivery: (source: string, id: string) => `${prefix}delivery:${source}:${id}`,
-    rateLimit: (bucket: string, minute: number) => `${prefix}ratelimit:${bucket}:${minute}`,
+    rateLimit: (bucket: string, minute: number) => `${prefix}ratelimit:${bucket}:${minute}:set`,
     kv: (name: string) => `${prefix}kv:${name}`,
     // BullMQ's own prefix; the hash tag keeps all of the queue's keys in one Redis Cluster slot, as it needs.
     pagingQueuePrefix: `${prefix}{paging}`,

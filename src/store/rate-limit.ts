@@ -1,11 +1,20 @@
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
-/** KEYS: 1 the minute's counter. ARGV: 1 units, 2 limit. Takes all units or none; returns what was used before. */
+/**
+ * KEYS: 1 the minute's set of what was counted. ARGV: 1 limit, 2… members. A member already counted this
+ * minute is free (two requests racing to open the same alert group take one unit); the new ones are taken
+ * all or none. Returns {ok, used before}.
+ */
 const TAKE = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return {0, used} end
-redis.call('INCRBY', KEYS[1], ARGV[1])
+local used = redis.call('SCARD', KEYS[1])
+local fresh = {}
+for i = 2, #ARGV do
+  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0 then table.insert(fresh, ARGV[i]) end
+end
+if #fresh == 0 then return {1, used} end
+if used + #fresh > tonumber(ARGV[1]) then return {0, used} end
+redis.call('SADD', KEYS[1], unpack(fresh))
 redis.call('PEXPIRE', KEYS[1], 120000)
 return {1, used}
 `;
@@ -23,14 +32,17 @@ export class RedisRateLimiter {
     private readonly perMinute: number,
   ) {
     this.keys = createKeys(prefix);
-    if (!('rateLimitTake' in redis)) redis.defineCommand('rateLimitTake', { numberOfKeys: 1, lua: TAKE });
+    if (!('rateLimitTakeDistinct' in redis)) redis.defineCommand('rateLimitTakeDistinct', { numberOfKeys: 1, lua: TAKE });
   }
 
-  /** Takes `units` from `bucket`'s budget for this minute; false (and nothing taken) when they don't fit. */
-  async take(bucket: string, units: number, now = Date.now()): Promise<{ ok: boolean; retryAfterS: number }> {
+  /**
+   * Takes one unit per member (e.g. alert group) not yet counted in `bucket` this minute; false (and nothing
+   * taken) when they don't fit.
+   */
+  async take(bucket: string, members: readonly string[], now = Date.now()): Promise<{ ok: boolean; retryAfterS: number }> {
     const minute = Math.floor(now / 60_000);
-    const script = (this.redis as unknown as { rateLimitTake(key: string, units: string, limit: string): Promise<[number, number]> }).rateLimitTake;
-    const [ok] = await script.call(this.redis, this.keys.rateLimit(bucket, minute), String(units), String(this.perMinute));
+    const script = (this.redis as unknown as { rateLimitTakeDistinct(key: string, limit: string, ...members: string[]): Promise<[number, number]> }).rateLimitTakeDistinct;
+    const [ok] = await script.call(this.redis, this.keys.rateLimit(bucket, minute), String(this.perMinute), ...members);
     return { ok: ok === 1, retryAfterS: Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000)) };
   }
 }

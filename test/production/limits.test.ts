@@ -1,6 +1,7 @@
 // Limits at the alert doors: what a runaway sender or a hostile one can make sitrep do.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisRateLimiter } from '../../src/store/rate-limit.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { testRedis } from '../helpers/redis.js';
 import { genericAlert, INTAKE_RULES, redisSnapshot, sendHook, TOKENS } from '../alerts/webhooks.js';
@@ -71,6 +72,19 @@ describe('limits at the alert doors', () => {
     const repeat = await sendHook(h.sitrep.url, 'generic', { alerts: [genericAlert('storm 0', { service: 'svc-storm-0' })] });
     expect(repeat.status).toBe(202);
     expect(repeat.json.alerts?.[0]?.outcome).toBe('recorded');
+  });
+
+  it('a storm racing to open the same alert groups is charged once per group, not once per request', async () => {
+    const budget = new RedisRateLimiter(redis, h.prefix, 3);
+    const bucket = `incidents:race-${Date.now()}`;
+    const now = Date.now();
+    // Twenty requests of two new groups arrive before either group is claimed: two units, not twenty.
+    const racing = await Promise.all(Array.from({ length: 20 }, (_, i) => budget.take(bucket, [`group-${i % 2}`], now)));
+    expect(racing.every((r) => r.ok)).toBe(true);
+    expect((await budget.take(bucket, ['group-2'], now)).ok).toBe(true);
+    // The budget is spent: a fourth group is refused, and all-or-nothing leaves nothing taken.
+    expect((await budget.take(bucket, ['group-3', 'group-0'], now)).ok).toBe(false);
+    expect((await budget.take(bucket, ['group-1'], now)).ok).toBe(true);
   });
 
   it('a huge unknown key is not echoed back whole (400 answer stays small)', async () => {
