@@ -203,7 +203,7 @@ describe('a crashed replica loses no escalation', () => {
     expect(bobHandles.map((h) => h.handle)).toEqual([`${bobs[1]!.message.channel}|${bobs[1]!.message.ts}`]);
   });
 
-  it('a replica killed before the first page went out, its level (3 s) shorter than the recovery: alice still gets it, and has her full 3 s from then', { timeout: TEST_MS }, async () => {
+  it('a replica killed before the first page went out, its level (3 s) shorter than the recovery: alice still gets it, and has her full 3 s from then', { timeout: 2 * TEST_MS + 20_000 }, async () => {
     // The page to alice is stuck on its way to Slack when the replica dies; another replica picks the job up
     // 5–15 s later, long after a 3 s level would have run out had its timer started when the page was queued.
     const w = await startWorld();
