@@ -52,7 +52,11 @@ export const PageState = z.object({
   provider: z.string(),
   status: z.enum(['pending', 'acknowledged', 'exhausted', 'cancelled']),
   pagedAt: z.string(),
+  /** When the current level's page was delivered (its timer runs from here); unset while it waits to go out. */
+  deliveredAt: z.string().optional(),
   nextEscalationAt: z.string().optional(),
+  /** Who asked for the page: the actor of the first level's `paged` event, recorded once it is delivered. */
+  requestedBy: Actor.optional(),
   acknowledgedBy: Actor.optional(),
   acknowledgedAt: z.string().optional(),
   message: z.string().optional(),

@@ -82,6 +82,8 @@ export const TimelineEvent = z.discriminatedUnion('type', [
     provider: z.string(),
     message: z.string().optional(),
   }),
+  /** A queued page that never went out (acknowledged, called off or resolved before it could be delivered). */
+  z.object({ ...base, type: z.literal('page_skipped'), pageId: z.string(), level: z.number().int().nonnegative(), target: PagedTarget, reason: z.string() }),
   z.object({ ...base, type: z.literal('acknowledged'), pageId: z.string().optional(), team: z.string().optional() }),
   z.object({ ...base, type: z.literal('declined'), pageId: z.string() }),
   z.object({

@@ -69,10 +69,12 @@ export class PagingService implements PagingPort {
 
   async page(incident: Incident, target: { team: string } | { user: Actor }, actor: Actor, message?: string): Promise<void> {
     const now = this.deps.clock();
-    const page = 'team' in target ? this.teamPage(incident, target.team, now, message) : this.directPage(target.user, now, message);
-    const position = { level: 0, pass: 0 };
-    const delayMs = page.nextEscalationAt ? Date.parse(page.nextEscalationAt) - now.getTime() : undefined;
-    if (delayMs !== undefined) await this.timers.schedule({ kind: 'escalate', incidentId: incident.id, pageId: page.id, ...position }, delayMs);
+    const page = { ...('team' in target ? this.teamPage(incident, target.team, now, message) : this.directPage(target.user, now, message)), requestedBy: actor };
+    // The delivery is scheduled before the page is committed, so a crash in between still sends it; a run that
+    // comes before the commit finds no page yet and is retried (PageNotRecordedYet). The level's timer starts
+    // once the page is delivered (deliver), never while it waits in the queue.
+    const deliver = { kind: 'deliver' as const, incidentId: incident.id, pageId: page.id, level: 0, pass: 0 };
+    await this.timers.schedule(deliver);
     try {
       await this.deps.store.update(incident.id, (cur) => {
         const label = incidentLabel(cur);
@@ -82,14 +84,13 @@ export class PagingService implements PagingPort {
           const who = page.team ?? this.mention(cur, page.targets[0]!);
           throw new SitrepError('conflict', `${who} is already being paged for ${label} (${scopeText(busy)}). Wait for an answer, or page someone else.`);
         }
-        return { incident: { ...cur, pages: [...cur.pages, page] }, events: [pagedEvent(page, actor)] };
+        return { incident: { ...cur, pages: [...cur.pages, page] }, events: [] };
       });
     } catch (err) {
-      if (delayMs !== undefined) await this.timers.unschedule({ kind: 'escalate', pageId: page.id, ...position }).catch(() => undefined);
+      await this.timers.unschedule(deliver).catch(() => undefined);
       throw err;
     }
     this.deps.logger.info({ incident: incident.id, page: page.id, team: page.team, provider: page.provider }, 'paging');
-    await this.timers.schedule({ kind: 'deliver', incidentId: incident.id, pageId: page.id, ...position });
   }
 
   async answer(incidentId: string, pageId: string, actor: Actor, answer: 'acknowledge' | 'decline'): Promise<Answer> {
@@ -168,8 +169,14 @@ export class PagingService implements PagingPort {
           return;
       }
     } catch (err) {
+      if (err instanceof PageNotRecordedYet) {
+        if (run.final) return; // the page was never committed (refused, or its request crashed): nothing to send
+        throw err;
+      }
       // People in the room must know a page may not have gone out: on the first failure and when giving up.
       if (run.attempt === 1 || run.final) await this.warnRoom(job, err, run.final).catch(() => undefined);
+      // A level that could not be delivered at all must not hold the page there: the next level gets it.
+      if (run.final && job.kind === 'deliver') await this.timers.schedule({ ...job, kind: 'escalate' }).catch(() => undefined);
       throw err;
     }
   };
@@ -289,9 +296,10 @@ export class PagingService implements PagingPort {
     const to = { level: step.levelIndex, pass: step.pass };
     const platform = incident.room?.platform ?? 'slack';
     const responders = respondersAt(this.config, page.policy, to.level, now, platform);
-    const delayMs = responders.actors.length ? responders.timeoutMs : 0; // a level that reaches nobody is skipped
-    const nextTimer = { kind: 'escalate' as const, incidentId, pageId, ...to };
-    await this.timers.schedule(nextTimer, delayMs);
+    // The next level's page is queued before the move is committed (a crash in between still sends it); its
+    // timer starts once it is delivered, so a page held up by a crash or an outage still gets its full level.
+    const nextDelivery = { kind: 'deliver' as const, incidentId, pageId, ...to };
+    await this.timers.schedule(nextDelivery);
     const result = await this.deps.store.update(incidentId, (cur) => {
       const p = stillHere(cur);
       if (!p) return null;
@@ -302,18 +310,18 @@ export class PagingService implements PagingPort {
         unreachable: responders.unreachable,
         paged: union(p.paged, responders.actors),
         declined: actor ? union(p.declined, [actor]) : p.declined,
-        nextEscalationAt: new Date(now.getTime() + delayMs).toISOString(),
+        deliveredAt: undefined,
+          nextEscalationAt: undefined,
       };
       const escalated: NewTimelineEvent = { type: 'escalated', actor: by, key: `escalate:${pageId}:${fromKey}`, pageId, fromLevel: from.level, toLevel: to.level, reason, exhausted: false };
-      return { incident: withPage(cur, next), events: [...declinedEvents, escalated, pagedEvent(next, SYSTEM_ACTOR)] };
+      return { incident: withPage(cur, next), events: [...declinedEvents, escalated] };
     });
     if (!result.changed) {
       const now2 = findPage(result.incident, pageId);
-      if (!now2 || now2.status !== 'pending' || !isAt(now2, to)) await this.timers.unschedule(nextTimer);
+      if (!now2 || now2.status !== 'pending' || !isAt(now2, to)) await this.timers.unschedule(nextDelivery);
       return refusal ? { ok: false, message: refusal } : { ok: true };
     }
     this.deps.logger.info({ incident: incidentId, page: pageId, from, to, reason }, 'page escalated');
-    await this.timers.schedule({ kind: 'deliver', incidentId, pageId, ...to });
     await this.syncMessages(incidentId, pageId);
     return { ok: true };
   }
@@ -337,11 +345,19 @@ export class PagingService implements PagingPort {
 
   // ---- sending ----
 
-  /** Sends the page for one level: DMs (or the PagerDuty trigger), invites, the channel line, the card. */
+  /**
+   * Sends the page for one level: DMs (or the PagerDuty trigger), invites, the channel line, the card. Only
+   * once someone has it does the timeline say "paged" (naming who got it) and the level's timer start.
+   */
   private async deliver(job: PagingJob): Promise<void> {
     let incident = await this.deps.store.get(job.incidentId);
     let page = incident && findPage(incident, job.pageId);
-    if (!incident || !page || page.status !== 'pending' || !isAt(page, job) || !isOpen(incident.status)) return;
+    if (!incident) return;
+    if (!page || (page.status === 'pending' && isBefore(page, job))) throw new PageNotRecordedYet(job);
+    if (page.status !== 'pending' || !isAt(page, job) || !isOpen(incident.status)) {
+      await this.recordSkipped(incident, page, job);
+      return;
+    }
     const chat = this.chatOf(incident);
     const position = { level: page.level, pass: page.pass };
     let failed: unknown;
@@ -356,7 +372,7 @@ export class PagingService implements PagingPort {
           users: respondersAt(this.config, page.policy ?? '', page.level, new Date(page.pagedAt), incident.room?.platform ?? 'slack').users,
           ...(page.message ? { message: page.message } : {}),
         });
-        incident = await this.patchPage(job.incidentId, job.pageId, (p) => (p.externalKey ? null : { ...p, externalKey: result.externalKey ?? '' }));
+        incident = await this.commitDelivery(job, (p) => (p.externalKey ? null : { ...p, externalKey: result.externalKey ?? '' }), page.targets);
         page = findPage(incident, job.pageId)!;
       }
     } else {
@@ -373,9 +389,7 @@ export class PagingService implements PagingPort {
           continue;
         }
         if (!handle) continue;
-        incident = await this.patchPage(job.incidentId, job.pageId, (p) =>
-          p.handles.some((h) => h.handle === handle) ? null : { ...p, handles: [...p.handles, { user: target, handle, ...position }] },
-        );
+        incident = await this.commitDelivery(job, (p) => (p.handles.some((h) => h.handle === handle) ? null : { ...p, handles: [...p.handles, { user: target, handle, ...position }] }), [target]);
         page = findPage(incident, job.pageId)!;
       }
     }
@@ -385,15 +399,70 @@ export class PagingService implements PagingPort {
         this.deps.logger.warn({ incident: incident!.id, err: { message: (err as Error).message } }, 'could not invite the paged people');
       });
     }
-    // A page nobody received is not announced as sent: the job retries, and says it once someone has it.
-    const reachedSomeone = page.handles.some((h) => h.level === position.level && h.pass === position.pass);
-    if (failed && page.provider !== 'pagerduty' && !reachedSomeone) throw failed;
+    // A page nobody received is not announced, recorded or timed: the job retries, and does so once someone has it.
+    const reached = page.handles.some((h) => h.level === position.level && h.pass === position.pass);
+    if (failed && page.provider !== 'pagerduty' && !reached) throw failed;
+    incident = await this.startTimer(incident, page, page.provider === 'pagerduty' || reached);
+    page = findPage(incident, job.pageId)!;
     if (page.announced !== positionKey(position)) {
       await this.say(incident, this.pagedText(incident, page));
       incident = await this.patchPage(job.incidentId, job.pageId, (p) => (p.announced === positionKey(position) ? null : { ...p, announced: positionKey(position) }));
     }
     await refreshRoom(this.deps, incident);
     if (failed) throw failed;
+  }
+
+  /**
+   * Stores what was delivered (a DM's handle, PagerDuty's key) together with the "paged" event naming whom it
+   * reached: the timeline says "paged" exactly for the pages that went out, also when the page moved on meanwhile.
+   */
+  private async commitDelivery(job: PagingJob, change: (page: PageState) => PageState | null, reached: Actor[]): Promise<Incident> {
+    const result = await this.deps.store.update(job.incidentId, (cur) => {
+      const page = findPage(cur, job.pageId);
+      const next = page && change(page);
+      if (!next) return null;
+      // The first level's page is the requester's doing; later levels are sitrep's.
+      const by = job.level === 0 && job.pass === 0 && page.requestedBy ? page.requestedBy : SYSTEM_ACTOR;
+      return { incident: withPage(cur, next), events: [pagedEvent(next, job, by, reached)] };
+    });
+    return result.incident;
+  }
+
+  /**
+   * The level went out: its timer starts now (scheduled before the commit, like every timer), from when the
+   * page was delivered rather than queued. A level that reaches nobody (nobody on call) moves on at once.
+   */
+  private async startTimer(incident: Incident, page: PageState, reachedSomeone: boolean): Promise<Incident> {
+    if (page.deliveredAt) return incident;
+    const position = { level: page.level, pass: page.pass };
+    const now = this.deps.clock();
+    const timed = page.provider !== 'pagerduty' && page.policy !== undefined;
+    const delayMs = timed ? (reachedSomeone ? respondersAt(this.config, page.policy!, page.level, now, platformOf(incident)).timeoutMs : 0) : undefined;
+    if (delayMs !== undefined) await this.timers.schedule({ kind: 'escalate', incidentId: incident.id, pageId: page.id, ...position }, delayMs);
+    const deliveredAt = now.toISOString();
+    return this.patchPage(incident.id, page.id, (p) =>
+      p.deliveredAt || !isAt(p, position) || p.status !== 'pending'
+        ? null
+        : { ...p, deliveredAt, ...(delayMs !== undefined ? { nextEscalationAt: new Date(now.getTime() + delayMs).toISOString() } : {}) },
+    );
+  }
+
+  /** A queued page for a level that never went out: the timeline says so, and why, instead of "paged". */
+  private async recordSkipped(incident: Incident, page: PageState, job: PagingJob): Promise<void> {
+    const delivered = page.handles.some((h) => h.level === job.level && h.pass === job.pass) || page.announced === positionKey(job) || (isAt(page, job) && page.deliveredAt);
+    if (delivered) return;
+    const reason = !isOpen(incident.status)
+      ? `the incident was ${incident.status} first`
+      : page.status === 'acknowledged'
+        ? `${page.acknowledgedBy ? this.mention(incident, page.acknowledgedBy) : 'someone'} acknowledged first`
+        : page.status === 'cancelled'
+          ? 'the page was called off first'
+          : 'the page had moved on';
+    await this.deps.store.update(incident.id, (cur) => ({
+      incident: cur,
+      events: [{ type: 'page_skipped', actor: SYSTEM_ACTOR, key: `page-skipped:${page.id}:${positionKey(job)}`, pageId: page.id, level: job.level, target: { ...(page.team ? { team: page.team } : {}), users: isAt(page, job) ? page.targets : [] }, reason }],
+    }));
+    this.deps.logger.info({ incident: incident.id, page: page.id, level: job.level, reason }, 'queued page not sent');
   }
 
   private async tellNobodyAnswered(incidentId: string, pageId: string): Promise<void> {
@@ -466,8 +535,7 @@ export class PagingService implements PagingPort {
       this.requirePagerDuty(team);
       return { ...base, provider: 'pagerduty' }; // PagerDuty runs its own escalation policy
     }
-    const delayMs = responders.actors.length ? responders.timeoutMs : 0;
-    return { ...base, provider: 'chat', nextEscalationAt: new Date(now.getTime() + delayMs).toISOString() };
+    return { ...base, provider: 'chat' };
   }
 
   private directPage(user: Actor, now: Date, message: string | undefined): PageState {
@@ -502,7 +570,7 @@ export class PagingService implements PagingPort {
     } else if (page.targets.length === 0) {
       lines.push(`:warning: Nobody is on call at level ${page.level + 1} for *${page.team}*; escalating to the next level now.`);
     } else {
-      const due = page.nextEscalationAt ? ` Escalates in ${durationText(Date.parse(page.nextEscalationAt) - Date.parse(page.pagedAt))} if nobody acknowledges.` : '';
+      const due = page.nextEscalationAt && page.deliveredAt ? ` Escalates in ${durationText(Date.parse(page.nextEscalationAt) - Date.parse(page.deliveredAt))} if nobody acknowledges.` : '';
       const message = page.message ? `: ${page.message.trim()}${/[.!?…]$/.test(page.message.trim()) ? '' : '.'}` : '.';
       lines.push(`:pager: Paged ${who} (${scopeText(page)})${message}${page.level > 0 || page.pass > 0 ? '' : due}`);
     }
@@ -551,15 +619,33 @@ function newPageId(): string {
   return `pg-${randomBytes(5).toString('hex')}`;
 }
 
-function pagedEvent(page: PageState, actor: Actor): NewTimelineEvent {
+/** One "paged" per person (or PagerDuty trigger) reached at a level: its key makes a retried commit a no-op. */
+function pagedEvent(page: PageState, at: Position, actor: Actor, users: Actor[]): NewTimelineEvent {
+  const who = page.provider === 'pagerduty' ? 'pagerduty' : users.map((u) => u.id).join(',');
   return {
     type: 'paged',
     actor,
-    key: `page:${page.id}:${positionKey(page)}`,
+    key: `page:${page.id}:${positionKey(at)}:${who}`,
     pageId: page.id,
-    target: { ...(page.team ? { team: page.team } : {}), users: page.targets },
-    level: page.level,
+    target: { ...(page.team ? { team: page.team } : {}), users },
+    level: at.level,
     provider: page.provider,
     ...(page.message ? { message: page.message } : {}),
   };
+}
+
+/** Job positions are ordered by pass, then level. */
+function isBefore(page: Position, job: Position): boolean {
+  return page.pass < job.pass || (page.pass === job.pass && page.level < job.level);
+}
+
+/**
+ * A delivery ran before the page (or its move to this level) was committed: scheduled first on purpose, so a
+ * crash cannot leave a recorded page with nothing to send it. BullMQ retries it shortly; not a failure.
+ */
+export class PageNotRecordedYet extends Error {
+  override readonly name = 'PageNotRecordedYet';
+  constructor(job: PagingJob) {
+    super(`page ${job.pageId} is not at level ${job.level + 1} yet`);
+  }
 }

@@ -230,6 +230,8 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
       const who = e.target.users.map((u) => f.label(u)).join(', ');
       return `Paged ${e.target.team ? mdText(e.target.team) : 'a person'} (level ${e.level + 1}, via ${mdText(e.provider)})${who ? `: ${mdText(who)}` : ''}`;
     }
+    case 'page_skipped':
+      return `Page to ${e.target.team ? mdText(e.target.team) : 'a person'} (level ${e.level + 1}) not sent: ${mdText(e.reason)}`;
     case 'acknowledged':
       return `Page acknowledged${e.team ? ` for ${mdText(e.team)}` : ''}`;
     case 'declined':

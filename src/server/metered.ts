@@ -59,7 +59,9 @@ export function meteredStore(store: IncidentStore, metrics: Metrics): IncidentSt
     for (const e of events) {
       if (e.type === 'declared' && incident) metrics.incidentsDeclared.inc({ source: incident.source.kind, severity: incident.severity });
       else if (e.type === 'resolved' && incident) metrics.incidentsResolved.inc({ source: incident.source.kind, severity: incident.severity });
-      else if (e.type === 'paged' || (e.type === 'escalated' && e.toLevel !== undefined)) metrics.pages.inc({ outcome: 'sent' });
+      // A page counts as sent once delivered: each level's delivery records its own 'paged'.
+      else if (e.type === 'paged') metrics.pages.inc({ outcome: 'sent' });
+      else if (e.type === 'page_skipped') metrics.pages.inc({ outcome: 'skipped' });
       else if (e.type === 'acknowledged') metrics.pages.inc({ outcome: 'acknowledged' });
     }
   };

@@ -28,7 +28,7 @@ export const ALERT_SOURCES = ['alertmanager', 'grafana', 'datadog', 'generic'] a
 /** What became of each alert (see AlertOutcomeKind), or `refused` when the whole webhook was turned away. */
 export const ALERT_OUTCOMES = ['declaring', 'queued', 'recorded', 'repeat', 'posted', 'ignored', 'not_recorded', 'refused'] as const;
 export const INCIDENT_SOURCES = ['alert', 'command'] as const;
-export const PAGE_OUTCOMES = ['sent', 'acknowledged', 'failed'] as const;
+export const PAGE_OUTCOMES = ['sent', 'acknowledged', 'skipped', 'failed'] as const;
 export const TRIAGE_RESULTS = ['ok', 'unavailable', 'not_found', 'error'] as const;
 export const WEBHOOK_SOURCES = [...ALERT_SOURCES, 'pagerduty'] as const;
 
@@ -74,7 +74,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     incidentsResolved: new Counter({ name: 'sitrep_incidents_resolved_total', help: 'Incidents resolved by source and severity', labelNames: ['source', 'severity'] as const, registers }),
     roomsWaiting: new Gauge({ name: 'sitrep_rooms_waiting', help: 'Alert incidents whose room chat has not opened yet', registers }),
     roomsOldestWaiting: new Gauge({ name: 'sitrep_rooms_oldest_waiting_seconds', help: 'How long the oldest room waiting to open has waited (0 when none)', registers }),
-    pages: new Counter({ name: 'sitrep_pages_total', help: 'Pages sent (per level), acknowledged, and failed for good', labelNames: ['outcome'] as const, registers }),
+    pages: new Counter({ name: 'sitrep_pages_total', help: 'Pages sent (per level, once delivered), acknowledged, skipped (called off before they went out), and failed for good', labelNames: ['outcome'] as const, registers }),
     escalationLag: new Histogram({
       name: 'sitrep_escalation_lag_seconds',
       help: 'How late an escalation fired after it was due',

@@ -53,6 +53,8 @@ function describe(e: TimelineEvent): string {
       return `Owning team ${e.fromTeam ? `${e.fromTeam} → ` : ''}${e.toTeam}${e.reason ? `: ${e.reason}` : ''}`;
     case 'paged':
       return `Paged ${e.target.team ?? 'a person'} (level ${e.level + 1}, via ${e.provider})${e.target.users.length ? `: ${e.target.users.map(actorLabel).join(', ')}` : ''}`;
+    case 'page_skipped':
+      return `Page to ${e.target.team ?? 'a person'} (level ${e.level + 1}) not sent: ${e.reason}`;
     case 'acknowledged':
       return `Page acknowledged${e.team ? ` for ${e.team}` : ''}`;
     case 'declined':

@@ -20,6 +20,7 @@ const examples: Record<TimelineEventType, Record<string, unknown>> = {
   triage_suggested: { traceId: 'abc', outcome: 'ok', summary: 'starts in user-directory', team: 'team-directory' },
   owner_changed: { fromTeam: 'team-a', toTeam: 'team-b', reason: 'auth is fine' },
   paged: { pageId: 'p1', target: { team: 'team-b', users: [bob] }, level: 0, provider: 'chat' },
+  page_skipped: { pageId: 'p1', target: { team: 'team-b', users: [bob] }, level: 1, reason: 'the page was called off first' },
   acknowledged: { pageId: 'p1', team: 'team-b' },
   declined: { pageId: 'p1' },
   escalated: { pageId: 'p1', fromLevel: 0, toLevel: 1, reason: 'timeout', exhausted: false },

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/ports.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const STARTUP_MS = 20_000;
+// Generous: on a loaded CI machine tsx alone can take 20 s to load the app.
+const STARTUP_MS = 60_000;
 const OUTPUT_TAIL = 4000;
 
 export interface ChildBot {

@@ -202,4 +202,41 @@ describe('a crashed replica loses no escalation', () => {
     const bobHandles = state.handles.filter((h) => h.user.id === 'U_BOB');
     expect(bobHandles.map((h) => h.handle)).toEqual([`${bobs[1]!.message.channel}|${bobs[1]!.message.ts}`]);
   });
+
+  it('a replica killed before the first page went out, its level (3 s) shorter than the recovery: alice still gets it, and has her full 3 s from then', { timeout: 2 * TEST_MS + 20_000 }, async () => {
+    // The page to alice is stuck on its way to Slack when the replica dies; another replica picks the job up
+    // 5–15 s later, long after a 3 s level would have run out had its timer started when the page was queued.
+    const w = await startWorld();
+    const link = await linkToSlack(w);
+    const { bot, via } = await startDoomedReplica(w, link);
+    const incident = await declare(via, 'Crash before the page went out');
+
+    link.hold('chat.postMessage', 'request');
+    await page(via, incident, 'team-relay');
+    await eventually(() => link.held.some((c) => c.method === 'chat.postMessage'), 'the page to alice on its way to Slack', 8000);
+    const pageId = (await current(via, incident)).pages[0]!.id;
+    expect(await eventsOf(via, incident, 'paged')).toEqual([]); // queued is not sent
+    expect((await current(via, incident)).pages[0]).toMatchObject({ status: 'pending', level: 0 });
+    expect((await current(via, incident)).pages[0]!.nextEscalationAt).toBeUndefined();
+
+    await bot.kill();
+    await sleep(4000); // longer than alice's level: nothing may escalate while her page has not gone out
+    await startReplica(w);
+
+    await eventually(() => pagesReceived(via, 'U_ALICE', incident).length > 0, 'the page to alice, sent by the other replica', RECOVERY_MS + 5000);
+    expect(await eventsOf(via, incident, 'escalated')).toEqual([]);
+    await waitForPage(via, 'U_BOB', incident);
+    const [pagedAlice] = await eventsOf(via, incident, 'paged');
+    const [escalated] = await eventsOf(via, incident, 'escalated');
+    expect(Date.parse(escalated!.at) - Date.parse(pagedAlice!.at)).toBeGreaterThanOrEqual(3000);
+    expect(pagedAlice!.actor.id).toBe('U_CAROL');
+
+    await sleep(1000);
+    expect(await timesStalled(w, { kind: 'deliver', pageId, level: 0, pass: 0 })).toBe(1);
+    expect(escalationSummary(await pagingEvents(via, incident))).toEqual(['paged U_ALICE', 'escalated 0→1', 'paged U_BOB']);
+    expect(pagesReceived(via, 'U_ALICE', incident)).toHaveLength(1);
+    expect(channelTexts(via, incident).filter((t) => t.startsWith(':pager: Paged <@U_ALICE>'))).toEqual([
+      expect.stringContaining('Escalates in 3 s if nobody acknowledges.'),
+    ]);
+  });
 });

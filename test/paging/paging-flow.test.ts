@@ -37,7 +37,10 @@ describe('paging a team', () => {
     expect(paged).toMatchObject({ pageId: received.pageId, level: 0, provider: 'chat', target: { team: 'team-search', users: [{ platform: 'slack', id: 'U_ALICE' }] } });
     const state = (await current(h, incident)).pages[0]!;
     expect(state).toMatchObject({ status: 'pending', level: 0, unreachable: ['dan'] });
-    expect(Date.parse(state.nextEscalationAt!) - Date.parse(state.pagedAt)).toBe(30 * 60_000);
+    // The level's 30 minutes run from when alice had the page, not from when it was asked for.
+    expect(Date.parse(state.nextEscalationAt!) - Date.parse(state.deliveredAt!)).toBe(30 * 60_000);
+    expect(Date.parse(state.deliveredAt!)).toBeGreaterThanOrEqual(Date.parse(state.pagedAt));
+    expect(paged!.at <= state.deliveredAt!).toBe(true);
   });
 
   it('a person the page did not go to gets a polite note, and nothing changes', async () => {
