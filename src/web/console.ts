@@ -41,7 +41,8 @@ export interface ConsolePage {
   method?: 'GET' | 'POST';
   path: string;
   kind: Exclude<RouteKind, 'public'>;
-  handler: (req: IncomingMessage, res: ServerResponse, viewer: ConsoleViewer) => Promise<void> | void;
+  /** `body` is a POST's form or JSON body, already parsed (and its CSRF token checked). */
+  handler: (req: IncomingMessage, res: ServerResponse, viewer: ConsoleViewer, body?: unknown) => Promise<void> | void;
 }
 
 /** What an added page knows of the viewer: who, and how to draw the console's frame around its body. */
@@ -155,7 +156,7 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
             ...signedIn.viewer,
             csrf: signedIn.csrf,
             frame: (title, body, section) => frame(request, title, body, section),
-          });
+          }, request.body);
         },
       });
     }
