@@ -33,6 +33,7 @@ import { webConsoleUrl } from './postmortem/console-link.js';
 import { registerAboutPages } from './server/about-pages.js';
 import { PostmortemStore } from './store/postmortems.js';
 import { PostmortemEdits } from './store/postmortem-edits.js';
+import { RedisTimelinePages } from './store/timeline-pages.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
@@ -235,6 +236,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     const webConsole = registerWebConsole(http, {
       deps,
       feed: new RedisTimelineFeed(redis, createKeys(config.REDIS_KEY_PREFIX)),
+      timeline: new RedisTimelinePages(redis, createKeys(config.REDIS_KEY_PREFIX)),
       auth: webConsoleAuth(config),
       sessionSecret: config.WEB_SESSION_SECRET,
       sessionHours: config.WEB_SESSION_HOURS,
