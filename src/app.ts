@@ -32,6 +32,8 @@ import { confluenceFromConfig } from './postmortem/confluence.js';
 import { webConsoleUrl } from './postmortem/console-link.js';
 import { registerAboutPages } from './server/about-pages.js';
 import { PostmortemStore } from './store/postmortems.js';
+import { PostmortemEdits } from './store/postmortem-edits.js';
+import { RedisTimelinePages } from './store/timeline-pages.js';
 import { loadAlertRules } from './alerts/rules-file.js';
 import { RedisAlertGroups } from './store/alert-groups.js';
 import { registerAlertRoutes } from './server/alert-routes.js';
@@ -162,7 +164,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     reminders,
   };
   const postmortemDrafts = new PostmortemStore(redis, config.REDIS_KEY_PREFIX);
-  const postmortems = new PostmortemService(deps, postmortemDrafts, postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
+  const postmortemEdits = new PostmortemEdits(redis, config.REDIS_KEY_PREFIX);
+  const postmortems = new PostmortemService(deps, postmortemDrafts, postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config), postmortemEdits);
   deps.postmortem = postmortems;
   deps.onClosed = (incident, actor) => postmortems.onClosed(incident, actor);
 
@@ -241,13 +244,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     const webConsole = registerWebConsole(http, {
       deps,
       feed: new RedisTimelineFeed(redis, createKeys(config.REDIS_KEY_PREFIX)),
+      timeline: new RedisTimelinePages(redis, createKeys(config.REDIS_KEY_PREFIX)),
       auth: webConsoleAuth(config),
       sessionSecret: config.WEB_SESSION_SECRET,
       sessionHours: config.WEB_SESSION_HOURS,
       publicUrl: config.PUBLIC_URL,
     });
     // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.
-    for (const page of postmortemPages(deps, postmortemDrafts)) webConsole.registerConsolePage(page);
+    for (const page of postmortemPages(deps, { drafts: postmortemDrafts, edits: postmortemEdits, service: postmortems })) webConsole.registerConsolePage(page);
     registerInsightsRoutes(
       (method, path, handler) =>
         webConsole.registerConsolePage({ method: method as 'GET', path, kind: path.startsWith('/api/') ? 'data' : 'page', handler: (req, res) => handler(req, res) }),

@@ -13,12 +13,15 @@ import { PLACEHOLDERS, SECTIONS } from '../postmortem/sections.js';
 import { loadTemplate } from '../postmortem/template.js';
 import { RedisIncidentStore } from '../store/incident-store.js';
 import { PostmortemStore } from '../store/postmortems.js';
+import { PostmortemEdits } from '../store/postmortem-edits.js';
+import { applyAnswers } from '../postmortem/prompts.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
 
 const USAGE = `usage: sitrep postmortem <incident-number> [options]
 
 Exports the postmortem of an incident from Redis, drafted from the incident and its timeline as they
-are now (or, with --stored, the draft last shared in the incident room).
+are now (or, with --stored, the draft last shared in the incident room), with the answers people wrote
+to its prompts in the web console.
 
 options:
   --format md|html  Markdown (default) or a self-contained HTML document
@@ -95,6 +98,8 @@ export async function run(argv: string[]): Promise<number> {
         template,
       ).markdown;
     }
+    // With the answers people wrote to its prompts in the web console, as the console's downloads have them.
+    markdown = applyAnswers(markdown, await new PostmortemEdits(redis, settings.REDIS_KEY_PREFIX).answers(incident.id));
     const output = format === 'html' ? htmlDocument(markdown, postmortemTitle(incident)) : markdown;
 
     if (args.values.out) {

@@ -7,6 +7,7 @@ import { loadIncident, type IncidentDeps, type PostmortemPort } from '../inciden
 import type { StoredPostmortem } from '../store/postmortems.js';
 import type { ConfluenceClient, ConfluencePage } from './confluence.js';
 import { markdownToHtml } from './markdown-html.js';
+import { applyAnswers, type PromptAnswer } from './prompts.js';
 import { draftPostmortem, postmortemFilename, postmortemTitle, type Draft } from './render.js';
 import type { PostmortemTemplate } from './template.js';
 
@@ -15,6 +16,11 @@ export interface PostmortemDrafts {
   nextRevision(incidentId: string): Promise<number>;
   save(draft: StoredPostmortem): Promise<boolean>;
   get(incidentId: string): Promise<StoredPostmortem | undefined>;
+}
+
+/** People's answers to the draft's prompts (edited in the web console); `src/store/postmortem-edits.ts`. */
+export interface PostmortemAnswers {
+  answers(incidentId: string): Promise<ReadonlyMap<string, PromptAnswer>>;
 }
 
 /**
@@ -30,7 +36,38 @@ export class PostmortemService implements PostmortemPort {
     private readonly confluence?: ConfluenceClient,
     /** The web console's base URL (PUBLIC_URL) when the console is on: the card links the draft's page there. */
     private readonly consoleUrl?: string,
+    /** Answers written in the console: every redraft, upload and export carries them. */
+    private readonly answers?: PostmortemAnswers,
   ) {}
+
+  /** The draft's Markdown with people's answers in place of the prompts they answered. */
+  async edited(incidentId: string, markdown: string): Promise<string> {
+    return this.answers ? applyAnswers(markdown, await this.answers.answers(incidentId)) : markdown;
+  }
+
+  /** Whether "Publish to Confluence" can be offered. */
+  get canPublish(): boolean {
+    return Boolean(this.confluence);
+  }
+
+  /**
+   * Publishes the stored draft, with its answers, to Confluence from the web console: the page is
+   * created once and updated after, recorded on the timeline and said in the room like a redraft's.
+   */
+  async publishStored(incidentId: string, actor: Actor, key: string): Promise<{ ok: true; url: string } | { ok: false; error: string }> {
+    const incident = await loadIncident(this.deps, incidentId);
+    const stored = await this.drafts.get(incidentId);
+    if (!stored) return { ok: false, error: `${incidentLabel(incident)} has no postmortem draft yet.` };
+    if (!this.confluence) return { ok: false, error: 'Confluence export is not configured (CONFLUENCE_URL, CONFLUENCE_USER, CONFLUENCE_TOKEN, CONFLUENCE_SPACE).' };
+    const room = incident.room;
+    const chat = room ? this.deps.chats[room.platform] : undefined;
+    const markdown = await this.edited(incidentId, stored.markdown);
+    const published = await this.publish(incident, room, chat, markdown, { revision: stored.revision, attached: Boolean(stored.file), existing: stored.confluence, key }, actor);
+    if (!published.ok) return published;
+    // A redraft meanwhile stores a later revision; this save then yields to it, and that redraft publishes to the same page.
+    await this.drafts.save({ ...stored, confluence: published.page });
+    return { ok: true, url: published.page.url };
+  }
 
   /** The close hook: the lead leaves the room with the draft. Runs after the close is acknowledged. */
   async onClosed(incident: Incident, actor: Actor): Promise<void> {
@@ -56,6 +93,8 @@ export class PostmortemService implements PostmortemPort {
     );
     let record: StoredPostmortem = { incidentId, revision, markdown: draft.markdown, generatedAt, generatedBy: actor, confluence: previous?.confluence };
     await this.drafts.save(record);
+    // Stored with its prompts (the console finds them there); shared with the answers people wrote.
+    const shared: Draft = { ...draft, markdown: await this.edited(incidentId, draft.markdown) };
     deps.logger.info({ incident: incidentId, revision, bytes: draft.markdown.length, events: timeline.length }, 'postmortem drafted');
 
     const said: string[] = [`Postmortem draft of ${label} (revision ${revision}) is stored with the incident.`];
@@ -65,7 +104,7 @@ export class PostmortemService implements PostmortemPort {
     const publishToConfluence = async (attached: boolean) => {
       if (!this.confluence || published) return;
       published = true;
-      const page = await this.publish(incident, room, chat, draft.markdown, { revision, attached, existing: previous?.confluence }, actor);
+      const page = await this.publish(incident, room, chat, shared.markdown, { revision, attached, existing: previous?.confluence }, actor);
       if (page.ok) {
         record = { ...record, confluence: page.page };
         await this.drafts.save(record);
@@ -75,14 +114,14 @@ export class PostmortemService implements PostmortemPort {
     let attached = false;
     if (card) {
       await publishToConfluence(false);
-      const posted = await this.shareCard(incident, card.room, card.chat, draft, revision, actor, record.confluence?.url, async (uploaded) => {
+      const posted = await this.shareCard(incident, card.room, card.chat, shared, revision, actor, record.confluence?.url, async (uploaded) => {
         record = { ...record, file: uploaded };
         await this.drafts.save(record);
       });
       if (posted.ok) said.push('Its summary is posted in the incident room.');
       else said.push(`Its summary could not be posted in the incident room: ${posted.error}`);
     } else if (room && chat) {
-      const file = await this.shareFile(incident, room, chat, draft, revision, actor, async (uploaded) => {
+      const file = await this.shareFile(incident, room, chat, shared, revision, actor, async (uploaded) => {
         record = { ...record, file: uploaded };
         await this.drafts.save(record);
       });
@@ -145,19 +184,19 @@ export class PostmortemService implements PostmortemPort {
     room: RoomRef | undefined,
     chat: ChatPort | undefined,
     markdown: string,
-    { revision, attached, existing }: { revision: number; attached: boolean; existing?: ConfluencePage },
+    { revision, attached, existing, key }: { revision: number; attached: boolean; existing?: ConfluencePage; key?: string },
     actor: Actor,
   ) {
     const label = incidentLabel(incident);
     try {
       const page = await this.confluence!.publish(postmortemTitle(incident), markdownToHtml(markdown), existing);
-      await this.record(incident, { type: 'postmortem_exported', actor, key: `postmortem:${revision}:confluence`, format: 'confluence', url: page.url });
+      await this.record(incident, { type: 'postmortem_exported', actor, key: key ?? `postmortem:${revision}:confluence`, format: 'confluence', url: page.url });
       if (room && chat) await this.say(room, chat, `:page_facing_up: Postmortem of ${label} in Confluence: ${page.url}`);
       return { ok: true as const, page };
     } catch (err) {
       this.deps.logger.warn({ err: { message: (err as Error).message, cause: String((err as Error).cause ?? '') }, incident: incident.id }, 'confluence export failed');
       const error = userMessageOf(err);
-      await this.record(incident, { type: 'postmortem_exported', actor, key: `postmortem:${revision}:confluence`, format: 'confluence', error });
+      await this.record(incident, { type: 'postmortem_exported', actor, key: key ?? `postmortem:${revision}:confluence`, format: 'confluence', error });
       if (room && chat) {
         await this.say(room, chat, `:warning: Could not export the ${label} postmortem to Confluence: ${error} The draft is not lost: it is stored with the incident${attached ? ' and attached in this channel' : ''}; run /incident postmortem to try again.`);
       }

@@ -12,6 +12,8 @@
  * | `<p>{inc-N}:timeline`                 | stream | one entry per timeline event, field `e` = JSON       |
  * | `<p>{inc-N}:idem`                     | hash   | idempotency key → event id                          |
  * | `<p>{inc-N}:postmortem`               | hash   | `data` (latest draft JSON), `saved`, `revision`      |
+ * | `<p>{inc-N}:postmortem:answers`       | hash   | `version`, `answer:<promptId>` → JSON: people's answers to the draft's prompts (src/store/postmortem-edits.ts) |
+ * | `<p>{inc-N}:postmortem:edits`         | list   | every save of an answer (who, when, before → after), oldest first |
  * | `<p>incidents:open`                   | zset   | open incident ids, scored by number                  |
  * | `<p>incidents:summaries`              | hash   | incident id → list-row JSON (src/store/incident-index.ts), newest version wins |
  * | `<p>incidents:history`                | zset   | resolved and closed incident ids, scored by number (the list after the open ones) |
@@ -60,6 +62,8 @@ export function createKeys(prefix: string) {
     timeline: (id: string) => `${tag(id)}:timeline`,
     idempotency: (id: string) => `${tag(id)}:idem`,
     postmortem: (id: string) => `${tag(id)}:postmortem`,
+    postmortemAnswers: (id: string) => `${tag(id)}:postmortem:answers`,
+    postmortemEdits: (id: string) => `${tag(id)}:postmortem:edits`,
     openIncidents: `${prefix}incidents:open`,
     incidentSummaries: `${prefix}incidents:summaries`,
     incidentHistory: `${prefix}incidents:history`,

@@ -91,6 +91,28 @@ export const CONSOLE_JS = `
     });
   }
 
+  // Long timelines come a page at a time: "Earlier entries" loads the page before the first one shown, in place.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('#timeline-earlier a[data-src]');
+    if (!link || !list) return;
+    event.preventDefault();
+    link.textContent = 'loading…';
+    fetch(link.dataset.src, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error(String(r.status))); })
+      .then(function (text) {
+        var holder = document.createElement('div');
+        holder.innerHTML = text;
+        var items = holder.querySelector('ol');
+        if (items) list.prepend.apply(list, Array.prototype.slice.call(items.children));
+        localize(list);
+        applyFilter();
+        var next = holder.querySelector('#timeline-earlier');
+        var current = document.getElementById('timeline-earlier');
+        if (next) current.replaceWith(next); else current.remove();
+      })
+      .catch(function () { link.textContent = 'Earlier entries (failed; try again)'; });
+  });
+
   var card = document.getElementById('card');
   function refreshCard() {
     if (!card || !card.dataset.src) return;

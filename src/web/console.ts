@@ -18,7 +18,8 @@ import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { registerAuth, type AuthMode, type RouteKind, type SignedIn } from './auth.js';
 import { layout, type LayoutOptions, type Safe } from './html.js';
 import { incidentListPage } from './pages/incident-list.js';
-import { incidentCard, incidentPage } from './pages/incident-page.js';
+import { earlierFragment, incidentCard, incidentPage, TIMELINE_PAGE } from './pages/incident-page.js';
+import type { RedisTimelinePages } from '../store/timeline-pages.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { SessionCookies } from './session.js';
 import { streamTimeline } from './live.js';
@@ -26,6 +27,8 @@ import { streamTimeline } from './live.js';
 export interface WebConsoleOptions {
   deps: IncidentDeps;
   feed: TimelineFeed;
+  /** The incident page's timeline, a page at a time (bench/console.ts: 10,000 entries). */
+  timeline: Pick<RedisTimelinePages, 'newest' | 'digest'>;
   auth: AuthMode;
   /** Required unless auth is `none`. */
   sessionSecret?: string;
@@ -41,7 +44,8 @@ export interface ConsolePage {
   method?: 'GET' | 'POST';
   path: string;
   kind: Exclude<RouteKind, 'public'>;
-  handler: (req: IncomingMessage, res: ServerResponse, viewer: ConsoleViewer) => Promise<void> | void;
+  /** `body` is a POST's form or JSON body, already parsed (and its CSRF token checked). */
+  handler: (req: IncomingMessage, res: ServerResponse, viewer: ConsoleViewer, body?: unknown) => Promise<void> | void;
 }
 
 /** What an added page knows of the viewer: who, and how to draw the console's frame around its body. */
@@ -98,18 +102,24 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
 
     app.get('/api/incidents', data, async (request) => deps.store.list(parse(IncidentQuery, request.query)));
 
+    const Before = z.object({ before: z.string().regex(/^\d+-\d+$/).optional() });
     app.get('/incidents/:number', page, async (request, reply) => {
       const incident = await incidentOf(request);
-      // The cursor first: an entry written between the two reads shows twice at worst, and the page drops the repeat.
-      const cursor = await options.feed.cursor(incident.id);
-      const events = await deps.store.timeline(incident.id);
-      const showAll = (request.query as Record<string, unknown>).all === '1';
-      return sendPage(reply, frame(request, `INC-${incident.number}`, incidentPage(incident, events, cursor, showAll)));
+      const { before } = parse(Before, request.query);
+      // The newest entries only (the live stream goes on from the last of them); the card reads a digest of the rest.
+      const [entries, digest] = await Promise.all([options.timeline.newest(incident.id, TIMELINE_PAGE, before), options.timeline.digest(incident.id)]);
+      return sendPage(reply, frame(request, `INC-${incident.number}`, incidentPage(incident, entries, digest, { before })));
+    });
+
+    app.get('/incidents/:number/timeline', data, async (request, reply) => {
+      const incident = await incidentOf(request);
+      const { before } = parse(Before, request.query);
+      return reply.type('text/html; charset=utf-8').send(earlierFragment(incident, await options.timeline.newest(incident.id, TIMELINE_PAGE, before)).value);
     });
 
     app.get('/incidents/:number/card', data, async (request, reply) => {
       const incident = await incidentOf(request);
-      return reply.type('text/html; charset=utf-8').send(incidentCard(incident, await deps.store.timeline(incident.id)).value);
+      return reply.type('text/html; charset=utf-8').send(incidentCard(incident, (await options.timeline.digest(incident.id)).cardEvents).value);
     });
 
     app.get('/incidents/:number/live', data, async (request, reply) => {
@@ -155,7 +165,7 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
             ...signedIn.viewer,
             csrf: signedIn.csrf,
             frame: (title, body, section) => frame(request, title, body, section),
-          });
+          }, request.body);
         },
       });
     }

@@ -6,6 +6,7 @@ import { SEVERITIES } from '../../domain/severity.js';
 import { allowedTransitions } from '../../domain/status.js';
 import type { TimelineEvent } from '../../domain/timeline.js';
 import { html, type Safe } from '../html.js';
+import type { TimelineDigest, TimelinePage } from '../../store/timeline-pages.js';
 import { timelineEntry, type TimelineEntry } from '../timeline-text.js';
 
 const time = (iso: string | undefined) => (iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').slice(0, 19)} UTC</time>` : '—');
@@ -54,8 +55,8 @@ export function incidentCard(incident: Incident, events: readonly TimelineEvent[
 </div>`;
 }
 
-function entryItem(entry: TimelineEntry): Safe {
-  return html`<li data-id="${entry.id}" data-kind="${entry.kind}"><time class="when" datetime="${entry.at}">${entry.at.replace('T', ' ').slice(0, 19)} UTC</time><div><span>${entry.text}</span><span class="actor"> — ${entry.actor}</span>${
+function entryItem(entry: TimelineEntry, streamId: string): Safe {
+  return html`<li data-id="${entry.id}" data-stream="${streamId}" data-kind="${entry.kind}"><time class="when" datetime="${entry.at}">${entry.at.replace('T', ' ').slice(0, 19)} UTC</time><div><span>${entry.text}</span><span class="actor"> — ${entry.actor}</span>${
     entry.link ? html` <a href="${entry.link}">message</a>` : ''
   }${entry.files?.length ? html` <span class="files">files: ${entry.files.map((f) => (f.url ? html`<a href="${f.url}">${f.name}</a> ` : html`${f.name} `))}</span>` : ''}</div></li>`;
 }
@@ -72,20 +73,39 @@ ${next.length ? html`<form method="post" action="${base}/status">${key()}<label 
 </section>`;
 }
 
-/** Long timelines show their newest entries first in the page; the rest is one click away. */
-export const TIMELINE_SHOWN = 1000;
+/** The timeline arrives in pages: the newest entries with the page, older ones as the viewer asks. */
+export const TIMELINE_PAGE = 300;
 
-export function incidentPage(incident: Incident, events: readonly TimelineEvent[], cursor: string, showAll: boolean): Safe {
-  const hidden = showAll ? 0 : Math.max(0, events.length - TIMELINE_SHOWN);
-  const entries = events.slice(hidden).map(timelineEntry);
-  const kinds = [...new Set(events.map((e) => e.type))].sort();
+/** Entries as `<li>`s, for the page and for the "earlier entries" fragment. */
+export function timelineItems(entries: TimelinePage['entries']): Safe {
+  return html`${entries.map(({ streamId, event }) => entryItem(timelineEntry(event), streamId))}`;
+}
+
+function earlierLink(base: string, page: TimelinePage): Safe {
+  const oldest = page.entries[0]?.streamId;
+  if (!page.hasEarlier || !oldest) return html``;
+  return html`<p id="timeline-earlier"><a href="${base}?before=${oldest}" data-src="${base}/timeline?before=${oldest}">Earlier entries</a> <span class="live">(${page.total} in all)</span></p>`;
+}
+
+/**
+ * The incident with its newest timeline entries; `before` pages to older ones (a page of its own without
+ * script, loaded above the list in place with it). The card and the kinds come from the whole timeline.
+ */
+export function incidentPage(incident: Incident, page: TimelinePage, digest: TimelineDigest, options: { before?: string } = {}): Safe {
   const base = `/incidents/${incident.number}`;
+  const cursor = page.entries.at(-1)?.streamId ?? '0-0';
+  const live = options.before ? undefined : `${base}/live?after=${encodeURIComponent(cursor)}`;
   return html`<h1>${incidentLabel(incident)}: ${incident.title}</h1>
-<section id="card" data-src="${base}/card" aria-live="polite">${incidentCard(incident, events)}</section>
+<section id="card" data-src="${base}/card" aria-live="polite">${incidentCard(incident, digest.cardEvents)}</section>
 ${actions(incident)}
-<section aria-labelledby="tl"><h2 id="tl">Timeline <span id="live-state" class="live" data-state="connecting">connecting…</span></h2>
-<label for="kind-filter">Show</label> <select id="kind-filter"><option value="">everything</option>${kinds.map((k) => html`<option>${k}</option>`)}</select>
-${hidden ? html`<p>${hidden} earlier entries are not shown. <a href="${base}?all=1">Show all ${events.length}</a></p>` : ''}
-<ol id="timeline" class="timeline" data-live="${base}/live?after=${encodeURIComponent(cursor)}">${entries.map(entryItem)}</ol>
+<section aria-labelledby="tl"><h2 id="tl">Timeline ${live ? html`<span id="live-state" class="live" data-state="connecting">connecting…</span>` : html`<a href="${base}">newest entries</a>`}</h2>
+<label for="kind-filter">Show</label> <select id="kind-filter"><option value="">everything</option>${digest.kinds.map((k) => html`<option>${k}</option>`)}</select>
+${earlierLink(base, page)}
+<ol id="timeline" class="timeline"${live ? html` data-live="${live}"` : ''}>${timelineItems(page.entries)}</ol>
 </section>`;
+}
+
+/** The fragment the page loads for "Earlier entries": the items, and the link to the ones before them. */
+export function earlierFragment(incident: Incident, page: TimelinePage): Safe {
+  return html`${earlierLink(`/incidents/${incident.number}`, page)}<ol>${timelineItems(page.entries)}</ol>`;
 }
