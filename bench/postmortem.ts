@@ -14,7 +14,7 @@ import { htmlDocument } from '../src/postmortem/html.js';
 import { draftPostmortem, postmortemTitle } from '../src/postmortem/render.js';
 import { RedisIncidentStore } from '../src/store/incident-store.js';
 import { cleanPrefix } from '../test/helpers/redis.js';
-import { interleave, reportRatio } from './floor.js';
+import { interleave, median, reportRatio } from './floor.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -107,9 +107,11 @@ async function main(): Promise<void> {
     let markdown = '';
     let html = '';
     let htmlMs = 0;
+    const readMs: number[] = [];
     const draft = async (): Promise<number> => {
       const t0 = performance.now();
       const [stored, timeline] = await Promise.all([store.get(inc.id), store.timeline(inc.id)]);
+      readMs.push(performance.now() - t0);
       markdown = draftPostmortem({ incident: stored!, timeline, severityLabels: DEFAULT_SEVERITY_LABELS, timeZone: 'Europe/Berlin', generatedAt: new Date().toISOString() }).markdown;
       const ms = performance.now() - t0;
       if (timeline.length !== EVENTS) throw new Error(`drafted from ${timeline.length} events, expected ${EVENTS}`);
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
       goal: GOAL,
       kind: 'max',
     });
+    console.log(`  of which the read through the store: median ${median(readMs.slice(-RUNS)).toFixed(0)} ms`);
     console.log(`  HTML document from the Markdown: ${htmlMs.toFixed(1)} ms (last round); sizes: Markdown ${(markdown.length / 1024).toFixed(0)} KiB, HTML ${(html.length / 1024).toFixed(0)} KiB`);
   } finally {
     await cleanPrefix(redis, prefix);
