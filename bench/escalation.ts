@@ -1,109 +1,150 @@
-// Escalation timers under load: 10 000 escalations due in the same second, two worker processes on one Redis.
-// Prints how late the last one fired (goal: all within 2 s of due time) and whether any fired twice (a
-// per-job-id counter in Redis). Uses the real PagingTimers (BullMQ queue + worker) sitrep runs.
+// Escalation timers under load: 10 000 escalations due at the same instant, two worker processes on one
+// Redis, through the real PagingTimers (BullMQ queue + worker) sitrep runs. Its floor, measured in the
+// same run and interleaved (bench/floor.ts): a bare BullMQ queue with the same 10 000 delayed jobs and two
+// worker processes whose processor does nothing, at the same concurrency.
+// Goal: the last escalation fires ≤ 1.3× as late after its due time as the floor's last, and none twice.
 //
 //   npx tsx bench/escalation.ts [count] [concurrency]      REDIS_URL defaults to redis://127.0.0.1:6379
+//   BENCH_ROUNDS overrides the number of measured rounds.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../src/log.js';
-import { jobIdOf, PagingTimers } from '../src/paging/timers.js';
+import { jobIdOf, pagingQueuePrefix, PagingTimers, PAGING_QUEUE, type PagingJob } from '../src/paging/timers.js';
 import { cleanPrefix } from '../test/helpers/redis.js';
+import { interleave, percentile, reportRatio } from './floor.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WORKERS = 2;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-type Keys = { counts: string; lateness: string; byWorker: string };
-const keysFor = (prefix: string): Keys => ({ counts: `${prefix}bench:fired`, lateness: `${prefix}bench:late`, byWorker: `${prefix}bench:by-worker` });
+type Side = 'floor' | 'sitrep';
+/** What one worker process saw: for each job id it ran, how many ms after the due time it started. */
+type Fired = Array<[id: string, lateMs: number]>;
 
-async function worker(prefix: string, dueAt: number, concurrency: number): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
-  const keys = keysFor(prefix);
-  const name = `worker-${process.pid}`;
-  const timers = new PagingTimers(redis, { keyPrefix: prefix, logger: silentLogger, concurrency });
-  timers.start(async (job) => {
-    const late = Date.now() - dueAt;
-    const id = jobIdOf(job);
-    await redis.multi().hincrby(keys.counts, id, 1).hset(keys.lateness, id, late).hincrby(keys.byWorker, name, 1).exec();
-  });
-  await timers.ready();
-  process.send?.('ready');
-  process.on('message', (msg) => {
-    if (msg !== 'stop') return;
-    void timers.close().then(() => {
+/** A worker process: runs jobs until told to stop, then reports what it ran. */
+async function workerProcess(side: Side, prefix: string, concurrency: number): Promise<void> {
+  let dueAt = 0;
+  const fired: Fired = [];
+  const record = (id: string): void => {
+    fired.push([id, Date.now() - dueAt]);
+  };
+  let stop: () => Promise<void>;
+  if (side === 'sitrep') {
+    const redis = new Redis(REDIS_URL);
+    const timers = new PagingTimers(redis, { keyPrefix: prefix, logger: silentLogger, concurrency });
+    timers.start(async (job) => record(jobIdOf(job)));
+    await timers.ready();
+    stop = async () => {
+      await timers.close();
       redis.disconnect();
-      process.exit(0);
-    });
+    };
+  } else {
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(PAGING_QUEUE, async (job) => record(job.id!), { connection, prefix: pagingQueuePrefix(prefix), concurrency });
+    await worker.waitUntilReady();
+    stop = async () => {
+      await worker.close();
+      connection.disconnect();
+    };
+  }
+  process.on('message', (msg: { dueAt?: number; stop?: boolean }) => {
+    if (msg.dueAt) dueAt = msg.dueAt;
+    if (msg.stop) void stop().then(() => process.send!({ fired }, () => process.exit(0)));
   });
+  process.send!('ready');
+}
+
+const escalation = (i: number): PagingJob => ({ kind: 'escalate', incidentId: `inc-${i}`, pageId: `pg-${i}`, level: 0, pass: 0 });
+
+/** One round: start the workers, enqueue `count` jobs due at one instant, wait for all, return the last one's lateness. */
+async function round(side: Side, count: number, concurrency: number): Promise<number> {
+  const prefix = `sitrep-bench:${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis(REDIS_URL);
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < WORKERS; i++) {
+    children.push(fork(fileURLToPath(import.meta.url), ['worker', side, prefix, String(concurrency)], { stdio: 'inherit' }));
+  }
+  await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
+
+  // Enough time to enqueue everything before the due instant, on a loaded machine too.
+  const dueAt = Date.now() + 3000 + count / 2;
+  for (const c of children) c.send({ dueAt });
+  const t0 = Date.now();
+  if (side === 'sitrep') {
+    const producer = new PagingTimers(redis, { keyPrefix: prefix, logger: silentLogger });
+    for (let start = 0; start < count; start += 500) {
+      const batch = [];
+      for (let i = start; i < Math.min(count, start + 500); i++) {
+        batch.push(producer.schedule(escalation(i), dueAt - Date.now()));
+        // Scheduling the same step twice must stay one job.
+        if (i % 10 === 0) batch.push(producer.schedule(escalation(i), dueAt - Date.now()));
+      }
+      await Promise.all(batch);
+    }
+    await producer.close();
+  } else {
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(PAGING_QUEUE, { connection, prefix: pagingQueuePrefix(prefix) });
+    for (let start = 0; start < count; start += 500) {
+      const batch = [];
+      for (let i = start; i < Math.min(count, start + 500); i++) {
+        const job = escalation(i);
+        batch.push(queue.add(job.kind, job, { jobId: jobIdOf(job), delay: Math.max(0, dueAt - Date.now()) }));
+        if (i % 10 === 0) batch.push(queue.add(job.kind, job, { jobId: jobIdOf(job), delay: Math.max(0, dueAt - Date.now()) }));
+      }
+      await Promise.all(batch);
+    }
+    await queue.close();
+    connection.disconnect();
+  }
+  const enqueueMs = Date.now() - t0;
+  if (Date.now() > dueAt) console.log(`  warning (${side}): enqueueing took ${enqueueMs} ms and ran past the due time`);
+
+  // Wait until every job ran (and a little longer, for a duplicate to show up), then collect.
+  const queueKeys = `${pagingQueuePrefix(prefix)}:${PAGING_QUEUE}`;
+  const deadline = dueAt + 60_000;
+  while (Date.now() < deadline) {
+    const [waiting, delayed, active] = await Promise.all([redis.llen(`${queueKeys}:wait`), redis.zcard(`${queueKeys}:delayed`), redis.llen(`${queueKeys}:active`)]);
+    if (Date.now() > dueAt && waiting + delayed + active === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const reports = children.map((c) => new Promise<Fired>((resolve) => c.on('message', (m: { fired?: Fired }) => m.fired && resolve(m.fired))));
+  for (const c of children) c.send({ stop: true });
+  const fired = (await Promise.all(reports)).flat();
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  await cleanPrefix(redis, prefix);
+  redis.disconnect();
+
+  const times = new Map<string, number>();
+  for (const [id] of fired) times.set(id, (times.get(id) ?? 0) + 1);
+  const twice = [...times.values()].filter((n) => n > 1).length;
+  const lateness = fired.map(([, late]) => late);
+  const last = Math.max(...lateness);
+  console.log(
+    `  ${side.padEnd(6)}: ${times.size} of ${count} fired, ${twice} twice; lateness p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms, last ${last} ms (enqueued in ${enqueueMs} ms)`,
+  );
+  if (times.size !== count) throw new Error(`${side}: ${count - times.size} escalations never fired`);
+  if (twice > 0) throw new Error(`${side}: ${twice} escalations fired more than once`);
+  return last;
 }
 
 async function main(count: number, concurrency: number): Promise<void> {
-  const prefix = `sitrep-bench:${randomBytes(4).toString('hex')}:`;
-  const keys = keysFor(prefix);
-  const redis = new Redis(REDIS_URL);
-  const dueAt = Date.now() + 8000 + Math.round(count / 2); // time to enqueue everything and start the workers
-
-  console.log(`escalation bench: ${count} escalations due at the same instant, ${WORKERS} worker processes (concurrency ${concurrency} each), Redis ${REDIS_URL}`);
-  const children: ChildProcess[] = [];
-  const ready: Promise<void>[] = [];
-  for (let i = 0; i < WORKERS; i++) {
-    const child = fork(fileURLToPath(import.meta.url), ['worker', prefix, String(dueAt), String(concurrency)], { stdio: 'inherit' });
-    children.push(child);
-    ready.push(new Promise((resolve) => child.once('message', () => resolve())));
-  }
-
-  const producer = new PagingTimers(redis, { keyPrefix: prefix, logger: silentLogger });
-  const t0 = Date.now();
-  for (let start = 0; start < count; start += 500) {
-    const batch = [];
-    for (let i = start; i < Math.min(count, start + 500); i++) {
-      const job = { kind: 'escalate' as const, incidentId: `inc-${i}`, pageId: `pg-${i}`, level: 0, pass: 0 };
-      batch.push(producer.schedule(job, dueAt - Date.now()));
-      // Scheduling the same step twice must stay one job.
-      if (i % 10 === 0) batch.push(producer.schedule(job, dueAt - Date.now()));
-    }
-    await Promise.all(batch);
-  }
-  console.log(`  enqueued ${count} delayed jobs (+${Math.ceil(count / 10)} duplicate schedules) in ${Date.now() - t0} ms`);
-  await Promise.all(ready);
-  const wait = dueAt - Date.now();
-  if (wait < 0) console.log(`  warning: workers became ready ${-wait} ms after the due time`);
-
-  const deadline = dueAt + 30_000;
-  while (Date.now() < deadline) {
-    if ((await redis.hlen(keys.counts)) >= count) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const allFiredAt = Date.now();
-  await new Promise((r) => setTimeout(r, 2000)); // give a duplicate the chance to show up
-
-  const counts = Object.values(await redis.hgetall(keys.counts)).map(Number);
-  const lateness = Object.values(await redis.hgetall(keys.lateness))
-    .map(Number)
-    .sort((a, b) => a - b);
-  const byWorker = await redis.hgetall(keys.byWorker);
-  const twice = counts.filter((c) => c > 1).length;
-  const pct = (p: number) => lateness[Math.min(lateness.length - 1, Math.floor((p / 100) * lateness.length))] ?? NaN;
-
-  console.log(`  fired:        ${counts.length} of ${count} (${count - counts.length} missing)`);
-  console.log(`  fired twice:  ${twice}`);
-  console.log(`  lateness:     p50 ${pct(50)} ms, p99 ${pct(99)} ms, last ${lateness.at(-1)} ms after due (all seen ${allFiredAt - dueAt} ms after due)`);
-  console.log(`  per worker:   ${Object.entries(byWorker).map(([w, n]) => `${w} ${n}`).join(', ')}`);
-  const ok = counts.length === count && twice === 0 && (lateness.at(-1) ?? Infinity) <= 2000;
-  console.log(ok ? '  PASS: every escalation fired once, all within 2 s of due time' : '  FAIL: goal is every escalation once, all within 2 s');
-
-  for (const child of children) child.send('stop');
-  await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
-  await producer.close();
-  await cleanPrefix(redis, prefix);
-  redis.disconnect();
-  process.exitCode = ok ? 0 : 1;
+  console.log(`escalation: ${count} escalations due at the same instant, ${WORKERS} worker processes (concurrency ${concurrency} each), Redis ${REDIS_URL}`);
+  const pairs = await interleave({
+    rounds: ROUNDS,
+    warmup: 1,
+    floor: () => round('floor', count, concurrency),
+    subject: () => round('sitrep', count, concurrency),
+  });
+  reportRatio({ bench: 'escalation', measure: `last of ${count / 1000}k fired, ms after due`, unit: 'ms', pairs, goal: 1.3, kind: 'max' });
 }
 
 if (process.argv[2] === 'worker') {
-  void worker(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]));
+  await workerProcess(process.argv[3] as Side, process.argv[4]!, Number(process.argv[5]));
 } else {
-  void main(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 16));
+  await main(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 16));
 }

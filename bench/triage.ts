@@ -1,15 +1,18 @@
-// Benchmark: parse and analyse a realistic 100k-span trace, against JSON.parse alone on the same
-// bytes. Goals: total < 2× JSON.parse, memory < 10× the file size.
+// Benchmark: parse a realistic 100k-span trace and find where the failure starts, against its floor
+// measured in the same run, interleaved (bench/floor.ts): JSON.parse alone of the same text.
+// Goals: ≤ 1.5× JSON.parse's time, ≤ 4× the live heap of the parsed document.
 //
-//   npx tsx bench/triage.ts [spans]
+//   npx tsx bench/triage.ts [spans]     (BENCH_ROUNDS overrides the number of measured rounds)
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { analyseTrace, buildTree, findOrigin, parseTraceJson, parseTraceText } from '../src/triage/index.js';
+import { interleave, reportRatio } from './floor.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
 // Deterministic PRNG so every run measures the same trace.
 let seed = 0x5eed;
@@ -127,69 +130,66 @@ export function generateTrace(total: number): { doc: unknown; originId: string }
   return { doc, originId: leak.id };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(1)} MB`;
 
-export function main(spanCount = Number(process.argv[2] ?? 100_000)): void {
-  const { doc, originId } = generateTrace(spanCount);
-  const bytes = Buffer.from(JSON.stringify(doc));
-  console.log(`trace: ${spanCount.toLocaleString()} spans, ${SERVICES.length} services, ${mb(bytes.length)} of OTLP JSON`);
-
-  // Memory first, before timing runs inflate the RSS: the worst moment is the parsed document,
-  // the spans and the tree all alive at once.
+/** Live heap (after a full GC) while `hold` keeps what it returns alive. */
+function liveHeap(hold: () => unknown): number {
   gc();
-  const heap0 = process.memoryUsage().heapUsed;
-  const rss0 = process.memoryUsage().rss;
-  let rssPeak = rss0;
-  const sample = (): void => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  };
-  const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
-  sample();
-  const spans = parseTraceJson(parsed).spans;
-  sample();
-  const tree = buildTree(spans);
-  sample();
-  const analysis = findOrigin(tree);
-  sample();
+  const before = process.memoryUsage().heapUsed;
+  const kept = hold();
   gc();
-  const heapLive = process.memoryUsage().heapUsed - heap0;
-  console.log(
-    `memory with document + spans + tree alive: heap +${mb(heapLive)} = ${(heapLive / bytes.length).toFixed(1)}× file size (goal < 10×) ${heapLive < 10 * bytes.length ? 'OK' : 'MISSED'}`,
-  );
-  console.log(`  RSS ${mb(rss0)} before, ${mb(rssPeak)} at peak (+${mb(Math.max(0, rssPeak - rss0))}); origin ${analysis.primary?.service}`);
-
-  const runs = 5;
-  const parseOnly: number[] = [];
-  const full: number[] = [];
-  let verdict;
-  for (let i = 0; i < runs + 1; i++) {
-    gc();
-    let t = performance.now();
-    JSON.parse(bytes.toString('utf8'));
-    const p = performance.now() - t;
-    gc();
-    t = performance.now();
-    verdict = analyseTrace(parseTraceText(bytes.toString('utf8')).spans);
-    const f = performance.now() - t;
-    if (i > 0) {
-      // The first round warms up the JIT.
-      parseOnly.push(p);
-      full.push(f);
-    }
-  }
-  if (verdict?.origin?.spanId !== originId) throw new Error(`wrong origin: ${JSON.stringify(verdict?.origin)} (expected ${originId})`);
-
-  const tParse = median(parseOnly);
-  const tFull = median(full);
-  console.log(`JSON.parse alone:      ${tParse.toFixed(0)} ms`);
-  console.log(`parse + analyse:       ${tFull.toFixed(0)} ms  (${(tFull / tParse).toFixed(2)}× JSON.parse; goal < 2×) ${tFull < 2 * tParse ? 'OK' : 'MISSED'}`);
-  console.log(`  verdict: ${verdict.origin.service} ${verdict.origin.operation} '${verdict.origin.message}', path of ${verdict.path.length} hops`);
-
+  const after = process.memoryUsage().heapUsed;
+  if (kept === undefined) throw new Error('nothing was kept alive');
+  return after - before;
 }
 
-if (process.argv[1]?.endsWith("triage.ts")) main();
+export async function main(spanCount = Number(process.argv[2] ?? 100_000)): Promise<void> {
+  const { doc, originId } = generateTrace(spanCount);
+  const text = JSON.stringify(doc);
+  console.log(`triage: ${spanCount.toLocaleString()} spans, ${SERVICES.length} services, ${mb(Buffer.byteLength(text))} of OTLP JSON`);
+
+  // Time: parse + find the origin, against JSON.parse alone of the same text. Both start from the
+  // string in memory, after a GC, so neither pays for the other's garbage.
+  let verdict: ReturnType<typeof analyseTrace> | undefined;
+  const time = (work: () => void) => async (): Promise<number> => {
+    gc();
+    const t0 = performance.now();
+    work();
+    return performance.now() - t0;
+  };
+  reportRatio({
+    bench: 'triage',
+    measure: 'parse + origin ms',
+    unit: 'ms',
+    pairs: await interleave({
+      rounds: ROUNDS,
+      warmup: 2,
+      floor: time(() => JSON.parse(text)),
+      subject: time(() => {
+        verdict = analyseTrace(parseTraceText(text).spans);
+      }),
+    }),
+    goal: 1.5,
+    kind: 'max',
+  });
+  if (verdict?.origin?.spanId !== originId) throw new Error(`wrong origin: ${JSON.stringify(verdict?.origin)} (expected ${originId})`);
+  console.log(`  verdict: ${verdict.origin.service} ${verdict.origin.operation} '${verdict.origin.message}', path of ${verdict.path.length} hops`);
+
+  // Memory: the worst moment of triage is the parsed document, the spans, the tree and the analysis
+  // all alive at once; the floor is the parsed document alone.
+  const pairs = await interleave({
+    rounds: 3,
+    warmup: 0,
+    floor: async () => liveHeap(() => JSON.parse(text)),
+    subject: async () =>
+      liveHeap(() => {
+        const parsed = JSON.parse(text) as unknown;
+        const spans = parseTraceJson(parsed).spans;
+        const tree = buildTree(spans);
+        return [parsed, spans, tree, findOrigin(tree)];
+      }),
+  });
+  reportRatio({ bench: 'triage', measure: 'memory, live heap MB', unit: 'MB', pairs: pairs.map((p) => ({ subject: p.subject / 2 ** 20, floor: p.floor / 2 ** 20 })), goal: 4, kind: 'max' });
+}
+
+if (process.argv[1]?.endsWith('triage.ts')) await main();

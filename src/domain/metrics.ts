@@ -39,11 +39,19 @@ export interface ResponseMetrics {
 
 const ms = (e: TimelineEvent) => Date.parse(e.at);
 
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, as toISOString writes it: such strings sort as their times do. */
+const isCanonical = (at: string) => at.length === 24 && at.charCodeAt(10) === 84 /* T */ && at.charCodeAt(23) === 90; /* Z */
+const inOrder = (a: TimelineEvent, b: TimelineEvent) => (isCanonical(a.at) && isCanonical(b.at) ? a.at <= b.at : ms(a) <= ms(b));
+
 /**
  * Events in the order they happened. The stream keeps write order, but an event may carry an earlier
  * time than its write (an alert that started before it was delivered); ties keep write order.
  */
 export function chronological(timeline: readonly TimelineEvent[]): TimelineEvent[] {
+  // Mostly the write order is the time order already: one pass to check beats a sort.
+  let sorted = true;
+  for (let i = 1; sorted && i < timeline.length; i++) sorted = inOrder(timeline[i - 1]!, timeline[i]!);
+  if (sorted) return [...timeline];
   return timeline
     .map((event, index) => ({ event, index, t: ms(event) }))
     .sort((a, b) => a.t - b.t || a.index - b.index)
@@ -52,6 +60,18 @@ export function chronological(timeline: readonly TimelineEvent[]): TimelineEvent
 
 function ofType<T extends TimelineEvent['type']>(events: readonly TimelineEvent[], type: T): EventOf<T>[] {
   return events.filter((e): e is EventOf<T> => e.type === type);
+}
+
+/** The events of each type, in order, from one pass (the metrics look up several types). */
+type OfType = <T extends TimelineEvent['type']>(type: T) => EventOf<T>[];
+function indexByType(events: readonly TimelineEvent[]): OfType {
+  const index = new Map<string, TimelineEvent[]>();
+  for (const e of events) {
+    const list = index.get(e.type);
+    if (list) list.push(e);
+    else index.set(e.type, [e]);
+  }
+  return <T extends TimelineEvent['type']>(type: T) => (index.get(type) ?? []) as EventOf<T>[];
 }
 
 type Spec = Pick<Metric, 'id' | 'name' | 'definition'>;
@@ -77,23 +97,24 @@ const SPECS = {
 } satisfies Record<string, Spec>;
 
 export function computeMetrics(timeline: readonly TimelineEvent[]): ResponseMetrics {
-  const events = chronological(timeline);
-  const declared = ofType(events, 'declared')[0];
+  const of = indexByType(chronological(timeline));
+  const declared = of('declared')[0];
   const declaredSource = declared ? { label: 'declared', event: declared } : undefined;
+  const owners = ownerChainOf(of('owner_changed'));
   return {
-    timeToDetect: timeToDetect(events, declaredSource),
-    timeToAcknowledge: timeToAcknowledge(events),
-    timeToMitigate: timeToMitigate(events, declaredSource),
-    timeToResolve: timeToResolve(events, declaredSource),
-    teamHandoffs: teamHandoffs(events),
-    timeToRightTeam: timeToRightTeam(events, declaredSource),
+    timeToDetect: timeToDetect(of, declaredSource),
+    timeToAcknowledge: timeToAcknowledge(of),
+    timeToMitigate: timeToMitigate(of, declaredSource),
+    timeToResolve: timeToResolve(of, declaredSource),
+    teamHandoffs: teamHandoffs(owners),
+    timeToRightTeam: timeToRightTeam(of, owners, declaredSource),
   };
 }
 
 const NO_DECLARED = 'the timeline has no "declared" event';
 
-function timeToDetect(events: TimelineEvent[], declared: MetricSource | undefined): Metric {
-  const alert = ofType(events, 'alert_fired')[0];
+function timeToDetect(of: OfType, declared: MetricSource | undefined): Metric {
+  const alert = of('alert_fired')[0];
   if (!alert) return notMeasured(SPECS.detect, 'no alert fired for this incident: it was detected by a person', declared ? [declared] : []);
   const first = { label: `first alert "${alert.title}"`, event: alert };
   if (!declared) return notMeasured(SPECS.detect, NO_DECLARED, [first]);
@@ -106,35 +127,42 @@ function timeToDetect(events: TimelineEvent[], declared: MetricSource | undefine
   return between(SPECS.detect, first, declared);
 }
 
-function timeToAcknowledge(events: TimelineEvent[]): Metric {
-  const page = ofType(events, 'paged')[0];
+function timeToAcknowledge(of: OfType): Metric {
+  const page = of('paged')[0];
   if (!page) return notMeasured(SPECS.acknowledge, 'nobody was paged');
   const first = { label: 'first page', event: page };
-  const ack = ofType(events, 'acknowledged').find((e) => ms(e) >= ms(page));
+  const pagedAt = ms(page);
+  const ack = of('acknowledged').find((e) => ms(e) >= pagedAt);
   if (!ack) return notMeasured(SPECS.acknowledge, 'no page was acknowledged', [first]);
   return between(SPECS.acknowledge, first, { label: 'first acknowledgement', event: ack });
 }
 
-function timeToMitigate(events: TimelineEvent[], declared: MetricSource | undefined): Metric {
-  const monitoring = ofType(events, 'status_changed').find((e) => e.to === 'monitoring');
+function timeToMitigate(of: OfType, declared: MetricSource | undefined): Metric {
+  const monitoring = of('status_changed').find((e) => e.to === 'monitoring');
   if (!declared) return notMeasured(SPECS.mitigate, NO_DECLARED);
   if (!monitoring) return notMeasured(SPECS.mitigate, 'the incident never moved to monitoring', [declared]);
   return between(SPECS.mitigate, declared, { label: 'moved to monitoring', event: monitoring });
 }
 
-function timeToResolve(events: TimelineEvent[], declared: MetricSource | undefined): Metric {
+function timeToResolve(of: OfType, declared: MetricSource | undefined): Metric {
   // A reopened incident counts as resolved when it was resolved for the last time.
-  const resolved = ofType(events, 'resolved').at(-1);
+  const resolved = of('resolved').at(-1);
   if (!declared) return notMeasured(SPECS.resolve, NO_DECLARED);
   if (!resolved) return notMeasured(SPECS.resolve, 'the incident has not been resolved', [declared]);
   return between(SPECS.resolve, declared, { label: 'resolved', event: resolved });
 }
 
 /** The owning teams in order, from the `owner_changed` ledger (a repeated team is not a hop). */
-export function ownerChain(events: readonly TimelineEvent[]): { teams: string[]; changes: EventOf<'owner_changed'>[] } {
+export function ownerChain(events: readonly TimelineEvent[]): OwnerChain {
+  return ownerChainOf(ofType(events, 'owner_changed'));
+}
+
+type OwnerChain = { teams: string[]; changes: EventOf<'owner_changed'>[] };
+
+function ownerChainOf(ownerChanges: readonly EventOf<'owner_changed'>[]): OwnerChain {
   const teams: string[] = [];
   const changes: EventOf<'owner_changed'>[] = [];
-  for (const change of ofType(events, 'owner_changed')) {
+  for (const change of ownerChanges) {
     // The first entry may name a team suspected before the ledger started (e.g. set from an alert).
     if (teams.length === 0 && change.fromTeam && change.fromTeam !== change.toTeam) teams.push(change.fromTeam);
     if (teams.at(-1) === change.toTeam) continue;
@@ -144,8 +172,7 @@ export function ownerChain(events: readonly TimelineEvent[]): { teams: string[];
   return { teams, changes };
 }
 
-function teamHandoffs(events: TimelineEvent[]): Metric {
-  const { teams, changes } = ownerChain(events);
+function teamHandoffs({ teams, changes }: OwnerChain): Metric {
   if (teams.length === 0) return notMeasured(SPECS.handoffs, 'no owning team was recorded (/incident owner <team>)', [], 'count');
   return {
     ...SPECS.handoffs,
@@ -156,14 +183,13 @@ function teamHandoffs(events: TimelineEvent[]): Metric {
   };
 }
 
-function timeToRightTeam(events: TimelineEvent[], declared: MetricSource | undefined): Metric {
-  const { teams } = ownerChain(events);
+function timeToRightTeam(of: OfType, { teams }: OwnerChain, declared: MetricSource | undefined): Metric {
   const finalTeam = teams.at(-1);
   if (!declared) return notMeasured(SPECS.rightTeam, NO_DECLARED);
   if (!finalTeam) return notMeasured(SPECS.rightTeam, 'no owning team was recorded (/incident owner <team>)', [declared]);
   // An acknowledgement names its team, or else points at a page that did.
-  const pagesOfTeam = new Set(ofType(events, 'paged').filter((p) => p.target.team === finalTeam).map((p) => p.pageId));
-  const ack = ofType(events, 'acknowledged').find((a) => a.team === finalTeam || (a.team === undefined && a.pageId !== undefined && pagesOfTeam.has(a.pageId)));
+  const pagesOfTeam = new Set(of('paged').filter((p) => p.target.team === finalTeam).map((p) => p.pageId));
+  const ack = of('acknowledged').find((a) => a.team === finalTeam || (a.team === undefined && a.pageId !== undefined && pagesOfTeam.has(a.pageId)));
   if (!ack) return notMeasured(SPECS.rightTeam, `${finalTeam} (the final owning team) never acknowledged a page`, [declared]);
   return { ...between(SPECS.rightTeam, declared, { label: `${finalTeam} acknowledged`, event: ack }), detail: finalTeam };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorLabel, type Actor } from '../domain/actor.js';
 import type { Incident } from '../domain/incident.js';
-import { computeMetrics, type ResponseMetrics } from '../domain/metrics.js';
+import { chronological, computeMetrics, type ResponseMetrics } from '../domain/metrics.js';
 import type { SeverityLabels } from '../domain/severity.js';
 import type { EventOf, MessageRef, TimelineEvent } from '../domain/timeline.js';
 import { checkBlameless, type BlamelessFinding, type CheckedText } from './blameless.js';
@@ -62,10 +62,7 @@ const isPerson = (a: Actor) => a.platform === 'slack' || a.platform === 'teams';
 
 export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   const time = new OrgTime(input.timeZone);
-  const events = input.timeline
-    .map((event, index) => ({ event, index, t: Date.parse(event.at) }))
-    .sort((a, b) => a.t - b.t || a.index - b.index)
-    .map(({ event }) => event);
+  const events = chronological(input.timeline);
 
   const participants = new Map<string, Actor>();
   const meet = (a: Actor | undefined) => {
@@ -136,7 +133,7 @@ export function gatherFacts(input: PostmortemInput): PostmortemFacts {
     input,
     time,
     events,
-    metrics: computeMetrics(input.timeline),
+    metrics: computeMetrics(events),
     participants: people,
     captured,
     actionItems,
@@ -151,6 +148,7 @@ function textsToCheck(incident: Incident, events: TimelineEvent[], time: OrgTime
   const texts: CheckedText[] = [];
   const summaries = new Set<string>();
   for (const e of events) {
+    if (e.type !== 'note' && e.type !== 'action_item_added' && e.type !== 'resolved') continue;
     const by = `${label(e.actor)} at ${time.time(e.at)}`;
     if (e.type === 'note') texts.push({ source: `note by ${by}`, text: e.text });
     if (e.type === 'action_item_added') texts.push({ source: `action item by ${by}`, text: e.text });

@@ -3,9 +3,13 @@
  * with "#" or holds a "|" must stay a note, not become a heading or break the metrics table.
  */
 
+const MARKDOWN_SPECIAL = /[\\`*_[\]<>|]/;
+const URL_SPECIAL = /[()\s<>]/;
+
 /** Inline text: characters with meaning in Markdown (or our HTML conversion) are backslash-escaped. */
 export function mdText(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, '\\$&');
+  // Most text has nothing to escape: a test is cheaper than a replace that builds a copy.
+  return MARKDOWN_SPECIAL.test(text) ? text.replace(/[\\`*_[\]<>|]/g, '\\$&') : text;
 }
 
 /** A line of people's text that must not start a block (heading, list, quote, table, fence). */
@@ -20,6 +24,11 @@ function mdLine(line: string): string {
  * blank lines are dropped because they would end it.
  */
 export function mdMultiline(text: string, indent = '  '): string {
+  if (!text.includes('\n')) {
+    // One line, the common case: no split, no list.
+    const line = text.trimEnd();
+    return line.trim() === '' ? '' : mdText(line);
+  }
   return text
     .split(/\r?\n/)
     .map((l) => l.trimEnd())
@@ -35,6 +44,7 @@ export function mdCell(text: string): string {
 
 /** A link whose label is people's text; parentheses and spaces in the address are percent-encoded. */
 export function mdLink(label: string, url: string): string {
-  const href = url.trim().replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const trimmed = url.trim();
+  const href = URL_SPECIAL.test(trimmed) ? trimmed.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`) : trimmed;
   return `[${mdText(label)}](${href})`;
 }

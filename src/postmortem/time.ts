@@ -1,6 +1,10 @@
 import { tz, type TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
+/** Zone offsets by quarter hour, per zone, shared by every draft: an instant's offset never changes. */
+const OFFSETS = new Map<string, Map<number, number>>();
+const MAX_OFFSETS_PER_ZONE = 100_000; // about three years of quarter hours
+
 /**
  * Dates as the organisation reads them: in its time zone (TIME_ZONE), never the server's. One
  * instance per draft. A long timeline asks for thousands of times, so the zone offset is looked up
@@ -8,16 +12,23 @@ import { format } from 'date-fns';
  */
 export class OrgTime {
   private readonly inZone: (value: string | number | Date) => TZDate;
-  private readonly offsets = new Map<number, number>();
+  private readonly offsets: Map<number, number>;
   private readonly days = new Map<number, string>();
   private readonly shortDays = new Map<number, string>();
+  // The timeline asks for an event's day and then its time: the same string, parsed once.
+  private lastIso = '';
+  private lastWall = 0;
 
   constructor(readonly timeZone: string) {
     this.inZone = tz(timeZone);
+    let offsets = OFFSETS.get(timeZone);
+    if (!offsets || offsets.size > MAX_OFFSETS_PER_ZONE) OFFSETS.set(timeZone, (offsets = new Map()));
+    this.offsets = offsets;
   }
 
   /** The wall-clock time in the zone, as milliseconds to read with the UTC getters. */
   private wallClock(iso: string): number {
+    if (iso === this.lastIso) return this.lastWall;
     const ms = Date.parse(iso);
     const quarter = Math.floor(ms / 900_000);
     let offset = this.offsets.get(quarter);
@@ -25,7 +36,9 @@ export class OrgTime {
       offset = -this.inZone(ms).getTimezoneOffset() * 60_000;
       this.offsets.set(quarter, offset);
     }
-    return ms + offset;
+    this.lastIso = iso;
+    this.lastWall = ms + offset;
+    return this.lastWall;
   }
 
   /** "Tue 24 Nov 2026, 04:00:00" */
@@ -35,8 +48,9 @@ export class OrgTime {
 
   /** "04:00:00" */
   time(iso: string): string {
-    const d = new Date(this.wallClock(iso));
-    return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+    const seconds = Math.floor(this.wallClock(iso) / 1000);
+    const ofDay = ((seconds % 86_400) + 86_400) % 86_400; // before 1970 too
+    return `${two(Math.floor(ofDay / 3600))}:${two(Math.floor(ofDay / 60) % 60)}:${two(ofDay % 60)}`;
   }
 
   /** "Tuesday 24 November 2026": the heading of a day in the timeline. */
