@@ -19,6 +19,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY templates ./templates
 COPY manifests ./manifests
+# The font the trace picture's PNG is drawn with (the slim image has no fonts).
+COPY assets ./assets
 # The node image's unprivileged user; sitrep needs no file system writes.
 USER node
 EXPOSE 3000

@@ -15,7 +15,7 @@ trap cleanup EXIT
 npx tsc -p tsconfig.build.json --outDir "$app/dist"
 # Runtime stage.
 cp package.json package-lock.json "$app/"
-cp -r templates manifests "$app/"
+cp -r templates manifests assets "$app/"
 (cd "$app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
