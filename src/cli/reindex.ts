@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { VARIABLES } from '../config.js';
 import { isSitrepError } from '../domain/errors.js';
-import { reindex } from '../insights/reindex.js';
+import { DEFAULT_CONCURRENCY, reindex } from '../insights/reindex.js';
 import { silentLogger } from '../log.js';
 import { RedisIncidentStore } from '../store/incident-store.js';
 import { RedisIncidentSummaries } from '../store/incident-summaries.js';
@@ -18,7 +18,7 @@ Rebuilds the insights summary of every incident from its timeline (resolved and 
 open ones have theirs removed). Run it once after upgrading, and after a formula changes.
 
 options:
-  --concurrency <n>  incidents read at once (default 16)
+  --concurrency <n>  incidents read at once (default ${DEFAULT_CONCURRENCY})
   -h, --help         this help
 
 Reads REDIS_URL and REDIS_KEY_PREFIX from the environment or .env, like the bot.
@@ -34,7 +34,7 @@ const fail = (message: string, code: number) => {
 export async function run(argv: string[]): Promise<number> {
   let values: { concurrency: string; help: boolean };
   try {
-    values = parseArgs({ args: argv, options: { concurrency: { type: 'string', default: '16' }, help: { type: 'boolean', short: 'h', default: false } } }).values;
+    values = parseArgs({ args: argv, options: { concurrency: { type: 'string', default: String(DEFAULT_CONCURRENCY) }, help: { type: 'boolean', short: 'h', default: false } } }).values;
   } catch (err) {
     return fail(`${(err as Error).message}\n\n${USAGE}`, 2);
   }

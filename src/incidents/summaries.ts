@@ -41,9 +41,7 @@ export type RefreshOutcome = 'written' | 'open' | 'stale' | 'missing';
 
 /** Summarises one incident from its timeline as stored now (what `sitrep reindex` does for each). */
 export async function refreshSummary(source: SummarySource, summaries: SummaryStore, incidentId: string): Promise<RefreshOutcome> {
-  // Timeline first: the record read after it is at least as new, and the status comes from the timeline.
-  const { events, length } = await source.timelineOf(incidentId, SUMMARY_EVENT_TYPES);
-  const incident = await source.get(incidentId);
+  const { incident, events, length } = await source.read(incidentId, SUMMARY_EVENT_TYPES);
   if (!incident) return 'missing';
   if (!endsResolved(events)) return (await summaries.remove(incidentId, length)) ? 'open' : 'stale';
   return (await summaries.put(summarizeIncident(incident, events, length))) ? 'written' : 'stale';

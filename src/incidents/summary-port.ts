@@ -12,9 +12,16 @@ export interface SummaryStore {
   find(range: { from: Date; to: Date; team?: string; service?: string }): Promise<IncidentSummary[]>;
 }
 
+/** The incident record and its timeline, read at one instant. */
+export interface SummaryInput {
+  incident?: Incident;
+  /** The events of the asked types, in write order. */
+  events: TimelineEvent[];
+  /** The length of the whole timeline (it orders concurrent writes of the same summary). */
+  length: number;
+}
+
 /** What a summary is computed from: the incident record and the timeline events the measures read. */
 export interface SummarySource {
-  get(id: string): Promise<Incident | undefined>;
-  /** The events of these types in write order, and the length of the whole timeline. */
-  timelineOf(id: string, types: ReadonlySet<TimelineEventType>): Promise<{ events: TimelineEvent[]; length: number }>;
+  read(id: string, types: ReadonlySet<TimelineEventType>): Promise<SummaryInput>;
 }

@@ -89,4 +89,15 @@ describe('incident summaries in Redis', () => {
     const inDecember = await summaries.find({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') });
     expect(inDecember.map((s) => s.id)).toEqual(['inc-103']);
   });
+
+  it('a note that quotes a resolution in its text does not make an open incident look resolved', async () => {
+    const id = await declare(104, '2026-11-03T09:00:00.000Z');
+    await store.append(id, [{ type: 'note', actor: alice, key: 'n104', text: 'pasted from the log: {"type":"resolved","at":"2026-11-03T09:01:00Z"}' }]);
+    const source = new RedisSummarySource(redis, prefix);
+    const { incident, events, length } = await source.read(id, new Set(['declared', 'resolved']));
+    expect(incident?.id).toBe(id);
+    expect(events.map((e) => e.type)).toEqual(['declared']);
+    expect(length).toBe(2);
+    expect((await source.read('inc-999', new Set(['declared']))).incident).toBeUndefined();
+  });
 });
