@@ -31,7 +31,7 @@ const SENDER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const http = require('node:http');
 const agents = new Map();
-function send(url, body) {
+function send(url, body, retried = false) {
   if (!agents.has(url.port)) agents.set(url.port, new http.Agent({ keepAlive: true, maxSockets: workerData.concurrency }));
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
@@ -40,7 +40,8 @@ function send(url, body) {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
     });
-    req.on('error', reject);
+    // A keep-alive socket the server closed as it was reused: resend once, as Alertmanager would retry.
+    req.on('error', (err) => (retried ? reject(err) : send(url, body, true).then(resolve, reject)));
     req.end(body);
   });
 }
@@ -93,19 +94,28 @@ class Sender {
   private readonly worker: Worker;
   private next = 0;
   private readonly waiting = new Map<number, (sent: Sent) => void>();
+  private readonly failing = new Map<number, (err: Error) => void>();
 
   constructor() {
     this.worker = new Worker(SENDER, { eval: true, workerData: { token: TOKEN, concurrency: CONCURRENCY } });
     this.worker.on('message', (m: Sent & { id: number }) => {
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
+      this.failing.delete(m.id);
+    });
+    // A sender that fails ends the benchmark through main's finally (which stops the processes), not a crash.
+    this.worker.on('error', (err) => {
+      for (const fail of this.failing.values()) fail(err);
+      this.waiting.clear();
+      this.failing.clear();
     });
   }
 
   send(urls: string[], bodies: string[]): Promise<Sent> {
     const id = this.next++;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.waiting.set(id, resolve);
+      this.failing.set(id, reject);
       this.worker.postMessage({ id, urls, bodies });
     });
   }
@@ -167,6 +177,8 @@ async function main() {
   const prefix = `sitrep-bench:${randomBytes(3).toString('hex')}:`;
   const env = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: fake.apiUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, ALERT_RULES_FILE: rules, BENCH_ALERT_TOKEN: TOKEN };
   const children: ChildProcess[] = [];
+  // However this process ends, the bots and floor servers it started end with it.
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM')));
   const redis = new Redis(REDIS_URL);
   const sender = new Sender();
   try {
