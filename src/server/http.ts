@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
+import { answerWhenDurable, promisesWrite } from './durable-answer.js';
 import { failureAnswer, sendFailure } from './failure.js';
 import type { Metrics } from './metrics.js';
 
@@ -60,9 +61,14 @@ export class HttpServer {
   private readonly raw: RawRoute[] = [];
   readonly fastify: FastifyInstance;
 
+  /**
+   * `durable`: resolves once every write made so far is safe (REDIS_WAIT_REPLICAS); every 2xx answer to a
+   * write request, on every route, waits for it and becomes a 503 when it rejects.
+   */
   constructor(
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
+    private readonly durable?: () => Promise<void>,
   ) {
     this.fastify = Fastify({
       logger: false,
@@ -76,6 +82,21 @@ export class HttpServer {
       bodyLimit: 1024 * 1024,
     });
     this.fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
+    if (durable) {
+      // The console's Fastify-native routes: the answer is changed to a 503 before it is sent.
+      this.fastify.addHook('onSend', async (request, reply, payload) => {
+        if (!promisesWrite(request.method, reply.statusCode)) return payload;
+        try {
+          await durable();
+          return payload;
+        } catch (err) {
+          const answer = failureAnswer(err);
+          this.logger.warn({ method: request.method, path: request.url.split('?')[0], err: { message: (err as Error).message } }, 'answer withheld: the write is not durable');
+          void reply.code(answer.status).headers({ ...answer.headers, 'content-type': 'application/json; charset=utf-8' });
+          return JSON.stringify({ ok: false, error: answer.error });
+        }
+      });
+    }
     this.fastify.register(async (scope) => this.registerRaw(scope));
     this.fastify.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
@@ -135,6 +156,12 @@ export class HttpServer {
     const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
     const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });
     res.once('finish', () => timer?.({ status: String(res.statusCode) }));
+    if (this.durable) {
+      answerWhenDurable(req.method, res, this.durable, (err) => {
+        const answer = sendFailure(res, err);
+        log.warn({ status: answer.status, err: { message: (err as Error).message } }, 'answer withheld: the write is not durable');
+      });
+    }
     try {
       await route.handler(req, res, log);
     } catch (err) {
