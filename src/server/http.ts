@@ -10,6 +10,12 @@ import type { Metrics } from './metrics.js';
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
 
+/** How long a sender may take over a request: its headers, and the whole of it (body included). */
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
 export type Handler = (req: IncomingMessage, res: ServerResponse, log: RequestLog) => Promise<void> | void;
 
 type LogCall = (obj: object, msg?: string) => void;
@@ -69,19 +75,23 @@ export class HttpServer {
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
     private readonly durable?: () => Promise<void>,
+    timeouts: HttpTimeouts = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
   ) {
     this.fastify = Fastify({
       logger: false,
       // Slack and alert senders keep connections alive; don't let idle sockets pile up.
       keepAliveTimeout: 65_000,
       // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Node looks for overdue requests only this often (default 30 s, which would hold a slow sender for
+      // 40 s instead of 10): once a second, or more often for short timeouts.
+      http: { connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersTimeoutMs / 4))) },
       // On close, idle keep-alive sockets go at once; requests in flight get the grace `close` gives them.
       forceCloseConnections: 'idle',
       // Webhook bodies are read by the handlers themselves (readBody enforces the limit).
       bodyLimit: 1024 * 1024,
     });
-    this.fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
+    this.fastify.server.headersTimeout = timeouts.headersTimeoutMs;
     if (durable) {
       // The console's Fastify-native routes: the answer is changed to a 503 before it is sent.
       this.fastify.addHook('onSend', async (request, reply, payload) => {
