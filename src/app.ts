@@ -43,6 +43,8 @@ import { ReminderTimers } from './reminders/timers.js';
 import { remindIfQuiet } from './incidents/status-updates.js';
 import { RedisChangeLog } from './store/changes.js';
 import { RoomJobs } from './alerts/room-jobs.js';
+import { JoinJobs } from './alerts/join-jobs.js';
+import { JOIN_WINDOW_MS } from './incidents/alert-intake.js';
 import { RedisPostedAlerts } from './store/posted-alerts.js';
 import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
@@ -55,6 +57,8 @@ export interface Sitrep {
   redis: RedisClient;
   /** Alert incidents' rooms waiting to open (durable jobs). */
   rooms: RoomOpenings;
+  /** Alerts that joined open incidents, waiting to be applied to them (durable jobs). */
+  joins: JoinJobs;
   /** Base URL the HTTP server listens on (the real port when PORT=0). */
   url: string;
   /** Where /metrics is served (METRICS_PORT, or the main port). */
@@ -112,7 +116,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger,
   );
   const deliveries = new DeliveryLog(redis, config.REDIS_KEY_PREFIX);
-  const http = new HttpServer(logger, metrics);
+  // Every acknowledged write waits for REDIS_WAIT_REPLICAS replicas first (one place: the HTTP server).
+  const durable = () => waitForReplicas(redis, config.REDIS_WAIT_REPLICAS, config.REDIS_WAIT_TIMEOUT_MS);
+  const http = new HttpServer(logger, metrics, config.REDIS_WAIT_REPLICAS > 0 ? durable : undefined);
 
   let slack: SlackAdapter | undefined;
   if (config.slack) {
@@ -207,7 +213,14 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     logger: logger.child({ component: 'rooms' }),
     backoff: { firstDelayMs: config.ROOM_RETRY_FIRST_MS, maxDelayMs: config.ROOM_RETRY_MAX_MS },
   });
+  const joins = new JoinJobs(redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger: logger.child({ component: 'alert-joins' }),
+    windowMs: JOIN_WINDOW_MS,
+    backoff: { firstDelayMs: config.ROOM_RETRY_FIRST_MS, maxDelayMs: config.ROOM_RETRY_MAX_MS },
+  });
   const alertRoutes = registerAlertRoutes(http, deps, alertRules, {
+    joins,
     groups: new RedisAlertGroups(redis, config.REDIS_KEY_PREFIX),
     rooms,
     posted: new RedisPostedAlerts(redis, config.REDIS_KEY_PREFIX),
@@ -215,7 +228,6 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
     limits: { maxAlertsPerRequest: config.ALERTS_MAX_PER_REQUEST, incidentsPerMinute: config.ALERT_INCIDENTS_PER_MINUTE },
     limiter: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.ALERT_INCIDENTS_PER_MINUTE),
-    durable: () => waitForReplicas(redis, config.REDIS_WAIT_REPLICAS, config.REDIS_WAIT_TIMEOUT_MS),
   });
 
   registerChangeRoutes(
@@ -263,6 +275,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   await reminders.ready();
   rooms.start(alertRoutes.intake.openRoom);
   await rooms.ready();
+  joins.start(alertRoutes.intake.applyJoins);
+  await joins.ready();
 
   let port: number;
   let metricsPort: number;
@@ -276,7 +290,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   } catch (err) {
     // Leave nothing running behind a failed start (a test, or a supervisor retrying in-process).
     alertRoutes.stop();
-    await Promise.allSettled([slack?.stop(), paging?.stop(), reminders.close(), rooms.close(), http.close(), metricsHttp?.close()]);
+    await Promise.allSettled([slack?.stop(), paging?.stop(), reminders.close(), rooms.close(), joins.close(), http.close(), metricsHttp?.close()]);
     redis.disconnect();
     throw err;
   }
@@ -286,6 +300,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     deps,
     redis,
     rooms,
+    joins,
     url: `http://127.0.0.1:${port}`,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     async stop(timeoutMs = config.SHUTDOWN_TIMEOUT_MS) {
@@ -294,7 +309,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       await http.close(timeoutMs * 0.3);
       await settledWithin(metricsHttp?.close() ?? Promise.resolve(), timeoutMs * 0.05);
       // Before chat stops: a room being opened finishes (or fails and is retried by another replica).
-      await settledWithin(rooms.close(), timeoutMs * 0.1);
+      await settledWithin(Promise.all([rooms.close(), joins.close()]), timeoutMs * 0.1);
       await settledWithin(slack?.stop() ?? Promise.resolve(), timeoutMs * 0.1);
       if (!(await settledWithin(deps.background.idle(), timeoutMs * 0.2))) logger.warn('background work still running at shutdown; alert groups it held are taken over by the sweep');
       await paging?.stop(timeoutMs * 0.1);

@@ -112,18 +112,37 @@ export interface AlertOutcome {
   detail?: string;
 }
 
+/** An alert that joined an open incident, waiting to be put on it (fingerprint, service, links, severity, card). */
+export interface AlertJoin {
+  alert: NormalizedAlert;
+  /** Say in the room that it joined (false for alerts that queued while the incident was being opened). */
+  announce: boolean;
+}
+
+/**
+ * Joined alerts as durable work: gathered for a moment per incident and applied together (a storm gives one
+ * card update, not one per alert), retried with capped back-off until applied. BullMQ in src/alerts/join-jobs.ts.
+ */
+export interface AlertJoins {
+  /** Resolves once the join is stored: from then on it is applied whatever happens to this process. */
+  add(incidentId: string, join: AlertJoin): Promise<void>;
+}
+
 export interface AlertIntakeOptions {
   /** Where alert incidents open (ALERT_PLATFORM). */
   platform: Platform;
   /** Refuses (throws, e.g. 429) a request that would open new incidents for these groups from `source`; see src/server/alert-limits.ts. */
   admitNewIncidents?: (source: string, groupKeys: readonly string[]) => Promise<void>;
   posted: PostedAlerts;
+  /** Where joined alerts wait to be applied; default: batched in this process (tests and tools). */
+  joins?: AlertJoins;
 }
 
 const MAX_LINKS = 6;
 const ORIGIN_CACHE_MS = 5 * 60_000;
 const ORIGIN_CACHE_MAX = 1000;
-const JOIN_WINDOW_MS = 500;
+/** How long joined alerts are gathered before they are applied together. */
+export const JOIN_WINDOW_MS = 500;
 const BIND_ATTEMPTS = 8;
 const BIND_RETRY_FIRST_MS = 200;
 
@@ -138,7 +157,7 @@ const alertActor = (alert: NormalizedAlert): Actor => ({ platform: 'alert', id: 
 export class AlertIntake {
   private readonly origins = new Map<string, { at: number; result: Promise<TriageOutcome> }>();
   /** Alerts that joined an open incident in the last moment, per incident, not yet on its card. */
-  private readonly joining = new Map<string, { alert: NormalizedAlert; announce: boolean }[]>();
+  private readonly joining = new Map<string, AlertJoin[]>();
 
   constructor(
     private readonly deps: IncidentDeps,
@@ -250,7 +269,7 @@ export class AlertIntake {
       await this.deps.store.append(incidentId, [
         { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(at ? { at } : {}), ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
       ]);
-      if (count === 1) this.joined(incidentId, alert, options.announce);
+      if (count === 1) await this.joined(incidentId, { alert, announce: options.announce });
       return true;
     }
     if (tally.timesFired === 0) return false;
@@ -285,24 +304,31 @@ export class AlertIntake {
     await chat.offerResolve(incident.room, incident, `All alerts of ${incidentLabel(incident)} have resolved (last: ${alert.title}). Resolve the incident if the problem is over.`);
   }
 
-  /**
-   * A new alert joined an open incident. Joins are gathered for a moment and applied together: a storm
-   * gives one card update and one "N more alerts joined" note, not one per alert.
-   */
-  private joined(incidentId: string, alert: NormalizedAlert, announce: boolean): void {
-    const batch = this.joining.get(incidentId);
-    if (batch) {
-      batch.push({ alert, announce });
+  /** A new alert joined an open incident: queued (durably, when `joins` is set) to be applied with its batch. */
+  private async joined(incidentId: string, join: AlertJoin): Promise<void> {
+    if (this.options.joins) {
+      await this.options.joins.add(incidentId, join);
       return;
     }
-    const fresh = [{ alert, announce }];
+    const batch = this.joining.get(incidentId);
+    if (batch) {
+      batch.push(join);
+      return;
+    }
+    const fresh = [join];
     this.joining.set(incidentId, fresh);
     this.deps.background.run('alerts-joined', async () => {
       await new Promise((r) => setTimeout(r, JOIN_WINDOW_MS));
       this.joining.delete(incidentId);
-      await this.absorb(incidentId, fresh.map((j) => j.alert), fresh.filter((j) => j.announce).map((j) => j.alert));
+      await this.applyJoins(incidentId, fresh);
     });
   }
+
+  /** The join job's handler: one batch of joined alerts onto their incident. Throws to be retried. */
+  readonly applyJoins = async (incidentId: string, joins: readonly AlertJoin[]): Promise<void> => {
+    if (!(await this.deps.store.statusOf(incidentId))) return; // deleted meanwhile: nothing to apply to
+    await this.absorb(incidentId, joins.map((j) => j.alert), joins.filter((j) => j.announce).map((j) => j.alert));
+  };
 
   /** Puts joined alerts' fingerprints, services and links on the incident (and the card). */
   private async absorb(incidentId: string, alerts: NormalizedAlert[], announced: NormalizedAlert[]): Promise<void> {

@@ -9,7 +9,7 @@ import { normalizeGeneric } from '../alerts/sources/generic.js';
 import { normalizeGrafana } from '../alerts/sources/grafana.js';
 import { isSitrepError, SitrepError } from '../domain/errors.js';
 import type { Platform } from '../domain/incident.js';
-import { AlertIntake, type AlertGroupStore, type PostedAlerts } from '../incidents/alert-intake.js';
+import { AlertIntake, type AlertGroupStore, type AlertJoins, type PostedAlerts } from '../incidents/alert-intake.js';
 import type { IncidentDeps } from '../incidents/deps.js';
 import type { RedisRateLimiter } from '../store/rate-limit.js';
 import { checkAlertCount, incidentBudget, requireJson, type AlertLimits } from './alert-limits.js';
@@ -29,6 +29,8 @@ export interface AlertRoutesOptions {
   groups: AlertGroupStore;
   rooms: RoomOpenings;
   posted: PostedAlerts;
+  /** Where joined alerts wait to be applied (durable jobs). */
+  joins?: AlertJoins;
   platform: Platform;
   metrics?: Metrics;
   /** How often to look for alert groups whose declaring bot died (default: the claim ttl). */
@@ -36,8 +38,6 @@ export interface AlertRoutesOptions {
   limits: AlertLimits;
   /** Takes new incidents from a source's per-minute budget. */
   limiter: RedisRateLimiter;
-  /** Resolves once the request's writes are durable (replicated, when REDIS_WAIT_REPLICAS asks for it). */
-  durable: () => Promise<void>;
 }
 
 export interface AlertRoutes {
@@ -55,6 +55,7 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
   const intake = new AlertIntake(deps, options.groups, options.rooms, rules, {
     platform: options.platform,
     posted: options.posted,
+    ...(options.joins ? { joins: options.joins } : {}),
     admitNewIncidents: incidentBudget(options.limiter, options.limits),
   });
   const normalizeOptions: NormalizeOptions = { rules: { severity: rules.severity, defaultSeverity: rules.defaultSeverity }, now: deps.clock };
@@ -67,8 +68,6 @@ export function registerAlertRoutes(http: HttpServer, deps: IncidentDeps, rules:
         alerts = await acceptWebhook(source, req, rules, normalizeOptions);
         checkAlertCount(source, alerts.length, options.limits);
         outcomes = await intake.receive(alerts);
-        // 202 promises the alerts survive a master crash or failover from here on.
-        await options.durable();
       } catch (err) {
         options.metrics?.alertsReceived.inc({ source, outcome: 'refused' });
         if (isSitrepError(err) && err.code === 'unauthenticated') options.metrics?.webhookAuthFailures.inc({ source });

@@ -3,11 +3,18 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { settledWithin } from '../domain/deadline.js';
 import type { Logger } from '../log.js';
+import { answerWhenDurable, promisesWrite } from './durable-answer.js';
 import { failureAnswer, sendFailure } from './failure.js';
 import type { Metrics } from './metrics.js';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const HEADERS_TIMEOUT_MS = 10_000;
+
+/** How long a sender may take over a request: its headers, and the whole of it (body included). */
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, log: RequestLog) => Promise<void> | void;
 
@@ -60,22 +67,46 @@ export class HttpServer {
   private readonly raw: RawRoute[] = [];
   readonly fastify: FastifyInstance;
 
+  /**
+   * `durable`: resolves once every write made so far is safe (REDIS_WAIT_REPLICAS); every 2xx answer to a
+   * write request, on every route, waits for it and becomes a 503 when it rejects.
+   */
   constructor(
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
+    private readonly durable?: () => Promise<void>,
+    timeouts: HttpTimeouts = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
   ) {
     this.fastify = Fastify({
       logger: false,
       // Slack and alert senders keep connections alive; don't let idle sockets pile up.
       keepAliveTimeout: 65_000,
       // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Node looks for overdue requests only this often (default 30 s, which would hold a slow sender for
+      // 40 s instead of 10): once a second, or more often for short timeouts.
+      http: { connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersTimeoutMs / 4))) },
       // On close, idle keep-alive sockets go at once; requests in flight get the grace `close` gives them.
       forceCloseConnections: 'idle',
       // Webhook bodies are read by the handlers themselves (readBody enforces the limit).
       bodyLimit: 1024 * 1024,
     });
-    this.fastify.server.headersTimeout = HEADERS_TIMEOUT_MS;
+    this.fastify.server.headersTimeout = timeouts.headersTimeoutMs;
+    if (durable) {
+      // The console's Fastify-native routes: the answer is changed to a 503 before it is sent.
+      this.fastify.addHook('onSend', async (request, reply, payload) => {
+        if (!promisesWrite(request.method, reply.statusCode)) return payload;
+        try {
+          await durable();
+          return payload;
+        } catch (err) {
+          const answer = failureAnswer(err);
+          this.logger.warn({ method: request.method, path: request.url.split('?')[0], err: { message: (err as Error).message } }, 'answer withheld: the write is not durable');
+          void reply.code(answer.status).headers({ ...answer.headers, 'content-type': 'application/json; charset=utf-8' });
+          return JSON.stringify({ ok: false, error: answer.error });
+        }
+      });
+    }
     this.fastify.register(async (scope) => this.registerRaw(scope));
     this.fastify.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
@@ -135,6 +166,12 @@ export class HttpServer {
     const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
     const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });
     res.once('finish', () => timer?.({ status: String(res.statusCode) }));
+    if (this.durable) {
+      answerWhenDurable(req.method, res, this.durable, (err) => {
+        const answer = sendFailure(res, err);
+        log.warn({ status: answer.status, err: { message: (err as Error).message } }, 'answer withheld: the write is not durable');
+      });
+    }
     try {
       await route.handler(req, res, log);
     } catch (err) {

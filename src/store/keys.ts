@@ -37,6 +37,8 @@
  * | `<p>rooms:waiting`                     | zset   | incidents whose room is not open yet, scored by when they were declared (ms) |
  * | `<p>rooms:nudged:<incidentId>`         | string | a nudge that came while the room job was running: its next wait is skipped (PX) |
  * | `<p>{rooms}:rooms:*`                  | BullMQ | room-opening jobs, one per incident: job id `room.<incidentId>` (src/alerts/room-jobs.ts) |
+ * | `<p>alertjoins:<incidentId>`          | list   | alerts (JSON {alert, announce}) that joined the open incident, waiting to be applied to it |
+ * | `<p>{alertjoins}:alert-joins:*`       | BullMQ | jobs applying them, one per incident and window: job id `joined.<incidentId>.<window>` (src/alerts/join-jobs.ts) |
  * | `<p>teams:user:<aadObjectId>`         | hash   | how to reach a Teams user: `userId` (29:…), `name`, `tenantId`, `serviceUrl`, `personalConversationId` (1:1 chat for pages) |
  * | `<p>teams:serviceurl`                 | string | the Bot Connector URL Teams last called us from (proactive sends) |
  * | `<p>teams:capture:<token>`            | string | a message waiting for "Add to incident timeline" to name its incident (JSON, TTL 15 min) |
@@ -88,6 +90,9 @@ export function createKeys(prefix: string) {
     roomsWaiting: `${prefix}rooms:waiting`,
     roomNudged: (incidentId: string) => `${prefix}rooms:nudged:${incidentId}`,
     roomQueuePrefix: `${prefix}{rooms}`,
+    // Joined alerts waiting to be applied to their incident (src/alerts/join-jobs.ts), and their queue.
+    alertJoins: (incidentId: string) => `${prefix}alertjoins:${incidentId}`,
+    joinQueuePrefix: `${prefix}{alertjoins}`,
     teamsUser: (aadObjectId: string) => `${prefix}teams:user:${aadObjectId}`,
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,

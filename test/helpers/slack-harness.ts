@@ -5,6 +5,7 @@ import type { RedisIncidentStore } from '../../src/store/incident-store.js';
 import { FakeSlack } from '../fakes/slack/server.js';
 import { SlackDriver } from '../fakes/slack/driver.js';
 import { cleanPrefix, testPrefix, testRedis, TEST_REDIS_URL } from './redis.js';
+import { settleAll } from './settle.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -52,7 +53,7 @@ export async function startSlackHarness(env: Record<string, string> = {}): Promi
     sitrep,
     store: sitrep.deps.store as RedisIncidentStore,
     prefix,
-    settle: () => sitrep.deps.background.idle(),
+    settle: () => settleAll(sitrep),
     startReplica: (extra = {}) => startSitrep(configWith(extra), silentLogger),
     async stop() {
       await sitrep.stop();

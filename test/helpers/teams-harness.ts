@@ -7,6 +7,7 @@ import type { RedisIncidentStore } from '../../src/store/incident-store.js';
 import { TeamsDriver, type TeamsConversation, type TeamsUser } from '../fakes/teams/driver.js';
 import { FakeTeams, type FakeMember } from '../fakes/teams/server.js';
 import { cleanPrefix, testPrefix, testRedis, TEST_REDIS_URL } from './redis.js';
+import { settleAll } from './settle.js';
 import { eventually } from './wait.js';
 
 export interface TeamsHarness {
@@ -61,7 +62,7 @@ export async function startTeamsHarness(env: Record<string, string> = {}): Promi
   const sitrep = await startSitrep(config, silentLogger, { teamsEndpoints: fake.endpoints });
   const driver = new TeamsDriver({ botUrl: `${sitrep.url}/api/messages`, fake, appId });
   const store = sitrep.deps.store as RedisIncidentStore;
-  const settle = () => sitrep.deps.background.idle();
+  const settle = () => settleAll(sitrep);
 
   const roomConversation = (incident: Incident): TeamsConversation => ({ id: incident.room!.id, conversationType: 'channel', tenantId: fake.tenantId });
 

@@ -1,0 +1,155 @@
+// Joined alerts as durable work (AlertJoins), like the rooms (room-jobs.ts): each join is pushed onto a list
+// per incident before the webhook is answered, and a job per incident and gathering window
+// (`joined.<incidentId>.<window>`) applies what the list holds once the window is over. A failure (a Redis
+// blip, the process dying) leaves the list as it was, and the job is retried with capped back-off by
+// whichever replica is up. Jobs of two windows may apply the same joins: applying is idempotent.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { NormalizedAlert } from './alert.js';
+import { DEFAULT_ROOM_BACKOFF, roomRetryDelay, type RoomBackoff } from './room-jobs.js';
+import type { AlertJoin, AlertJoins } from '../incidents/alert-intake.js';
+import type { Logger } from '../log.js';
+import { bullConnection, STALL_RECOVERY } from '../paging/timers.js';
+import { createKeys, type Keys } from '../store/keys.js';
+import type { RedisClient } from '../store/redis.js';
+
+export const JOINS_QUEUE = 'alert-joins';
+
+const JoinJob = z.object({ incidentId: z.string().regex(/^[A-Za-z0-9_-]+$/) });
+const StoredJoin = z.object({ alert: NormalizedAlert, announce: z.boolean() });
+
+/** Joins one job applies at most; the rest wait for the next window's job. */
+const BATCH_MAX = 500;
+/** About a day of tries at the longest back-off: a join outlives any outage worth waiting for. */
+const ATTEMPTS = 2000;
+
+export interface JoinJobsOptions {
+  keyPrefix: string;
+  logger: Logger;
+  /** How long joins are gathered before they are applied together. */
+  windowMs: number;
+  backoff?: Partial<RoomBackoff>;
+}
+
+export type JoinHandler = (incidentId: string, joins: readonly AlertJoin[]) => Promise<void>;
+
+export class JoinJobs implements AlertJoins {
+  private readonly keys: Keys;
+  private readonly backoff: RoomBackoff;
+  private readonly connection: RedisClient;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+  private workerConnection: RedisClient | undefined;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: JoinJobsOptions,
+  ) {
+    this.keys = createKeys(options.keyPrefix);
+    this.backoff = { ...DEFAULT_ROOM_BACKOFF, ...options.backoff };
+    this.connection = bullConnection(redis, 'queue');
+    this.queue = new Queue(JOINS_QUEUE, {
+      connection: this.connection as Redis,
+      prefix: this.keys.joinQueuePrefix,
+      defaultJobOptions: {
+        attempts: ATTEMPTS,
+        backoff: { type: 'capped' },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+    this.queue.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'alert join queue error'));
+  }
+
+  async add(incidentId: string, join: AlertJoin): Promise<void> {
+    const data = JoinJob.parse({ incidentId });
+    await this.redis.rpush(this.keys.alertJoins(incidentId), JSON.stringify(join));
+    const window = Math.floor(Date.now() / this.options.windowMs);
+    // The job of the window after the push: it runs once this window is over, and finds the join on the list.
+    await this.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs });
+  }
+
+  /** Joins of the incident still waiting to be applied. */
+  async waiting(incidentId: string): Promise<number> {
+    return this.redis.llen(this.keys.alertJoins(incidentId));
+  }
+
+  /** Resolves once no join job is due or running (tests and tools wait for the card to settle). */
+  async idle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline) throw new Error(`alert join jobs still pending after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  start(handler: JoinHandler): void {
+    if (this.worker) return;
+    const log = this.options.logger;
+    this.workerConnection = bullConnection(this.redis, 'worker');
+    this.worker = new Worker(
+      JOINS_QUEUE,
+      async (job: Job) => {
+        const parsed = JoinJob.safeParse(job.data);
+        if (!parsed.success) {
+          log.error({ job: job.id }, 'alert join job with unreadable data dropped');
+          return;
+        }
+        const { incidentId } = parsed.data;
+        const key = this.keys.alertJoins(incidentId);
+        const raw = await this.redis.lrange(key, 0, BATCH_MAX - 1);
+        if (!raw.length) return;
+        const joins = raw.flatMap((r) => {
+          const join = StoredJoin.safeParse(safeJson(r));
+          if (!join.success) log.error({ incident: incidentId }, 'unreadable alert join dropped');
+          return join.success ? [join.data] : [];
+        });
+        try {
+          await handler(incidentId, joins);
+        } catch (err) {
+          const attempt = job.attemptsMade + 1;
+          if (attempt === 1 || attempt % 10 === 0) log.warn({ err, incident: incidentId, attempt }, 'joined alerts could not be applied yet; trying again');
+          throw err;
+        }
+        // Exactly what was applied leaves the list; joins pushed meanwhile stay for their own window's job.
+        const done = this.redis.multi();
+        for (const r of raw) done.lrem(key, 1, r);
+        await done.exec();
+        if (raw.length === BATCH_MAX) await this.queue.add('apply', parsed.data, { jobId: `joined.${incidentId}.more.${Date.now()}` });
+      },
+      {
+        connection: this.workerConnection as Redis,
+        prefix: this.keys.joinQueuePrefix,
+        concurrency: 8,
+        lockDuration: STALL_RECOVERY.lockDurationMs,
+        stalledInterval: STALL_RECOVERY.stalledIntervalMs,
+        maxStalledCount: STALL_RECOVERY.maxStalledCount,
+        settings: { backoffStrategy: (attemptsMade: number) => roomRetryDelay(attemptsMade, this.backoff) },
+      },
+    );
+    this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'alert join worker error'));
+  }
+
+  async ready(): Promise<void> {
+    await this.queue.waitUntilReady();
+    await this.worker?.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.workerConnection?.disconnect();
+    this.connection.disconnect();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
