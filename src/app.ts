@@ -109,8 +109,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   // Every resolve, close, reopen and late edit keeps the incident's insights summary up to date.
   const summaries = new RedisIncidentSummaries(redis, config.REDIS_KEY_PREFIX);
   const insights = new Insights(summaries);
+  const redisStore = new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX);
   const store = withSummaries(
-    meteredStore(new RedisIncidentStore(redis, config.REDIS_KEY_PREFIX), metrics),
+    meteredStore(redisStore, metrics),
     new RedisSummarySource(redis, config.REDIS_KEY_PREFIX),
     summaries,
     logger,
@@ -174,6 +175,11 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const postmortems = new PostmortemService(deps, postmortemDrafts, postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config), postmortemEdits);
   deps.postmortem = postmortems;
   deps.onClosed = (incident, actor) => postmortems.onClosed(incident, actor);
+  // Incidents from before the list index existed join the console's list once per Redis, without holding up start-up.
+  deps.background.run('incident-list-backfill', async () => {
+    const done = await redisStore.backfillListIndex();
+    if (done) logger.info(done, 'incident list index backfilled for incidents older than it');
+  });
 
   let paging: Paging | undefined;
   if (oncall) {

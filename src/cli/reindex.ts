@@ -15,7 +15,9 @@ import { readSettings } from './env.js';
 const USAGE = `usage: sitrep reindex [options]
 
 Rebuilds the insights summary of every incident from its timeline (resolved and closed incidents get one;
-open ones have theirs removed). Run it once after upgrading, and after a formula changes.
+open ones have theirs removed), and the web console's incident list index (sitrep also fills that once
+at start-up for incidents created before it existed). Run it once after upgrading, and after a formula
+changes.
 
 options:
   --concurrency <n>  incidents read at once (default ${DEFAULT_CONCURRENCY})
@@ -58,8 +60,10 @@ export async function run(argv: string[]): Promise<number> {
       concurrency,
       onProgress: (done) => console.error(`… ${done} of ${last}`),
     });
+    // The console's incident list index too, for incidents created before it existed.
+    const listed = await store.backfillListIndex({ force: true, concurrency });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`Reindexed INC-1…INC-${last} in ${seconds} s: ${result.written} summarised, ${result.open} open (no summary), ${result.stale} changed meanwhile (kept the newer), ${result.missing} not found.`);
+    console.log(`Reindexed INC-1…INC-${last} in ${seconds} s: ${result.written} summarised, ${result.open} open (no summary), ${result.stale} changed meanwhile (kept the newer), ${result.missing} not found; ${listed?.indexed ?? 0} in the incident list index.`);
     for (const f of result.failed) console.error(`  ${f.incidentId}: ${f.error}`);
     if (result.failed.length) return fail(`${result.failed.length} incidents could not be summarised (listed above)`, 1);
     return 0;

@@ -52,7 +52,8 @@ function locate(markdown: string): Located[] {
     const key = `${section}\n${question}`;
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    const lead = line.slice(0, column).replace(LIST_ITEM, '').trim();
+    // Plain text for the editor's heading: the list marker and Markdown emphasis go.
+    const lead = line.slice(0, column).replace(LIST_ITEM, '').replace(/\*\*|__/g, '').replace(/\\(.)/g, '$1').trim();
     found.push({ id: promptId(section, question, occurrence), section, question, lead, line: index, column });
   });
   return found;

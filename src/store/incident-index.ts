@@ -1,5 +1,5 @@
 import { IncidentRow, listOrder, matches, summarize, type IncidentPage, type IncidentQuery } from '../domain/incident-row.js';
-import type { Incident } from '../domain/incident.js';
+import { Incident, incidentIdFor } from '../domain/incident.js';
 import { isOpen } from '../domain/status.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
@@ -38,6 +38,33 @@ export class IncidentIndex {
     // The store keeps `incidents:open`; the rest of the list order is kept here.
     if (isOpen(incident.status)) await this.redis.zrem(this.keys.incidentHistory, incident.id);
     else await this.redis.zadd(this.keys.incidentHistory, incident.number, incident.id);
+  }
+
+  /**
+   * Indexes every incident numbered 1..incident:seq: those created before the index existed have no row
+   * in the list. Safe while the bot runs (a row never goes back to an older version), so it runs at
+   * start-up once per Redis (`incidents:indexed` marks it done) and again with `sitrep reindex`.
+   */
+  async backfill(options: { force?: boolean; concurrency?: number } = {}): Promise<{ indexed: number; missing: number } | undefined> {
+    if (!options.force && (await this.redis.exists(this.keys.incidentsIndexed))) return undefined;
+    const last = Number((await this.redis.get(this.keys.incidentSeq)) ?? 0);
+    let next = 1;
+    let indexed = 0;
+    let missing = 0;
+    const worker = async () => {
+      while (next <= last) {
+        const data = await this.redis.hget(this.keys.incident(incidentIdFor(next++)), 'data');
+        if (!data) {
+          missing++;
+          continue;
+        }
+        await this.record(Incident.parse(JSON.parse(data)));
+        indexed++;
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
+    await this.redis.set(this.keys.incidentsIndexed, new Date().toISOString());
+    return { indexed, missing };
   }
 
   async page(query: IncidentQuery): Promise<IncidentPage> {

@@ -99,6 +99,11 @@ export class RedisIncidentStore implements IncidentStore {
     return this.index.page(query);
   }
 
+  /** Puts incidents created before the list index existed into it (once per Redis unless forced). */
+  backfillListIndex(options: { force?: boolean; concurrency?: number } = {}) {
+    return this.index.backfill(options);
+  }
+
   async getByNumber(number: number): Promise<Incident | undefined> {
     return this.get(incidentIdFor(number));
   }

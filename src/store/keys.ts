@@ -17,6 +17,7 @@
  * | `<p>incidents:open`                   | zset   | open incident ids, scored by number                  |
  * | `<p>incidents:summaries`              | hash   | incident id → list-row JSON (src/store/incident-index.ts), newest version wins |
  * | `<p>incidents:history`                | zset   | resolved and closed incident ids, scored by number (the list after the open ones) |
+ * | `<p>incidents:indexed`                | string | when the list index was last backfilled for incidents older than it (start-up does it once) |
  * | `<p>room:<platform>:<roomId>`         | string | incident id of a chat room                           |
  * | `<p>msg:<platform>:<channel>:<ts>`    | string | incident id of a captured message (edits, deletes)   |
  * | `<p>fingerprint:<fp>`                 | string | incident id an alert fingerprint belongs to          |
@@ -69,6 +70,7 @@ export function createKeys(prefix: string) {
     openIncidents: `${prefix}incidents:open`,
     incidentSummaries: `${prefix}incidents:summaries`,
     incidentHistory: `${prefix}incidents:history`,
+    incidentsIndexed: `${prefix}incidents:indexed`,
     room: (platform: string, roomId: string) => `${prefix}room:${platform}:${roomId}`,
     message: (platform: string, channel: string, ts: string) => `${prefix}msg:${platform}:${channel}:${ts}`,
     fingerprint: (fp: string) => `${prefix}fingerprint:${fp}`,

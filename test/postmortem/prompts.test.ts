@@ -14,7 +14,7 @@ describe('the prompts of a postmortem draft', () => {
   it('finds every ✏️ prompt with its section and question', () => {
     const prompts = findPrompts(draftOf());
     expect(prompts.length).toBeGreaterThan(8);
-    expect(prompts).toContainEqual(expect.objectContaining({ section: 'Impact', lead: '**How many?**', question: 'failed requests, users or orders affected, error budget spent.' }));
+    expect(prompts).toContainEqual(expect.objectContaining({ section: 'Impact', lead: 'How many?', question: 'failed requests, users or orders affected, error budget spent.' }));
     expect(prompts.filter((p) => p.section === '5 Whys').map((p) => p.question)).toHaveLength(5);
     expect(new Set(prompts.map((p) => p.id)).size).toBe(prompts.length);
   });
@@ -22,7 +22,7 @@ describe('the prompts of a postmortem draft', () => {
   it('knows a prompt by what it asks, so an answer stays with it when the draft is redrafted from a different timeline', () => {
     const first = findPrompts(draftOf({}, 0));
     const redraft = findPrompts(draftOf({ title: 'Checkout returns 500 for EU users' }, 3));
-    const howMany = (ps: typeof first) => ps.find((p) => p.lead === '**How many?**')!.id;
+    const howMany = (ps: typeof first) => ps.find((p) => p.lead === 'How many?')!.id;
     expect(howMany(redraft)).toBe(howMany(first));
     const whys = (ps: typeof first) => ps.filter((p) => p.section === '5 Whys').map((p) => p.id);
     expect(whys(redraft)).toEqual(whys(first));
@@ -30,7 +30,7 @@ describe('the prompts of a postmortem draft', () => {
 
   it('puts an answer where its prompt was, keeping a multi-line answer inside its list item', () => {
     const markdown = draftOf();
-    const howMany = findPrompts(markdown).find((p) => p.lead === '**How many?**')!;
+    const howMany = findPrompts(markdown).find((p) => p.lead === 'How many?')!;
     const wentWell = findPrompts(markdown).find((p) => p.section === 'What went well')!;
     const edited = applyAnswers(markdown, { [howMany.id]: { text: '1,240 failed checkouts\nabout 3% of EU traffic' }, [wentWell.id]: { text: 'The pool alert fired early.\n\nThe runbook worked.' } });
     expect(edited).toContain('- **How many?** 1,240 failed checkouts\n  about 3% of EU traffic\n');
@@ -42,7 +42,7 @@ describe('the prompts of a postmortem draft', () => {
 
   it('an answer with markup shows as text in the HTML download, escaped exactly once', () => {
     const markdown = draftOf();
-    const howMany = findPrompts(markdown).find((p) => p.lead === '**How many?**')!;
+    const howMany = findPrompts(markdown).find((p) => p.lead === 'How many?')!;
     const doc = htmlDocument(applyAnswers(markdown, { [howMany.id]: { text: 'errors <script>alert(1)</script> & R&amp;D saw 5 < 6' } }), 'INC-42');
     expect(doc).toContain('errors &lt;script&gt;alert(1)&lt;/script&gt; &amp; R&amp;amp;D saw 5 &lt; 6');
     expect(doc).not.toContain('<script>');
