@@ -46,6 +46,9 @@ import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 import { registerWebConsole } from './web/console.js';
 import { webConsoleAuth } from './web/setup.js';
+import { tracePages } from './web/trace-pages.js';
+import { tracePictures } from './triage/render/pictures.js';
+import { RedisTracePictures } from './store/trace-pictures.js';
 import { RedisTimelineFeed } from './store/timeline-feed.js';
 
 export interface Sitrep {
@@ -152,6 +155,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     changes,
     ...(catalog ? { runbooks: catalog } : {}),
     reminders,
+    tracePictures: tracePictures(new RedisTracePictures(redis, config.REDIS_KEY_PREFIX), webConsoleUrl(config)),
   };
   const postmortemDrafts = new PostmortemStore(redis, config.REDIS_KEY_PREFIX);
   const postmortems = new PostmortemService(deps, postmortemDrafts, postmortemTemplate, confluenceFromConfig(config), webConsoleUrl(config));
@@ -240,6 +244,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     });
     // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.
     for (const page of postmortemPages(deps, postmortemDrafts)) webConsole.registerConsolePage(page);
+    for (const page of tracePages(deps)) webConsole.registerConsolePage(page);
     registerInsightsRoutes(
       (method, path, handler) =>
         webConsole.registerConsolePage({ method: method as 'GET', path, kind: path.startsWith('/api/') ? 'data' : 'page', handler: (req, res) => handler(req, res) }),

@@ -12,6 +12,7 @@
  * | `<p>{inc-N}:timeline`                 | stream | one entry per timeline event, field `e` = JSON       |
  * | `<p>{inc-N}:idem`                     | hash   | idempotency key → event id                          |
  * | `<p>{inc-N}:postmortem`               | hash   | `data` (latest draft JSON), `saved`, `revision`      |
+ * | `<p>{inc-N}:trace-pictures`           | hash   | trace id → trace picture JSON (src/domain/trace-picture.ts): what the console and the room draw |
  * | `<p>incidents:open`                   | zset   | open incident ids, scored by number                  |
  * | `<p>incidents:summaries`              | hash   | incident id → list-row JSON (src/store/incident-index.ts), newest version wins |
  * | `<p>incidents:history`                | zset   | resolved and closed incident ids, scored by number (the list after the open ones) |
@@ -59,6 +60,7 @@ export function createKeys(prefix: string) {
     timeline: (id: string) => `${tag(id)}:timeline`,
     idempotency: (id: string) => `${tag(id)}:idem`,
     postmortem: (id: string) => `${tag(id)}:postmortem`,
+    tracePictures: (id: string) => `${tag(id)}:trace-pictures`,
     openIncidents: `${prefix}incidents:open`,
     incidentSummaries: `${prefix}incidents:summaries`,
     incidentHistory: `${prefix}incidents:history`,
