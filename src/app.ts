@@ -50,6 +50,9 @@ import type { RoomOpenings } from './incidents/room-opening.js';
 import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
 import { registerWebConsole } from './web/console.js';
 import { webConsoleAuth } from './web/setup.js';
+import { tracePages } from './web/trace-pages.js';
+import { tracePictures } from './triage/render/pictures.js';
+import { RedisTracePictures } from './store/trace-pictures.js';
 import { RedisTimelineFeed } from './store/timeline-feed.js';
 
 export interface Sitrep {
@@ -169,6 +172,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     changes,
     ...(catalog ? { runbooks: catalog } : {}),
     reminders,
+    tracePictures: tracePictures(new RedisTracePictures(redis, config.REDIS_KEY_PREFIX), webConsoleUrl(config)),
   };
   const postmortemDrafts = new PostmortemStore(redis, config.REDIS_KEY_PREFIX);
   const postmortemEdits = new PostmortemEdits(redis, config.REDIS_KEY_PREFIX);
@@ -270,6 +274,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
     });
     // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.
     for (const page of postmortemPages(deps, { drafts: postmortemDrafts, edits: postmortemEdits, service: postmortems })) webConsole.registerConsolePage(page);
+    for (const page of tracePages(deps)) webConsole.registerConsolePage(page);
     registerInsightsRoutes(
       (method, path, handler) =>
         webConsole.registerConsolePage({ method: method as 'GET', path, kind: path.startsWith('/api/') ? 'data' : 'page', handler: (req, res) => handler(req, res) }),

@@ -44,6 +44,20 @@ export interface UploadedFile {
   url?: string;
 }
 
+export interface ChatImage {
+  filename: string;
+  title: string;
+  /** What the image shows, for screen readers. */
+  altText: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  text: string;
+  /** Where the same picture is in the web console. */
+  link?: { label: string; url: string };
+  threadOf?: string;
+}
+
 /**
  * The chat platform as the use cases see it. Slack and Teams implement it in `src/chat/`;
  * nothing platform-specific crosses this line.
@@ -80,6 +94,8 @@ export interface ChatPort {
    * platforms whose messages cannot carry the Markdown file (Teams).
    */
   postPostmortem?(room: RoomRef, view: PostmortemView): Promise<UploadedFile>;
+  /** Posts an image (the trace picture) with a line of text, in the room's thread when `threadOf` is given. */
+  postImage?(room: RoomRef, image: ChatImage): Promise<UploadedFile>;
   permalink(room: RoomRef, messageId: string): Promise<string | undefined>;
   /** How to mention a person in this platform's text. */
   mention(user: Actor): string;

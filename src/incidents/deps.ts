@@ -3,6 +3,7 @@ import { SitrepError } from '../domain/errors.js';
 import type { Incident, Platform } from '../domain/incident.js';
 import type { ChecklistTemplate } from '../domain/checklist.js';
 import type { Severity, SeverityLabels } from '../domain/severity.js';
+import type { TracePicture } from '../domain/trace-picture.js';
 import type { Logger } from '../log.js';
 import type { ChatPort } from './chat-port.js';
 import type { IncidentStore } from './store-port.js';
@@ -10,6 +11,7 @@ import type { Background } from './background.js';
 import type { ChangeLog } from './changes.js';
 import type { ReminderPort } from './status-updates.js';
 import type { RunbookCatalog } from './runbooks.js';
+import type { TracePicturePort } from './trace-picture.js';
 
 /** What triage gives the use cases; implemented by `src/triage/`. */
 export interface TriagePort {
@@ -41,6 +43,8 @@ export interface TriageOutcome {
   /** Services on the failure path, entry point first. */
   path?: string[];
   verdict?: unknown;
+  /** What the console and the room show of the trace: the spans worth drawing and the evidence. */
+  picture?: TracePicture;
 }
 
 /** What paging gives the use cases; implemented by `src/paging/`. */
@@ -96,6 +100,8 @@ export interface IncidentDeps {
   changes?: ChangeLog;
   /** Runbook links per service from the service catalog, shown on the card. */
   runbooks?: RunbookCatalog;
+  /** Trace pictures: kept for the console, posted as images in the room with the verdict. */
+  tracePictures?: TracePicturePort;
   /** Durable status-update reminders. */
   reminders?: ReminderPort;
   /** Called after an incident closes (postmortem drafting hooks in here). */

@@ -18,6 +18,7 @@ export const CHAT_METHODS = [
   'updatePage',
   'notify',
   'uploadFile',
+  'postImage',
   'permalink',
 ] as const;
 export type ChatMethod = (typeof CHAT_METHODS)[number];

@@ -14,6 +14,7 @@
  * | `<p>{inc-N}:postmortem`               | hash   | `data` (latest draft JSON), `saved`, `revision`      |
  * | `<p>{inc-N}:postmortem:answers`       | hash   | `version`, `answer:<promptId>` → JSON: people's answers to the draft's prompts (src/store/postmortem-edits.ts) |
  * | `<p>{inc-N}:postmortem:edits`         | list   | every save of an answer (who, when, before → after), oldest first |
+ * | `<p>{inc-N}:trace-pictures`           | hash   | trace id → trace picture JSON (src/domain/trace-picture.ts): what the console and the room draw |
  * | `<p>incidents:open`                   | zset   | open incident ids, scored by number                  |
  * | `<p>incidents:summaries`              | hash   | incident id → list-row JSON (src/store/incident-index.ts), newest version wins |
  * | `<p>incidents:history`                | zset   | resolved and closed incident ids, scored by number (the list after the open ones) |
@@ -67,6 +68,7 @@ export function createKeys(prefix: string) {
     postmortem: (id: string) => `${tag(id)}:postmortem`,
     postmortemAnswers: (id: string) => `${tag(id)}:postmortem:answers`,
     postmortemEdits: (id: string) => `${tag(id)}:postmortem:edits`,
+    tracePictures: (id: string) => `${tag(id)}:trace-pictures`,
     openIncidents: `${prefix}incidents:open`,
     incidentSummaries: `${prefix}incidents:summaries`,
     incidentHistory: `${prefix}incidents:history`,

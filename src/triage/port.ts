@@ -10,6 +10,7 @@ import type { OwnershipCatalog } from './catalog/catalog.js';
 import { loadTraceSources, createTraceSource, type TraceSourceConfig } from './sources/config.js';
 import type { TraceSource } from './sources/source.js';
 import { formatSummary } from './summary.js';
+import { evidencePicture, tracePicture } from './picture.js';
 import { traceLink } from './link.js';
 import { triage } from './triage.js';
 
@@ -99,8 +100,9 @@ export async function createTriagePort(settings: TriageSettings): Promise<Triage
   return {
     traceUrl,
     async run(traceId: string): Promise<TriageOutcome> {
-      const result = await triage({ traceId, sources, catalog, timeoutMs: budget, ...(searchable.length > 0 ? { baseline: baselineFor } : {}) });
-      return outcomeOf(result);
+      let read: readonly Span[] = [];
+      const result = await triage({ traceId, sources, catalog, timeoutMs: budget, ...(searchable.length > 0 ? { baseline: baselineFor } : {}), onTrace: (spans) => (read = spans) });
+      return outcomeOf(result, read);
     },
     ...(searchable.length > 0
       ? {
@@ -115,7 +117,8 @@ export async function createTriagePort(settings: TriageSettings): Promise<Triage
             const before = await search(query.service, since - BASELINE_MS, since, signal);
             const verdict = analyseWindow(incident.traces, 'error' in before ? [] : before.traces, { catalog: catalog ?? null, source: incident.source });
             verdict.link = traceUrl(verdict.traceId) ?? null;
-            return outcomeOf(verdict);
+            // The picture shows the example trace the verdict names, under the ranked suspects.
+            return outcomeOf(verdict, incident.traces.find((t) => t[0]?.traceId === verdict.traceId) ?? []);
           },
         }
       : {}),
@@ -129,7 +132,7 @@ const BASELINE_MS = 60 * 60_000;
 const WINDOW_LEAD_MS = 5 * 60_000;
 const BASELINE_GAP_MS = 60_000;
 
-function outcomeOf(result: TriageResult): TriageOutcome {
+function outcomeOf(result: TriageResult, spans: readonly Span[]): TriageOutcome {
   const summary = formatSummary(result);
   if (result.status !== 'found') return { outcome: result.status === 'not_found' ? 'not_found' : 'unavailable', summary, alternatives: [] };
   const team = result.owner?.team ?? result.suggestedOwner?.team;
@@ -139,5 +142,6 @@ function outcomeOf(result: TriageResult): TriageOutcome {
         ...result.alternatives.map((a) => ({ team: a.owner?.team, service: a.origin.service, confidence: a.confidence })),
       ]
     : [];
-  return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, path: result.path.map((hop) => hop.service), traceId: result.traceId, verdict: result };
+  const picture = spans.length > 0 ? tracePicture(spans, result) : evidencePicture(result);
+  return { outcome: 'ok', summary, team, service: result.origin?.service, alternatives: ranked, path: result.path.map((hop) => hop.service), traceId: result.traceId, verdict: result, picture };
 }

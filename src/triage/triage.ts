@@ -143,6 +143,8 @@ export interface TriageOptions {
    * known). Null when there are none; a failure only means the verdict is made without them.
    */
   baseline?: (spans: Span[], signal: AbortSignal) => Promise<Baseline | null>;
+  /** Handed the trace once it is read, for the trace picture (the verdict alone has no spans to draw). */
+  onTrace?: (spans: readonly Span[]) => void;
 }
 
 export const DEFAULT_TRIAGE_TIMEOUT_MS = 5000;
@@ -198,6 +200,7 @@ export async function triage(options: TriageOptions): Promise<TriageResult> {
   }
 
   if (found) {
+    options.onTrace?.(found.spans);
     const link = found.source.traceUrl(traceId) ?? (options.linkTemplate ? traceLink(options.linkTemplate, { traceId }) : null);
     const baseline = options.baseline ? await options.baseline(found.spans, AbortSignal.timeout(budget)).catch(() => null) : null;
     return analyseTrace(found.spans, {

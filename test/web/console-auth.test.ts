@@ -37,8 +37,8 @@ function get(path: string, headers: Record<string, string> = {}): Promise<Respon
   return fetch(`${h.sitrep.url}${path}`, { redirect: 'manual', headers });
 }
 
-const pages = () => ['/', '/incidents', `/incidents/${incident.number}`, '/incidents?status=open&search=checkout', `/incidents/${incident.number}/postmortem`, '/insights'];
-const data = () => ['/api/incidents', `/incidents/${incident.number}/card`, `/incidents/${incident.number}/live`, `/incidents/${incident.number}/postmortem.md`, '/api/insights'];
+const pages = () => ['/', '/incidents', `/incidents/${incident.number}`, '/incidents?status=open&search=checkout', `/incidents/${incident.number}/postmortem`, `/incidents/${incident.number}/trace`, '/insights'];
+const data = () => ['/api/incidents', `/incidents/${incident.number}/card`, `/incidents/${incident.number}/live`, `/incidents/${incident.number}/postmortem.md`, `/incidents/${incident.number}/trace.svg`, `/incidents/${incident.number}/trace.png`, '/api/insights'];
 const changes = () => ['note', 'status', 'severity'].map((a) => `/incidents/${incident.number}/${a}`);
 
 describe('the console without a session', () => {

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Actor } from '../../domain/actor.js';
 import type { Incident, RoomRef } from '../../domain/incident.js';
-import type { ChatPort, IncidentView, PageView, UploadedFile } from '../../incidents/chat-port.js';
+import type { ChatImage, ChatPort, IncidentView, PageView, UploadedFile } from '../../incidents/chat-port.js';
 import type { Logger } from '../../log.js';
 import { cardFallback, incidentCard, mention, pageBlocks, resolveOfferBlocks } from './blocks.js';
 import { channelName } from './channel-name.js';
@@ -156,6 +156,20 @@ export class SlackChat implements ChatPort {
   async uploadFile(room: RoomRef, file: { filename: string; title: string; content: string }): Promise<UploadedFile> {
     const res = (await this.call('upload the file', () =>
       this.client.files.uploadV2({ channel_id: room.id, filename: file.filename, title: file.title, content: file.content }),
+    )) as { files?: { files?: { id?: string; permalink?: string }[] }[] };
+    const uploaded = res.files?.[0]?.files?.[0];
+    return { id: uploaded?.id ?? '', url: uploaded?.permalink };
+  }
+
+  /**
+   * An image through Slack's upload flow (files.getUploadURLExternal, the bytes, then
+   * files.completeUploadExternal), shared in the incident's thread with its line of text.
+   */
+  async postImage(room: RoomRef, image: ChatImage): Promise<UploadedFile> {
+    const comment = image.link ? `${slackSafe(image.text)} <${image.link.url}|${slackSafe(image.link.label)}>` : slackSafe(image.text);
+    const upload = { channel_id: room.id, file: image.png, filename: image.filename, title: image.title, alt_text: image.altText, initial_comment: comment };
+    const res = (await this.call('upload the trace picture', () =>
+      this.client.files.uploadV2(image.threadOf ? { ...upload, thread_ts: image.threadOf } : upload),
     )) as { files?: { files?: { id?: string; permalink?: string }[] }[] };
     const uploaded = res.files?.[0]?.files?.[0];
     return { id: uploaded?.id ?? '', url: uploaded?.permalink };

@@ -49,7 +49,7 @@ export function incidentCard(incident: Incident, events: readonly TimelineEvent[
       : 'none'
   }</dd>
   <dt>Alerts</dt><dd>${alerts.size ? html`<ul>${[...alerts.values()].map((a) => html`<li>${a.url ? html`<a href="${a.url}">${a.title}</a>` : a.title} (${a.source}, ×${a.count}${a.resolved ? ', resolved' : ''})</li>`)}</ul>` : 'none'}</dd>
-  <dt>Trace</dt><dd>${incident.triage ? html`${incident.triage.summary}${incident.triage.traceUrl ? html` <a href="${incident.triage.traceUrl}">trace</a>` : ''}` : '—'}</dd>
+  <dt>Trace</dt><dd>${incident.triage ? html`${incident.triage.summary}${incident.triage.outcome === 'ok' ? html` <a href="/incidents/${incident.number}/trace" data-link="trace-picture">trace picture</a>` : ''}${incident.triage.traceUrl ? html` <a href="${incident.triage.traceUrl}">trace</a>` : ''}` : '—'}</dd>
   <dt>Links</dt><dd>${incident.links.length ? html`<ul>${incident.links.map((l) => html`<li><a href="${l.url}">${l.label}</a></li>`)}</ul>` : '—'}</dd>
 </dl>
 </div>`;
