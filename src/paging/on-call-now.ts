@@ -1,7 +1,7 @@
 // Who is on call now and who takes over next, per team and escalation level: the console's "On call" page.
-import type { OncallConfig } from './config.js';
+import type { OncallConfig, Schedule } from './config.js';
 import { policyFor, policyIdForTeam, resolveLevel } from './escalation-policy.js';
-import { onCallAt } from './schedule.js';
+import { firstShiftStart, onCallAt } from './schedule.js';
 
 export interface OnCallEntry {
   /** "schedule primary", "user maria", "group sre-leads". */
@@ -33,7 +33,7 @@ export function onCallNow(config: OncallConfig, at: Date): TeamOnCall[] {
           if (!schedule) return entry;
           const onCall = target.onCall;
           // Nobody on call now: the next shift, if one starts at all, is the hand-over.
-          const handoverAt = onCall?.until;
+          const handoverAt = onCall?.until ?? firstStartAfter(schedule, at);
           if (handoverAt) {
             const next = onCallAt(schedule, handoverAt);
             entry.handover = { at: handoverAt, to: next ? [name(next.user)] : [] };
@@ -45,4 +45,10 @@ export function onCallNow(config: OncallConfig, at: Date): TeamOnCall[] {
       });
       return { team, policy, levels };
     });
+}
+
+/** When somebody first comes on call in a schedule that has nobody now (a rotation or override yet to start). */
+function firstStartAfter(schedule: Schedule, at: Date): Date | undefined {
+  const starts = [...schedule.rotations.map((r) => firstShiftStart(r, schedule.timeZone)), ...schedule.overrides.map((o) => o.start)].filter((d) => d > at);
+  return starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : undefined;
 }
