@@ -271,6 +271,18 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
       sessionSecret: config.WEB_SESSION_SECRET,
       sessionHours: config.WEB_SESSION_HOURS,
       publicUrl: config.PUBLIC_URL,
+      acting: {
+        rooms,
+        claims: deliveries,
+        platform: config.ALERT_PLATFORM ?? (config.slack ? 'slack' : 'teams'),
+        people: [...(slack ? [slack.people] : []), ...(teams ? [teams.people] : [])],
+      },
+      ...(oncall ? { oncall } : {}),
+      rateLimits: {
+        signIn: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.WEB_SIGNIN_PER_MINUTE),
+        changes: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.WEB_CHANGES_PER_MINUTE),
+        logger,
+      },
     });
     // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.
     for (const page of postmortemPages(deps, { drafts: postmortemDrafts, edits: postmortemEdits, service: postmortems })) webConsole.registerConsolePage(page);

@@ -144,6 +144,8 @@ export const VARIABLES = {
   WEB_ALLOWED_EMAIL_DOMAINS: { schema: list, doc: 'e-mail domains allowed to sign in to the console, comma-separated' },
   WEB_ALLOWED_SLACK_TEAMS: { schema: list, doc: 'Slack workspace ids (T…) allowed to sign in (Sign in with Slack)' },
   WEB_ALLOWED_TENANTS: { schema: list, doc: 'Microsoft Entra tenant ids allowed to sign in' },
+  WEB_SIGNIN_PER_MINUTE: { schema: int(20, 1, 10_000), doc: 'console sign-in attempts allowed per client address and minute (shared by every replica through Redis); more get 429' },
+  WEB_CHANGES_PER_MINUTE: { schema: int(60, 1, 100_000), doc: 'console state changes (declare, note, status…) allowed per signed-in person and minute; more get 429' },
   WEB_AUTH_HEADER: { schema: z.string().default('x-forwarded-email'), doc: 'header carrying the signed-in e-mail in WEB_AUTH=header mode (oauth2-proxy: x-forwarded-email)' },
   WEB_TRUSTED_PROXIES: { schema: list, doc: 'addresses or CIDR ranges of the proxies allowed to set WEB_AUTH_HEADER' },
 } satisfies Record<string, { schema: z.ZodType; doc: string }>;

@@ -1,9 +1,11 @@
+import { actorLabel } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
 import { isOpen } from '../domain/status.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import type { IncidentDeps } from './deps.js';
 import { openRoom } from './room.js';
+import { declaredFromConsole } from './console-declare.js';
 import { attachChanges } from './changes.js';
 import { scheduleReminder } from './status-updates.js';
 
@@ -34,24 +36,28 @@ export async function tryOpenRoom(deps: IncidentDeps, incidentId: string, platfo
   const incident = await deps.store.get(incidentId);
   if (!incident || !isOpen(incident.status)) return 'closed';
   if (incident.room?.cardId) return 'opened';
+  // A console user matched to their chat self gets the room where they are.
+  const declarer = incident.declaredBy.platform;
+  const where = (declarer === 'slack' || declarer === 'teams') && deps.chats[declarer] && declaredFromConsole(incident) ? declarer : platform;
   let opened: Incident;
   try {
-    opened = await openRoom(deps, incidentId, platform);
+    opened = await openRoom(deps, incidentId, where);
   } catch (err) {
     await pageOwner(deps, incident);
     throw err;
   }
   await pageOwner(deps, opened);
-  if (attempt > 1) await tellLate(deps, opened, attempt);
+  if (attempt > 1 || declaredFromConsole(opened)) await tellLate(deps, opened, attempt);
   // What declaring does once the room is there: the status-update rhythm and what changed before.
   await scheduleReminder(deps, opened);
   if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
   return 'opened';
 }
 
-/** Pages the team an alert named, once per incident (a page already sent, or being sent, is left alone). */
+/** Pages the team an alert (or the console's declare form) named, once per incident (a page already sent, or being sent, is left alone). */
 async function pageOwner(deps: IncidentDeps, incident: Incident): Promise<void> {
-  const team = incident.suspectedOwner?.via === 'alert' ? incident.suspectedOwner.team : undefined;
+  const named = incident.suspectedOwner?.via === 'alert' || (incident.suspectedOwner?.via === 'command' && declaredFromConsole(incident));
+  const team = named ? incident.suspectedOwner?.team : undefined;
   if (!team || !deps.paging?.knowsTeam(team)) return;
   if (incident.pages.some((p) => p.team === team)) return;
   try {
@@ -77,7 +83,11 @@ async function tellLate(deps: IncidentDeps, incident: Incident, attempt: number)
   const shown = lines.slice(-LATE_NOTE_LINES);
   const earlier = lines.length > shown.length ? [`• …and ${lines.length - shown.length} earlier events (see the timeline)`] : [];
   const meanwhile = lines.length ? `\nWhat happened meanwhile:\n${[...earlier, ...shown].join('\n')}` : '\nNothing else happened meanwhile.';
-  const text = `${incidentLabel(incident)} was declared ${durationText(waited)} ago, but chat refused to open this room until now (${attempt} tries).${meanwhile}`;
+  const text = declaredFromConsole(incident)
+    ? `${incidentLabel(incident)} was declared from the web console by ${declarerIn(deps, incident)} ${durationText(waited)} ago${
+        attempt > 1 ? `; chat refused to open this room until now (${attempt} tries)` : ''
+      }.${meanwhile}`
+    : `${incidentLabel(incident)} was declared ${durationText(waited)} ago, but chat refused to open this room until now (${attempt} tries).${meanwhile}`;
   const chat = deps.chats[room.platform];
   await chat?.post(room, text, { threadOf: room.cardId });
 }
@@ -110,6 +120,13 @@ function describe(e: TimelineEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** A console user matched to this platform is mentioned; anyone else is named with their e-mail. */
+function declarerIn(deps: IncidentDeps, incident: Incident): string {
+  const by = incident.declaredBy;
+  const chat = incident.room ? deps.chats[incident.room.platform] : undefined;
+  return chat && by.platform === chat.platform ? chat.mention(by) : by.platform === 'web' && by.name && by.name !== by.id ? `${by.name} (${by.id})` : actorLabel(by);
 }
 
 function durationText(ms: number): string {

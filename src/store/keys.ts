@@ -101,6 +101,8 @@ export function createKeys(prefix: string) {
     teamsServiceUrl: `${prefix}teams:serviceurl`,
     teamsCapture: (token: string) => `${prefix}teams:capture:${token}`,
     slackUserName: (userId: string) => `${prefix}slack:username:${userId}`,
+    slackUserByEmail: (email: string) => `${prefix}slack:byemail:${email.toLowerCase()}`,
+    teamsUserByEmail: (email: string) => `${prefix}teams:byemail:${email.toLowerCase()}`,
     slackCapture: (token: string) => `${prefix}slack:capture:${token}`,
     teamsDeclaredIn: (conversationId: string) => `${prefix}teams:declared:${conversationId}`,
     // One hash tag for all insights keys: a summary and its indexes change in one script, in one Cluster slot.

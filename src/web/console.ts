@@ -10,7 +10,7 @@ import type { Incident } from '../domain/incident.js';
 import { Severity } from '../domain/severity.js';
 import { Status } from '../domain/status.js';
 import type { IncidentDeps } from '../incidents/deps.js';
-import { changeSeverity, changeStatus } from '../incidents/lifecycle.js';
+import { changeSeverity, changeStatus, resolveIncident } from '../incidents/lifecycle.js';
 import { addNote } from '../incidents/record.js';
 import type { TimelineFeed } from '../incidents/store-port.js';
 import type { HttpServer } from '../server/http.js';
@@ -23,6 +23,11 @@ import type { RedisTimelinePages } from '../store/timeline-pages.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { SessionCookies } from './session.js';
 import { streamTimeline } from './live.js';
+import { actorFor, registerDeclareRoutes, type ConsoleActing } from './declare-routes.js';
+import { registerOnCallPage } from './oncall-routes.js';
+import { parse } from './parse.js';
+import { registerRateLimits, type ConsoleRateLimits } from './rate-limit.js';
+import type { OncallConfig } from '../paging/config.js';
 
 export interface WebConsoleOptions {
   deps: IncidentDeps;
@@ -34,6 +39,12 @@ export interface WebConsoleOptions {
   sessionSecret?: string;
   sessionHours: number;
   publicUrl: string;
+  /** Declaring incidents from the console and matching its users to their chat identity (absent: no declare form). */
+  acting?: ConsoleActing;
+  /** oncall.yaml, for the "On call" page. */
+  oncall?: OncallConfig;
+  /** Redis-backed budgets for sign-in attempts and state changes. */
+  rateLimits?: ConsoleRateLimits;
 }
 
 /**
@@ -80,6 +91,7 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
     });
     registerAuth(app, { auth: options.auth, sessions, secureCookies: options.publicUrl.startsWith('https:'), publicUrl: options.publicUrl, logger: deps.logger });
+    if (options.rateLimits) registerRateLimits(app, options.rateLimits);
 
     const frame = (request: FastifyRequest, title: string, body: Safe, section: LayoutOptions['section'] = 'incidents') => {
       const signedIn = request.signedIn as SignedIn;
@@ -99,6 +111,12 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
       const result = await deps.store.list(query);
       return sendPage(reply, frame(request, 'Incidents', incidentListPage(result, query, deps.clock())));
     });
+
+    if (options.acting) {
+      const teams = options.oncall ? Object.keys(options.oncall.teams).sort() : undefined;
+      registerDeclareRoutes(app, { deps, acting: options.acting, ...(teams ? { teams } : {}), frame: (request, title, body) => frame(request, title, body, 'declare') });
+    }
+    registerOnCallPage(app, { oncall: options.oncall, clock: deps.clock, frame: (request, title, body) => frame(request, title, body, 'oncall') });
 
     app.get('/api/incidents', data, async (request) => deps.store.list(parse(IncidentQuery, request.query)));
 
@@ -135,7 +153,8 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
       app.post(`/incidents/:number/${path}`, data, async (request, reply) => {
         const incident = await incidentOf(request);
         const body = parse(Action.and(schema), request.body) as { key: string };
-        await run(incident, body as never, actorOf(request), `web:${body.key}`);
+        const actor = await actorFor(deps, options.acting?.people ?? [], request, incident.room?.platform);
+        await run(incident, body as never, actor, `web:${body.key}`);
         return reply.redirect(`/incidents/${incident.number}`, 303);
       });
     act('note', z.object({ text: z.string().trim().min(1).max(3000) }), (i, b: { text: string }, actor, key) => addNote(deps, i.id, b.text, actor, key));
@@ -143,6 +162,7 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
       changeStatus(deps, i.id, b.to, actor, key, b.message || undefined),
     );
     act('severity', z.object({ to: Severity }), (i, b: { to: Severity }, actor, key) => changeSeverity(deps, i.id, b.to, actor, key));
+    act('resolve', z.object({ summary: z.string().trim().max(500).optional() }), (i, b: { summary?: string }, actor, key) => resolveIncident(deps, i.id, actor, key, b.summary || undefined));
 
     async function incidentOf(request: FastifyRequest): Promise<Incident> {
       const { number } = parse(NUMBER, request.params);
@@ -172,19 +192,4 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
   });
 
   return { registerConsolePage: (p) => void extra.push(p) };
-}
-
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new SitrepError('invalid_input', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
-
-/** The signed-in person as the actor of what they do in the console. */
-function actorOf(request: FastifyRequest): Actor {
-  const { viewer } = request.signedIn as SignedIn;
-  return { platform: 'web', id: viewer.email, name: viewer.name ?? viewer.email };
 }

@@ -29,7 +29,7 @@ export interface LayoutOptions {
   csrf: string;
   viewer: { email: string; name?: string };
   /** Nav entry shown as current. */
-  section?: 'incidents' | 'insights';
+  section?: 'incidents' | 'insights' | 'declare' | 'oncall';
   /** Sign-out is offered only when there is a cookie session to end. */
   canSignOut: boolean;
 }
@@ -55,7 +55,7 @@ export function layout(options: LayoutOptions, body: Safe): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/incidents">sitrep</a>
-  <nav aria-label="Console">${nav('/incidents', 'Incidents', 'incidents')} ${nav('/insights', 'Insights', 'insights')}</nav>
+  <nav aria-label="Console">${nav('/incidents', 'Incidents', 'incidents')} ${nav('/insights', 'Insights', 'insights')} ${nav('/oncall', 'On call', 'oncall')} ${nav('/incidents/new', 'Declare', 'declare')}</nav>
   <div class="who"><span>${options.viewer.name ?? options.viewer.email}</span>${
     options.canSignOut
       ? html` <form method="post" action="/auth/signout" class="inline"><input type="hidden" name="_csrf" value="${options.csrf}"><button type="submit">Sign out</button></form>`

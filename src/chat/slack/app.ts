@@ -45,6 +45,8 @@ export interface SlackSettings {
 
 export interface SlackAdapter {
   chat: SlackChat;
+  /** People by e-mail (the web console's actor matching). */
+  people: SlackDirectory;
   /** HTTP mode: the handler for `POST /slack/events`. Undefined in Socket Mode. */
   listener?: RequestListener;
   /** Registers the listeners once the use-case dependencies exist. */
@@ -99,6 +101,7 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
 
   return {
     chat,
+    people: directory,
     listener: receiver ? countingRejections(receiver.requestListener, infra.observe) : undefined,
     attach(deps, deliveries) {
       registerListeners(app, { deps, deliveries, settings, log, directory, own, api, captures: new SlackPendingCaptures(infra.redis, infra.prefix) });

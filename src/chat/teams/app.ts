@@ -14,6 +14,8 @@ import { TeamsChat } from './teams-chat.js';
 
 export interface TeamsApp {
   chat: TeamsChat;
+  /** People by e-mail/UPN from the rosters the bot has read (the web console's actor matching). */
+  people: TeamsDirectory;
   /** The handler for `POST /api/messages` (the Azure Bot's messaging endpoint). */
   listener: RequestListener;
   /** Starts answering activities once the use-case dependencies exist; until then every turn fails politely. */
@@ -43,6 +45,7 @@ export function createTeamsApp(settings: TeamsSettings, redis: { client: RedisCl
   );
   return {
     chat,
+    people: directory,
     listener: (req, res) => handle(req, res),
     attach(deps, deliveries) {
       bot = new SitrepTeamsBot({

@@ -50,7 +50,7 @@ import { isDeclareDialog, readDeclareForm, type DeclareFields } from './declare-
 import type { DeclaredThreads } from './declared-threads.js';
 import type { TeamsDirectory } from './directory.js';
 import { toSitrepError } from './errors.js';
-import { searchMembers, type MemberChoice } from './member-search.js';
+import { searchMembers, type MemberChoice, type RosterPerson } from './member-search.js';
 import { groupMentionProblem, withGroupNames } from './group-mentions.js';
 import { helpCard, HELP_SUMMARY, welcomeCard } from './help.js';
 import { commandTextOf } from './mentions.js';
@@ -383,7 +383,9 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
   protected override async onSearchInvoke(context: TurnContext, query: SearchInvokeValue): Promise<SearchInvokeResponse> {
     if (!actorOf(context.activity) || query.dataset !== MEMBERS_DATASET) return searchResponse([]);
     try {
-      return searchResponse(await searchMembers(context, query.queryText, query.queryOptions));
+      const remember = (people: RosterPerson[]) =>
+        void this.bot.directory.rememberAddresses(people).catch((err: unknown) => this.log.warn({ err: describeError(err) }, 'could not remember Teams roster addresses'));
+      return searchResponse(await searchMembers(context, query.queryText, query.queryOptions, remember));
     } catch (err) {
       this.log.warn({ err: describeError(err), conversationId: context.activity.conversation.id }, 'Teams member search failed');
       return searchError(toSitrepError(err, 'list the members of this team'));

@@ -1,5 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import type { Actor } from '../../domain/actor.js';
+import type { PeopleByEmail } from '../../incidents/console-actor.js';
+import type { RosterPerson } from './member-search.js';
 import type { RedisClient } from '../../store/redis.js';
 import { createKeys, type Keys } from '../../store/keys.js';
 
@@ -15,12 +18,17 @@ export const TeamsUserRef = z.object({
 });
 export type TeamsUserRef = z.infer<typeof TeamsUserRef>;
 
+/** Roster addresses are kept for a month after they were last seen (people leave, addresses get reused). */
+const ADDRESS_TTL_SECONDS = 30 * 24 * 3600;
+const RosterEntry = z.object({ id: z.string().min(1), name: z.string().optional() });
+
 /**
  * Conversation references, kept in Redis so every replica can page anyone who ever wrote to the bot.
  * Only activities that passed the Bot Framework token check are remembered: the stored serviceUrl is
  * where proactive messages — carrying our bearer token — will be sent.
  */
-export class TeamsDirectory {
+export class TeamsDirectory implements PeopleByEmail {
+  readonly platform = 'teams' as const;
   private readonly keys: Keys;
 
   constructor(
@@ -53,6 +61,24 @@ export class TeamsDirectory {
   async save(aadObjectId: string, ref: TeamsUserRef): Promise<void> {
     const fields = Object.fromEntries(Object.entries(ref).filter(([, v]) => v !== undefined)) as Record<string, string>;
     await this.redis.hset(this.keys.teamsUser(aadObjectId), fields);
+  }
+
+  /** Keeps the e-mail and UPN of people seen in a roster, so the web console can act as their Teams self. */
+  async rememberAddresses(people: RosterPerson[]): Promise<void> {
+    if (!people.length) return;
+    const pipeline = this.redis.pipeline();
+    for (const person of people) {
+      const value = JSON.stringify({ id: person.aadObjectId, ...(person.name ? { name: person.name } : {}) });
+      for (const address of person.addresses) pipeline.set(this.keys.teamsUserByEmail(address), value, 'EX', ADDRESS_TTL_SECONDS);
+    }
+    await pipeline.exec();
+  }
+
+  /** The Teams person (AAD object id) with this e-mail or UPN, if a roster read has shown them. */
+  async byEmail(email: string): Promise<Actor | undefined> {
+    const raw = await this.redis.get(this.keys.teamsUserByEmail(email));
+    const parsed = RosterEntry.safeParse(raw ? JSON.parse(raw) : undefined);
+    return parsed.success ? { platform: 'teams', id: parsed.data.id, ...(parsed.data.name ? { name: parsed.data.name } : {}) } : undefined;
   }
 
   /** The Bot Connector URL Teams last called from; undefined until the first activity arrives. */

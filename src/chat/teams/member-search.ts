@@ -20,7 +20,19 @@ const MAX_PAGES = 5;
  * in roster order: `skip` matches left out, at most `top` (Teams' own cap of 15) returned. Read through
  * the Bot Connector with the bot's own token, so no Graph permission is needed.
  */
-export async function searchMembers(context: TurnContext, query: string, options: { skip?: number; top?: number } = {}): Promise<MemberChoice[]> {
+/** A roster entry with the addresses Teams gives (e-mail, UPN): the console matches its users to Teams people by them. */
+export interface RosterPerson {
+  aadObjectId: string;
+  name?: string;
+  addresses: string[];
+}
+
+export async function searchMembers(
+  context: TurnContext,
+  query: string,
+  options: { skip?: number; top?: number } = {},
+  seen: (people: RosterPerson[]) => void = () => undefined,
+): Promise<MemberChoice[]> {
   const skip = Math.max(0, Math.floor(options.skip ?? 0));
   const top = Math.min(MAX_PICKER_CHOICES, Math.max(1, Math.floor(options.top ?? MAX_PICKER_CHOICES)));
   const needle = query.trim().toLocaleLowerCase();
@@ -29,6 +41,7 @@ export async function searchMembers(context: TurnContext, query: string, options
   for (let page = 0; page < MAX_PAGES && matches.length < skip + top; page++) {
     // Inside a team this reads the team's roster (getPagedTeamMembers), elsewhere the chat's.
     const result = await TeamsInfo.getPagedMembers(context, PAGE_SIZE, continuationToken);
+    seen((result.members ?? []).flatMap(rosterPerson));
     for (const member of result.members ?? []) {
       const choice = choiceOf(member);
       if (choice && choice.title.toLocaleLowerCase().includes(needle)) matches.push(choice);
@@ -37,6 +50,12 @@ export async function searchMembers(context: TurnContext, query: string, options
     if (!continuationToken) break;
   }
   return matches.slice(skip, skip + top);
+}
+
+function rosterPerson(member: TeamsChannelAccount): RosterPerson[] {
+  const id = member.aadObjectId ?? (member as TeamsChannelAccount & { objectId?: string }).objectId;
+  const addresses = [member.email, member.userPrincipalName].filter((a): a is string => typeof a === 'string' && a.includes('@'));
+  return id && addresses.length ? [{ aadObjectId: id, ...(member.name ? { name: member.name } : {}), addresses }] : [];
 }
 
 /** Bots and people Teams gives no AAD object id cannot hold a role: sitrep knows people by that id. */

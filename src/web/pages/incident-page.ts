@@ -69,6 +69,7 @@ function actions(incident: Incident): Safe {
   return html`<section class="actions" aria-labelledby="act"><h2 id="act">Act</h2>
 <form method="post" action="${base}/note">${key()}<label for="note-text">Note</label> <input id="note-text" name="text" required maxlength="3000" size="50"> <button type="submit">Add note</button></form>
 ${next.length ? html`<form method="post" action="${base}/status">${key()}<label for="status-to">Status</label> <select id="status-to" name="to">${next.map((s) => html`<option>${s}</option>`)}</select> <input name="message" placeholder="message (optional)" maxlength="500"> <button type="submit">Change status</button></form>` : ''}
+${incident.status !== 'resolved' && incident.status !== 'closed' ? html`<form method="post" action="${base}/resolve">${key()}<label for="resolve-summary">Resolve</label> <input id="resolve-summary" name="summary" placeholder="summary (optional)" maxlength="500" size="40"> <button type="submit">Resolve incident</button></form>` : ''}
 <form method="post" action="${base}/severity">${key()}<label for="sev-to">Severity</label> <select id="sev-to" name="to">${SEVERITIES.map((s) => html`<option${s === incident.severity ? html` selected` : ''}>${s}</option>`)}</select> <button type="submit">Change severity</button></form>
 </section>`;
 }
