@@ -1,4 +1,4 @@
-import { IncidentSummary } from '../domain/incident-summary.js';
+import { parseSummary, type IncidentSummary } from '../domain/incident-summary.js';
 import type { SummaryStore } from '../incidents/summary-port.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
@@ -82,7 +82,7 @@ export class RedisIncidentSummaries implements SummaryStore {
     for (let i = 0; i < ids.length; i += READ_CHUNK) {
       const chunk = ids.slice(i, i + READ_CHUNK);
       const values = await this.redis.hmget(this.keys.insightsSummary, ...chunk);
-      for (const json of values) if (json) out.push(IncidentSummary.parse(JSON.parse(json)));
+      for (const json of values) if (json) out.push(parseSummary(JSON.parse(json)));
     }
     return out;
   }

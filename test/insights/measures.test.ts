@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeIncident, type IncidentSummary } from '../../src/domain/incident-summary.js';
+import { parseSummary, summarizeIncident, type IncidentSummary } from '../../src/domain/incident-summary.js';
 import { stat, mtbfByService } from '../../src/domain/insights.js';
 import { bucketsBetween } from '../../src/insights/buckets.js';
 import { buildReport, InsightsQuery, matching } from '../../src/insights/report.js';
@@ -71,6 +71,29 @@ describe('medians and p90s', () => {
     expect(stat([4, 1, 3, 2], 2)).toEqual({ count: 4, notApplicable: 2, median: 2.5, p90: 4, mean: 2.5 });
     expect(stat([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0)).toMatchObject({ median: 5.5, p90: 9 });
     expect(stat([], 3)).toEqual({ count: 0, notApplicable: 3 });
+  });
+
+  it('gives what sorting gives, for counts with many ties (hops) and for odd and even lengths', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (const n of [1, 2, 3, 10, 11, 100, 1001]) {
+      for (const spread of [3, 1e6]) {
+        const values = Array.from({ length: n }, () => Math.floor(next() * spread));
+        const sorted = [...values].sort((a, b) => a - b);
+        const median = n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+        expect(stat(values, 0)).toMatchObject({ count: n, median, p90: sorted[Math.ceil(0.9 * n) - 1] });
+      }
+    }
+  });
+});
+
+describe('a stored summary read back', () => {
+  it('a valid one comes back as it was; one with a wrong field fails with the schema\'s error', () => {
+    const s = summary(reopenedIncident());
+    expect(parseSummary(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(() => parseSummary({ ...s, severity: 'SEV9' })).toThrow(/severity/);
+    expect(() => parseSummary({ ...s, hops: 1.5 })).toThrow(/hops/);
+    expect(() => parseSummary({ ...s, services: ['api', 3] })).toThrow(/services/);
   });
 });
 
