@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSummary, summarizeIncident, type IncidentSummary } from '../../src/domain/incident-summary.js';
-import { stat, mtbfByService } from '../../src/domain/insights.js';
+import { isoMs, stat, mtbfByService } from '../../src/domain/insights.js';
 import { bucketsBetween } from '../../src/insights/buckets.js';
 import { buildReport, InsightsQuery, matching } from '../../src/insights/report.js';
 import { nightIncident, reopenedIncident, unansweredIncident, unpagedAlertIncident, type Story } from './histories.js';
@@ -83,6 +83,14 @@ describe('medians and p90s', () => {
         const median = n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
         expect(stat(values, 0)).toMatchObject({ count: n, median, p90: sorted[Math.ceil(0.9 * n) - 1] });
       }
+    }
+  });
+});
+
+describe('summary times', () => {
+  it('read the same as Date.parse, across a DST change, a leap day and forms other than toISOString', () => {
+    for (const text of ['2026-03-29T00:59:59.999Z', '2026-03-29T01:00:00.000Z', '2028-02-29T23:30:00.000Z', '1970-01-01T00:00:00.000Z', '2026-03-29T03:00:00+02:00', '2026-03-29T01:00:00Z', 'not a time']) {
+      expect(isoMs(text), text).toEqual(Date.parse(text));
     }
   });
 });
