@@ -3,7 +3,9 @@ import { parseSummary, summarizeIncident, type IncidentSummary } from '../../src
 import { isoMs, stat, mtbfByService } from '../../src/domain/insights.js';
 import { bucketsBetween } from '../../src/insights/buckets.js';
 import { buildReport, InsightsQuery, matching } from '../../src/insights/report.js';
-import { nightIncident, reopenedIncident, unansweredIncident, unpagedAlertIncident, type Story } from './histories.js';
+import { computeMetrics } from '../../src/domain/metrics.js';
+import { alice } from '../postmortem/helpers.js';
+import { history, nightIncident, reopenedIncident, unansweredIncident, unpagedAlertIncident, type Story } from './histories.js';
 
 const MIN = 60_000;
 const summary = (story: Story) => summarizeIncident(story.incident, story.timeline);
@@ -63,6 +65,42 @@ describe('one incident summary', () => {
     const s = summary(unansweredIncident());
     expect(s).toMatchObject({ pages: 1, pagesEscalated: 1, pagesUnanswered: 1, hops: 0, rightTeamMs: 0, team: 'team-a', firstTeam: 'team-a' });
     expect(s.acknowledgeMs).toBeUndefined();
+  });
+});
+
+describe('time to the right team, one definition', () => {
+  it('the postmortem and the insights summary give the same value for every history', () => {
+    for (const story of [nightIncident(), reopenedIncident(), unansweredIncident(), unpagedAlertIncident()]) {
+      expect(summary(story).rightTeamMs, story.incident.id).toBe(computeMetrics(story.timeline).timeToRightTeam.value);
+    }
+  });
+
+  it('a team suspected before the ledger, handed away and given back, had it from the declaration', () => {
+    const story = reopenedIncident();
+    const t = (hhmm: string) => `2026-03-24T${hhmm}:00.000Z`;
+    const timeline = history(story.incident.id, [
+      [t('10:00'), { type: 'declared', actor: alice, key: 'd', title: 'API errors', severity: 'SEV3', source: 'slack' }],
+      [t('10:20'), { type: 'owner_changed', actor: alice, key: 'o1', fromTeam: 'team-x', toTeam: 'team-y' }],
+      [t('10:50'), { type: 'owner_changed', actor: alice, key: 'o2', fromTeam: 'team-y', toTeam: 'team-x' }],
+      [t('11:00'), { type: 'resolved', actor: alice, key: 'r' }],
+    ]);
+    expect(computeMetrics(timeline).timeToRightTeam).toMatchObject({ value: 0, detail: 'team-x' });
+    expect(summarizeIncident(story.incident, timeline)).toMatchObject({ rightTeamMs: 0, hops: 2, team: 'team-x', firstTeam: 'team-x' });
+  });
+
+  it('x → y → z → y counts to y\'s first assignment, not its return', () => {
+    const story = reopenedIncident();
+    const t = (hhmm: string) => `2026-03-24T${hhmm}:00.000Z`;
+    const timeline = history(story.incident.id, [
+      [t('10:00'), { type: 'declared', actor: alice, key: 'd', title: 'API errors', severity: 'SEV3', source: 'slack' }],
+      [t('10:02'), { type: 'owner_changed', actor: alice, key: 'o1', toTeam: 'team-x' }],
+      [t('10:07'), { type: 'owner_changed', actor: alice, key: 'o2', fromTeam: 'team-x', toTeam: 'team-y' }],
+      [t('10:30'), { type: 'owner_changed', actor: alice, key: 'o3', fromTeam: 'team-y', toTeam: 'team-z' }],
+      [t('10:45'), { type: 'owner_changed', actor: alice, key: 'o4', fromTeam: 'team-z', toTeam: 'team-y' }],
+      [t('11:00'), { type: 'resolved', actor: alice, key: 'r' }],
+    ]);
+    expect(computeMetrics(timeline).timeToRightTeam).toMatchObject({ value: 7 * MIN, detail: 'team-y' });
+    expect(summarizeIncident(story.incident, timeline)).toMatchObject({ rightTeamMs: 7 * MIN, hops: 3 });
   });
 });
 
