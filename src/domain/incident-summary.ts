@@ -50,8 +50,61 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
-/** Bump when a formula changes; `sitrep reindex` then brings every stored summary up to date. */
-export const SUMMARY_FORMULA = 2;
+type Check = (value: unknown) => boolean;
+
+/** One field's schema as a plain-JavaScript check (the kinds a summary uses; number bounds taken as inclusive). */
+function checkOf(schema: z.ZodType): Check {
+  if (schema instanceof z.ZodOptional) {
+    const inner = checkOf(schema.unwrap() as z.ZodType);
+    return (v) => v === undefined || inner(v);
+  }
+  if (schema instanceof z.ZodString) return (v) => typeof v === 'string';
+  if (schema instanceof z.ZodBoolean) return (v) => typeof v === 'boolean';
+  if (schema instanceof z.ZodNumber) {
+    const { isInt, minValue, maxValue } = schema;
+    const min = minValue ?? -Infinity;
+    const max = maxValue ?? Infinity;
+    return (v) => typeof v === 'number' && (isInt ? Number.isInteger(v) : Number.isFinite(v)) && v >= min && v <= max;
+  }
+  if (schema instanceof z.ZodEnum) {
+    const options = new Set<unknown>(schema.options);
+    return (v) => options.has(v);
+  }
+  if (schema instanceof z.ZodArray) {
+    const element = checkOf(schema.element as z.ZodType);
+    return (v) => Array.isArray(v) && v.every(element);
+  }
+  // A field of another kind: always take the schema's own path.
+  return () => false;
+}
+
+const FIELD_CHECKS = Object.entries(IncidentSummary.shape).map(([key, schema]) => [key, checkOf(schema)] as const);
+
+/**
+ * A stored summary, validated. A report reads thousands at once, where a full schema parse of each
+ * costs more than fetching them: the fields are checked with plain checks derived from the schema,
+ * and only a summary that fails them goes through the schema (which strips, or throws its usual error).
+ */
+export function parseSummary(raw: unknown): IncidentSummary {
+  if (typeof raw === 'object' && raw !== null) {
+    const record = raw as Record<string, unknown>;
+    let ok = true;
+    for (const [key, check] of FIELD_CHECKS) {
+      if (!check(record[key])) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return record as IncidentSummary;
+  }
+  return IncidentSummary.parse(raw);
+}
+
+/**
+ * Bump when a formula changes; `sitrep reindex` then brings every stored summary up to date.
+ * 2: followed a change. 3: time to the right team from the one definition the postmortem also uses (metrics.ts).
+ */
+export const SUMMARY_FORMULA = 3;
 
 /** Only resolved and closed incidents have a summary; a reopened one loses it until resolved again. */
 export function isSummarised(status: Status): boolean {
@@ -86,11 +139,10 @@ export const SUMMARY_EVENT_TYPES: ReadonlySet<TimelineEventType> = new Set<Timel
 export function summarizeIncident(incident: Incident, timeline: readonly TimelineEvent[], length = timeline.length): IncidentSummary {
   const events = chronological(timeline);
   const metrics = computeMetrics(events);
-  const { teams, changes } = ownerChain(events);
+  const { teams } = ownerChain(events);
   const finalTeam = teams.at(-1) ?? incident.suspectedOwner?.team;
   const originService = originOf(events);
   const services = [...new Set([...(originService ? [originService] : []), ...incident.affectedServices])];
-  const rightTeam = finalTeam && teams.length > 0 ? timeToTeam(events, changes, teams, finalTeam) : undefined;
   return {
     formula: SUMMARY_FORMULA,
     id: incident.id,
@@ -109,7 +161,7 @@ export function summarizeIncident(incident: Incident, timeline: readonly Timelin
     acknowledgeMs: metrics.timeToAcknowledge.value,
     mitigateMs: metrics.timeToMitigate.value,
     resolveMs: metrics.timeToResolve.value,
-    rightTeamMs: rightTeam,
+    rightTeamMs: metrics.timeToRightTeam.value,
     hops: metrics.teamHandoffs.value,
     ...pageCounts(events),
     ...(incident.changes ? { followedChange: followedChange(incident.changes, incident.declaredAt) } : {}),
@@ -130,21 +182,6 @@ function originOf(events: TimelineEvent[]): string | undefined {
     if (typeof service === 'string' && service) origin = service;
   }
   return origin ?? events.find((e): e is EventOf<'alert_fired'> => e.type === 'alert_fired' && Boolean(e.service))?.service;
-}
-
-/**
- * Declared → the final team was first assigned. A team that had the incident, lost it and got it back
- * counts from its first assignment: the time spent elsewhere in between was time lost.
- */
-function timeToTeam(events: TimelineEvent[], changes: EventOf<'owner_changed'>[], teams: string[], finalTeam: string): number | undefined {
-  const declared = events.find((e) => e.type === 'declared');
-  if (!declared) return undefined;
-  // The chain may open with a team suspected before the ledger (fromTeam of the first change): assigned at declaration.
-  const suspectedBefore = teams[0] === finalTeam && changes[0]?.toTeam !== finalTeam;
-  const assigned = suspectedBefore ? declared : changes.find((c) => c.toTeam === finalTeam);
-  if (!assigned) return undefined;
-  const ms = Date.parse(assigned.at) - Date.parse(declared.at);
-  return ms >= 0 ? ms : 0; // named in the declaration itself, a moment before the declared event was stamped
 }
 
 function pageCounts(events: TimelineEvent[]): Pick<IncidentSummary, 'pages' | 'pagesEscalated' | 'pagesUnanswered'> {

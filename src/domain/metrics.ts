@@ -93,7 +93,7 @@ const SPECS = {
   mitigate: { id: 'time_to_mitigate', name: 'Time to mitigate', definition: 'declared → first moved to monitoring' },
   resolve: { id: 'time_to_resolve', name: 'Time to resolve', definition: 'declared → resolved' },
   handoffs: { id: 'team_handoffs', name: 'Team hand-offs', definition: 'hops from the first suspected team to the team that owned the fix' },
-  rightTeam: { id: 'time_to_right_team', name: 'Time to the right team', definition: 'declared → the final owning team acknowledged' },
+  rightTeam: { id: 'time_to_right_team', name: 'Time to the right team', definition: 'declared → the team it ended with was first assigned' },
 } satisfies Record<string, Spec>;
 
 export function computeMetrics(timeline: readonly TimelineEvent[]): ResponseMetrics {
@@ -107,7 +107,7 @@ export function computeMetrics(timeline: readonly TimelineEvent[]): ResponseMetr
     timeToMitigate: timeToMitigate(of, declaredSource),
     timeToResolve: timeToResolve(of, declaredSource),
     teamHandoffs: teamHandoffs(owners),
-    timeToRightTeam: timeToRightTeam(of, owners, declaredSource),
+    timeToRightTeam: timeToRightTeam(owners, declaredSource),
   };
 }
 
@@ -183,15 +183,23 @@ function teamHandoffs({ teams, changes }: OwnerChain): Metric {
   };
 }
 
-function timeToRightTeam(of: OfType, { teams }: OwnerChain, declared: MetricSource | undefined): Metric {
+/**
+ * Time to the right team — the one definition, for the postmortem and for insights alike: declared →
+ * the team the incident ended with was first assigned it. A team that had the incident, lost it and got
+ * it back counts from its first assignment: the time spent elsewhere in between was time lost. A team
+ * suspected before the hand-off ledger started (the `fromTeam` of the first change) had it from the
+ * declaration; so did one named in the declaration itself, a moment before the declared event was stamped.
+ */
+function timeToRightTeam({ teams, changes }: OwnerChain, declared: MetricSource | undefined): Metric {
   const finalTeam = teams.at(-1);
   if (!declared) return notMeasured(SPECS.rightTeam, NO_DECLARED);
   if (!finalTeam) return notMeasured(SPECS.rightTeam, 'no owning team was recorded (/incident owner <team>)', [declared]);
-  // An acknowledgement names its team, or else points at a page that did.
-  const pagesOfTeam = new Set(of('paged').filter((p) => p.target.team === finalTeam).map((p) => p.pageId));
-  const ack = of('acknowledged').find((a) => a.team === finalTeam || (a.team === undefined && a.pageId !== undefined && pagesOfTeam.has(a.pageId)));
-  if (!ack) return notMeasured(SPECS.rightTeam, `${finalTeam} (the final owning team) never acknowledged a page`, [declared]);
-  return { ...between(SPECS.rightTeam, declared, { label: `${finalTeam} acknowledged`, event: ack }), detail: finalTeam };
+  const first = changes[0]!;
+  const suspectedFromTheStart = teams[0] === finalTeam && first.toTeam !== finalTeam;
+  const assigned = suspectedFromTheStart ? first : changes.find((c) => c.toTeam === finalTeam)!;
+  const label = suspectedFromTheStart ? `${finalTeam} suspected from the start (handed away here)` : `${finalTeam} first assigned`;
+  const value = suspectedFromTheStart ? 0 : Math.max(0, ms(assigned) - ms(declared.event));
+  return { ...SPECS.rightTeam, unit: 'duration', value, sources: [declared, { label, event: assigned }], detail: finalTeam };
 }
 
 export function metricList(metrics: ResponseMetrics): Metric[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IncidentSummary } from '../domain/incident-summary.js';
-import { firstOwnerKept, followedChangeShare, MEASURES, measureStat, mtbfByService, type MeasureId, type MeasureSpec, type MtbfStat, type Stat } from '../domain/insights.js';
+import { declaredMs, firstOwnerKept, followedChangeShare, MEASURES, measureStat, mtbfByService, type MeasureId, type MeasureSpec, type MtbfStat, type Stat } from '../domain/insights.js';
 import { SEVERITIES, Severity } from '../domain/severity.js';
 import { fromLocal, parseLocalDate } from '../paging/local-time.js';
 import { bucketIndex, bucketsBetween, type Bucket, type BucketSize } from './buckets.js';
@@ -54,7 +54,7 @@ export function matching(summaries: Iterable<IncidentSummary>, query: InsightsQu
   const to = query.to.getTime();
   const out: IncidentSummary[] = [];
   for (const s of summaries) {
-    const at = Date.parse(s.declaredAt);
+    const at = declaredMs(s);
     if (at < from || at >= to) continue;
     if (query.team && s.team !== query.team) continue;
     if (query.service && !s.services.includes(query.service)) continue;
@@ -132,7 +132,7 @@ function trend(summaries: readonly IncidentSummary[], query: InsightsQuery): Tre
   const bounds = buckets.map((b) => ({ startMs: Date.parse(b.start), endMs: Date.parse(b.end) }));
   const members = buckets.map((): IncidentSummary[] => []);
   for (const s of summaries) {
-    const i = bucketIndex(bounds, Date.parse(s.declaredAt));
+    const i = bucketIndex(bounds, declaredMs(s));
     if (i >= 0) members[i]!.push(s);
   }
   return buckets.map((bucket, i) => {

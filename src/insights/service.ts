@@ -1,4 +1,5 @@
 import type { IncidentSummary } from '../domain/incident-summary.js';
+import { declaredMs } from '../domain/insights.js';
 import type { SummaryStore } from '../incidents/summary-port.js';
 import { buildReport, matching, type InsightsQuery, type InsightsReport } from './report.js';
 
@@ -9,7 +10,7 @@ export class Insights {
   /** The summaries a query selects, newest first. */
   async incidents(query: InsightsQuery): Promise<IncidentSummary[]> {
     const found = matching(await this.summaries.find(query), query);
-    return found.sort((a, b) => Date.parse(b.declaredAt) - Date.parse(a.declaredAt));
+    return found.sort((a, b) => declaredMs(b) - declaredMs(a));
   }
 
   async report(query: InsightsQuery): Promise<InsightsReport> {

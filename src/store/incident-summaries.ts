@@ -1,9 +1,12 @@
-import { IncidentSummary } from '../domain/incident-summary.js';
+import { parseSummary, type IncidentSummary } from '../domain/incident-summary.js';
 import type { SummaryStore } from '../incidents/summary-port.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
-// Both scripts start here. KEYS[2] is the meta hash; ARGV[1] the incident id, ARGV[2] the timeline length
+// Lua's unpack takes a few thousand values at most: HMGET in chunks.
+const READ_CHUNK = 1_000;
+
+// PUT and REMOVE start here. KEYS[2] is the meta hash; ARGV[1] the incident id, ARGV[2] the timeline length
 // summarised. A write from a shorter timeline than the one already summarised is stale (a slower
 // replica): it stops. Otherwise the incident leaves the indexes it was in.
 const UNINDEX_UNLESS_NEWER = `
@@ -31,12 +34,25 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], '{"e":' .. tonumber(ARGV[2]) .. ',"k":{}}')
 return 1`;
 
+// KEYS: an index zset, the summary hash. ARGV: from (ms), to (ms, exclusive). The summaries declared in
+// [from, to), in one round trip: a report over months reads thousands of them.
+const FIND = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '(' .. ARGV[2])
+local out = {}
+for first = 1, #ids, ${READ_CHUNK} do
+  local values = redis.call('HMGET', KEYS[2], unpack(ids, first, math.min(first + ${READ_CHUNK} - 1, #ids)))
+  for i = 1, #values do
+    if values[i] then out[#out + 1] = values[i] end
+  end
+end
+return out`;
+
 type Scripts = {
+  findIncidentSummaries(index: string, summaries: string, from: number, to: number): Promise<string[]>;
   putIncidentSummary(...args: (string | number)[]): Promise<number>;
   removeIncidentSummary(...args: (string | number)[]): Promise<number>;
 };
 
-const READ_CHUNK = 2_000;
 
 /** Incident summaries and their time, team and service indexes. */
 export class RedisIncidentSummaries implements SummaryStore {
@@ -50,6 +66,7 @@ export class RedisIncidentSummaries implements SummaryStore {
     if (!('putIncidentSummary' in redis)) {
       redis.defineCommand('putIncidentSummary', { lua: PUT });
       redis.defineCommand('removeIncidentSummary', { numberOfKeys: 2, lua: REMOVE });
+      redis.defineCommand('findIncidentSummaries', { numberOfKeys: 2, lua: FIND });
     }
   }
 
@@ -77,13 +94,9 @@ export class RedisIncidentSummaries implements SummaryStore {
     // The narrowest index answers; `matching` (src/insights/report.ts) applies the rest of the query.
     const index = range.team ? this.keys.insightsByTeam(range.team) : range.service ? this.keys.insightsByService(range.service) : this.keys.insightsByTime;
     // The range is half-open: [from, to).
-    const ids = await this.redis.zrangebyscore(index, range.from.getTime(), `(${range.to.getTime()}`);
-    const out: IncidentSummary[] = [];
-    for (let i = 0; i < ids.length; i += READ_CHUNK) {
-      const chunk = ids.slice(i, i + READ_CHUNK);
-      const values = await this.redis.hmget(this.keys.insightsSummary, ...chunk);
-      for (const json of values) if (json) out.push(IncidentSummary.parse(JSON.parse(json)));
-    }
+    const values = await this.scripts.findIncidentSummaries(index, this.keys.insightsSummary, range.from.getTime(), range.to.getTime());
+    const out: IncidentSummary[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = parseSummary(JSON.parse(values[i]!));
     return out;
   }
 }

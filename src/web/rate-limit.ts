@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 
 /** A per-minute budget shared by every replica (RedisRateLimiter). */
 export interface MinuteBudget {
-  take(bucket: string, units: number): Promise<{ ok: boolean; retryAfterS: number }>;
+  /** Takes one unit per member not yet counted in `bucket` this minute. */
+  take(bucket: string, members: readonly string[]): Promise<{ ok: boolean; retryAfterS: number }>;
 }
 
 export interface ConsoleRateLimits {
@@ -30,7 +32,8 @@ export function registerRateLimits(app: FastifyInstance, limits: ConsoleRateLimi
     const budget = bucket.startsWith('web-signin:') ? limits.signIn : limits.changes;
     let verdict: { ok: boolean; retryAfterS: number };
     try {
-      verdict = await budget.take(bucket, 1);
+      // Every request is its own member: one unit each.
+      verdict = await budget.take(bucket, [randomUUID()]);
     } catch (err) {
       // Redis trouble must not lock people out of the console during an incident: the request goes on.
       limits.logger.warn({ err: { message: (err as Error).message } }, 'console rate limit could not be checked; letting the request through');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeIncident, type IncidentSummary } from '../../src/domain/incident-summary.js';
-import { stat, mtbfByService } from '../../src/domain/insights.js';
+import { parseSummary, summarizeIncident, type IncidentSummary } from '../../src/domain/incident-summary.js';
+import { isoMs, stat, mtbfByService } from '../../src/domain/insights.js';
 import { bucketsBetween } from '../../src/insights/buckets.js';
 import { buildReport, InsightsQuery, matching } from '../../src/insights/report.js';
-import { nightIncident, reopenedIncident, unansweredIncident, unpagedAlertIncident, type Story } from './histories.js';
+import { computeMetrics } from '../../src/domain/metrics.js';
+import { alice } from '../postmortem/helpers.js';
+import { history, nightIncident, reopenedIncident, unansweredIncident, unpagedAlertIncident, type Story } from './histories.js';
 
 const MIN = 60_000;
 const summary = (story: Story) => summarizeIncident(story.incident, story.timeline);
@@ -66,11 +68,78 @@ describe('one incident summary', () => {
   });
 });
 
+describe('time to the right team, one definition', () => {
+  it('the postmortem and the insights summary give the same value for every history', () => {
+    for (const story of [nightIncident(), reopenedIncident(), unansweredIncident(), unpagedAlertIncident()]) {
+      expect(summary(story).rightTeamMs, story.incident.id).toBe(computeMetrics(story.timeline).timeToRightTeam.value);
+    }
+  });
+
+  it('a team suspected before the ledger, handed away and given back, had it from the declaration', () => {
+    const story = reopenedIncident();
+    const t = (hhmm: string) => `2026-03-24T${hhmm}:00.000Z`;
+    const timeline = history(story.incident.id, [
+      [t('10:00'), { type: 'declared', actor: alice, key: 'd', title: 'API errors', severity: 'SEV3', source: 'slack' }],
+      [t('10:20'), { type: 'owner_changed', actor: alice, key: 'o1', fromTeam: 'team-x', toTeam: 'team-y' }],
+      [t('10:50'), { type: 'owner_changed', actor: alice, key: 'o2', fromTeam: 'team-y', toTeam: 'team-x' }],
+      [t('11:00'), { type: 'resolved', actor: alice, key: 'r' }],
+    ]);
+    expect(computeMetrics(timeline).timeToRightTeam).toMatchObject({ value: 0, detail: 'team-x' });
+    expect(summarizeIncident(story.incident, timeline)).toMatchObject({ rightTeamMs: 0, hops: 2, team: 'team-x', firstTeam: 'team-x' });
+  });
+
+  it('x → y → z → y counts to y\'s first assignment, not its return', () => {
+    const story = reopenedIncident();
+    const t = (hhmm: string) => `2026-03-24T${hhmm}:00.000Z`;
+    const timeline = history(story.incident.id, [
+      [t('10:00'), { type: 'declared', actor: alice, key: 'd', title: 'API errors', severity: 'SEV3', source: 'slack' }],
+      [t('10:02'), { type: 'owner_changed', actor: alice, key: 'o1', toTeam: 'team-x' }],
+      [t('10:07'), { type: 'owner_changed', actor: alice, key: 'o2', fromTeam: 'team-x', toTeam: 'team-y' }],
+      [t('10:30'), { type: 'owner_changed', actor: alice, key: 'o3', fromTeam: 'team-y', toTeam: 'team-z' }],
+      [t('10:45'), { type: 'owner_changed', actor: alice, key: 'o4', fromTeam: 'team-z', toTeam: 'team-y' }],
+      [t('11:00'), { type: 'resolved', actor: alice, key: 'r' }],
+    ]);
+    expect(computeMetrics(timeline).timeToRightTeam).toMatchObject({ value: 7 * MIN, detail: 'team-y' });
+    expect(summarizeIncident(story.incident, timeline)).toMatchObject({ rightTeamMs: 7 * MIN, hops: 3 });
+  });
+});
+
 describe('medians and p90s', () => {
   it('median of an even count is the mean of the middle two; p90 is a value that happened', () => {
     expect(stat([4, 1, 3, 2], 2)).toEqual({ count: 4, notApplicable: 2, median: 2.5, p90: 4, mean: 2.5 });
     expect(stat([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0)).toMatchObject({ median: 5.5, p90: 9 });
     expect(stat([], 3)).toEqual({ count: 0, notApplicable: 3 });
+  });
+
+  it('gives what sorting gives, for counts with many ties (hops) and for odd and even lengths', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (const n of [1, 2, 3, 10, 11, 100, 1001]) {
+      for (const spread of [3, 1e6]) {
+        const values = Array.from({ length: n }, () => Math.floor(next() * spread));
+        const sorted = [...values].sort((a, b) => a - b);
+        const median = n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1]! + sorted[n >> 1]!) / 2;
+        expect(stat(values, 0)).toMatchObject({ count: n, median, p90: sorted[Math.ceil(0.9 * n) - 1] });
+      }
+    }
+  });
+});
+
+describe('summary times', () => {
+  it('read the same as Date.parse, across a DST change, a leap day and forms other than toISOString', () => {
+    for (const text of ['2026-03-29T00:59:59.999Z', '2026-03-29T01:00:00.000Z', '2028-02-29T23:30:00.000Z', '1970-01-01T00:00:00.000Z', '2026-03-29T03:00:00+02:00', '2026-03-29T01:00:00Z', 'not a time']) {
+      expect(isoMs(text), text).toEqual(Date.parse(text));
+    }
+  });
+});
+
+describe('a stored summary read back', () => {
+  it('a valid one comes back as it was; one with a wrong field fails with the schema\'s error', () => {
+    const s = summary(reopenedIncident());
+    expect(parseSummary(JSON.parse(JSON.stringify(s)))).toEqual(s);
+    expect(() => parseSummary({ ...s, severity: 'SEV9' })).toThrow(/severity/);
+    expect(() => parseSummary({ ...s, hops: 1.5 })).toThrow(/hops/);
+    expect(() => parseSummary({ ...s, services: ['api', 3] })).toThrow(/services/);
   });
 });
 

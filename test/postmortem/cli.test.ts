@@ -52,7 +52,7 @@ describe('npx sitrep postmortem', () => {
     expect(html).toContain('<title>INC-42: Checkout &lt;returns&gt; 500 &amp; &quot;retries&quot; — postmortem</title>');
     expect(html).toContain('<h1>INC-42: Checkout &lt;returns&gt; 500 &amp; &quot;retries&quot; — postmortem (draft)</h1>');
     expect(html).toContain('<tr><td>Time to detect</td><td>5 min</td>');
-    expect(html).toContain('<tr><td>Time to the right team</td><td>12 min</td>');
+    expect(html).toContain('<tr><td>Time to the right team</td><td>10 min</td>');
     // Europe/Berlin: 03:00 UTC reads 04:00.
     expect(html).toContain('<li><strong>04:00:00</strong> · alice · Declared');
     expect(html).not.toContain('<returns>');

@@ -42,7 +42,7 @@ describe('the postmortem draft', () => {
     expect(metrics).toContain('| Time to mitigate | 20 min |');
     expect(metrics).toContain('| Time to resolve | 40 min |');
     expect(metrics).toContain('| Team hand-offs | 2 | hops from the first suspected team to the team that owned the fix | team-a → team-b → team-c:');
-    expect(metrics).toContain('| Time to the right team | 12 min | declared → the final owning team acknowledged | declared at 04:00:00 (alice) → team-c acknowledged at 04:12:00 (carol) |');
+    expect(metrics).toContain('| Time to the right team | 10 min | declared → the team it ended with was first assigned | declared at 04:00:00 (alice) → team-c first assigned at 04:10:00 (bob) |');
   });
 
   it('shows a missing event as "not measured" with the reason, and says so in the summary of the draft', () => {

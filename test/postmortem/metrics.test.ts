@@ -7,7 +7,7 @@ const MIN = 60_000;
 const declared: NewTimelineEvent = { type: 'declared', actor: alice, key: 'd', title: 'Checkout returns 500', severity: 'SEV2', source: 'slack' };
 
 describe('response metrics from the timeline', () => {
-  it('measures the night incident exactly: TTD 5 min, TTA 3 min, TTM 20 min, TTR 40 min, 2 hand-offs, right team after 12 min', () => {
+  it('measures the night incident exactly: TTD 5 min, TTA 3 min, TTM 20 min, TTR 40 min, 2 hand-offs, right team after 10 min', () => {
     const { timeline } = nightIncident();
     const m = computeMetrics(timeline);
     expect(m.timeToDetect).toMatchObject({ value: 5 * MIN, unit: 'duration' });
@@ -15,7 +15,7 @@ describe('response metrics from the timeline', () => {
     expect(m.timeToMitigate.value).toBe(20 * MIN);
     expect(m.timeToResolve.value).toBe(40 * MIN);
     expect(m.teamHandoffs).toMatchObject({ value: 2, unit: 'count', detail: 'team-a → team-b → team-c' });
-    expect(m.timeToRightTeam).toMatchObject({ value: 12 * MIN, detail: 'team-c' });
+    expect(m.timeToRightTeam).toMatchObject({ value: 10 * MIN, detail: 'team-c' });
   });
 
   it('names the events each number was computed from', () => {
@@ -26,7 +26,7 @@ describe('response metrics from the timeline', () => {
     expect(from(m.timeToMitigate)).toEqual([['declared', 'declared', '03:00'], ['moved to monitoring', 'status_changed', '03:20']]);
     expect(from(m.timeToResolve)).toEqual([['declared', 'declared', '03:00'], ['resolved', 'resolved', '03:40']]);
     expect(m.teamHandoffs.sources.map((s) => s.event.key)).toEqual(['o1', 'o2', 'o3']);
-    expect(from(m.timeToRightTeam)).toEqual([['declared', 'declared', '03:00'], ['team-c acknowledged', 'acknowledged', '03:12']]);
+    expect(from(m.timeToRightTeam)).toEqual([['declared', 'declared', '03:00'], ['team-c first assigned', 'owner_changed', '03:10']]);
   });
 
   it('says "not measured" with the reason when an event is missing, never a number', () => {
@@ -42,7 +42,7 @@ describe('response metrics from the timeline', () => {
     expect(m.teamHandoffs.missing).toMatch(/no owning team was recorded/);
   });
 
-  it('a page nobody acknowledged leaves time to acknowledge and time to the right team unmeasured', () => {
+  it('a page nobody acknowledged leaves time to acknowledge unmeasured; the right team still counts from its assignment', () => {
     const m = computeMetrics(
       timelineOf('inc-1', [
         ['03:00', declared],
@@ -53,11 +53,10 @@ describe('response metrics from the timeline', () => {
     expect(m.timeToAcknowledge.value).toBeUndefined();
     expect(m.timeToAcknowledge.missing).toBe('no page was acknowledged');
     expect(m.teamHandoffs.value).toBe(0);
-    expect(m.timeToRightTeam.value).toBeUndefined();
-    expect(m.timeToRightTeam.missing).toBe('team-a (the final owning team) never acknowledged a page');
+    expect(m.timeToRightTeam.value).toBe(10_000);
   });
 
-  it('an acknowledgement without a team counts for the team its page went to', () => {
+  it('time to the right team counts to its assignment, not to its acknowledgement', () => {
     const m = computeMetrics(
       timelineOf('inc-1', [
         ['03:00', declared],
@@ -68,7 +67,7 @@ describe('response metrics from the timeline', () => {
     );
     // The ledger starts at the team suspected before it (fromTeam of the first entry).
     expect(m.teamHandoffs).toMatchObject({ value: 1, detail: 'team-a → team-b' });
-    expect(m.timeToRightTeam.value).toBe(9 * MIN);
+    expect(m.timeToRightTeam.value).toBe(1 * MIN); // team-b assigned 03:01, acknowledged 03:09
   });
 
   it('an alert that fired after a person declared did not detect the incident', () => {

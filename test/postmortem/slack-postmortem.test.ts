@@ -106,7 +106,9 @@ describe('closing an incident in Slack drafts the postmortem', { timeout: 90_000
     // Nothing was alerted or paged here: those are not measured rather than invented.
     expect(markdown).toContain('| Time to detect | **not measured** | first alert → declared | no alert fired for this incident');
     expect(markdown).toContain('| Time to acknowledge | **not measured** | first page → first acknowledgement | nobody was paged |');
-    expect(markdown).toContain('| Time to the right team | **not measured** | declared → the final owning team acknowledged | team-b (the final owning team) never acknowledged a page');
+    // team-b, which it ended with, was first assigned by bob's hand-off.
+    const toTeamB = events.find((e) => e.type === 'owner_changed' && e.toTeam === 'team-b');
+    expect(markdown).toContain(`| Time to the right team | ${formatDuration(at(toTeamB) - at(declared))} | declared → the team it ended with was first assigned |`);
 
     expect(markdown).toMatch(/Message from carol \(captured via reaction\): "payments pool at 100%" — \[message\]\(https?:\/\/\S+\)\n {2}Edited at \d\d:\d\d:\d\d by carol; earlier text: "pool at 100%"/);
     expect(markdown).toContain('- [ ] alert on pool saturation — owner: carol · status: open');
