@@ -154,7 +154,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
     if (await fetch(url).then(() => true, () => false)) return;
-    if (i > 300) throw new Error(`${url} did not come up`);
+    if (i > 1200) throw new Error(`${url} did not come up within 2 min`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
