@@ -33,10 +33,11 @@ export async function openRoom(deps: IncidentDeps, incidentId: string, platform?
     // Awaited below; until then a failure must not count as unhandled.
     inviting.catch(() => undefined);
     posting.catch(() => undefined);
-    incident = (
-      await deps.store.update(incidentId, (cur) => (cur.room ? null : { incident: { ...cur, room }, events: [] }))
-    ).incident;
-    await deps.store.bindRoom(room.platform, room.id, incidentId);
+    const [recorded] = await Promise.all([
+      deps.store.update(incidentId, (cur) => (cur.room ? null : { incident: { ...cur, room }, events: [] })),
+      deps.store.bindRoom(room.platform, room.id, incidentId),
+    ]);
+    incident = recorded.incident;
     // Another replica recorded a room first: ours stays empty, the card goes to theirs.
     if (incident.room!.id !== room.id) posting = undefined;
   }
