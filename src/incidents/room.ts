@@ -17,8 +17,9 @@ export function topicOf(incident: Incident, deps: IncidentDeps): string {
  * pinned, topic, announcement. Every step that is done is recorded on the incident first, so after a
  * failure half-way the same call finishes the job — it never opens a second channel.
  */
-export async function openRoom(deps: IncidentDeps, incidentId: string, platform?: Platform): Promise<Incident> {
-  let incident = await loadIncident(deps, incidentId);
+export async function openRoom(deps: IncidentDeps, incidentId: string, platform?: Platform, justStored?: Incident): Promise<Incident> {
+  // `justStored`: the incident as the caller has just written it (a declaration), so no need to read it back.
+  let incident = justStored?.id === incidentId ? justStored : await loadIncident(deps, incidentId);
   // `platform`: where to open it when the declarer is no chat user (an alert source).
   const chat = chatFor(deps, incident.room?.platform ?? platform ?? platformOfDeclarer(incident));
 
