@@ -18,7 +18,9 @@ import { cleanPrefix } from '../test/helpers/redis.js';
 import { freePort } from '../test/helpers/ports.js';
 import { interleave, percentile, reportRatio, type Pair } from './floor.js';
 
-const TOTAL = Number(process.env.BENCH_DECLARES ?? 500);
+const TOTAL = Number(process.env.BENCH_DECLARES ?? 300);
+/** A card not pinned by then counts as pinned then (and is reported): a stuck round must not hang the bench. */
+const PIN_TIMEOUT_MS = 60_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECRET = 'bench-signing-secret';
@@ -57,7 +59,7 @@ parentPort.on('message', (i) => { waiting.get(i)?.(); waiting.delete(i); });
   await Promise.all(Array.from({ length: workerData.concurrency }, async () => {
     while (next < workerData.bodies.length) {
       const i = next++;
-      const pinned = workerData.waitForPin ? new Promise((r) => waiting.set(i, r)) : undefined;
+      const pinned = workerData.waitForPin ? Promise.race([new Promise((r) => waiting.set(i, r)), new Promise((r) => setTimeout(r, workerData.pinTimeoutMs))]) : undefined;
       const sentAt = Date.now();
       const r = await send(workerData.bodies[i]);
       results.push({ i, sentAt, ...r });
@@ -124,7 +126,7 @@ function commandBodies(fake: FakeSlack, titles: string[]): string[] {
 /** Sends every body; with `fake`, each declaration waits for its card to be pinned before the next. */
 function sendCommands(url: string, bodies: string[], fake?: FakeSlack): Promise<SendResult[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(SENDER, { eval: true, workerData: { url, secret: SECRET, concurrency: CONCURRENCY, bodies, waitForPin: Boolean(fake) } });
+    const worker = new Worker(SENDER, { eval: true, workerData: { url, secret: SECRET, concurrency: CONCURRENCY, bodies, waitForPin: Boolean(fake), pinTimeoutMs: PIN_TIMEOUT_MS } });
     const pending = new Set<number>();
     let seen = fake?.calls.length ?? 0;
     // The bot's channel names end with the command's title, `…-r<round>-<i>`.
@@ -154,7 +156,7 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
     if (await fetch(url).then(() => true, () => false)) return;
-    if (i > 300) throw new Error(`${url} did not come up`);
+    if (i > 1200) throw new Error(`${url} did not come up within 2 min`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -214,7 +216,8 @@ async function main() {
       if (results.some((r) => r.status !== 200)) throw new Error('sitrep did not ack every command with 200');
       const calls = fake.calls.slice(from);
       const cards = cardTimes(fake, calls, results, round);
-      if (cards.length !== TOTAL) throw new Error(`${cards.length} of ${TOTAL} cards pinned`);
+      if (cards.length < TOTAL) console.log(`  warning: ${TOTAL - cards.length} of ${TOTAL} cards were not pinned within ${PIN_TIMEOUT_MS / 1000} s; counted as ${PIN_TIMEOUT_MS / 1000} s`);
+      while (cards.length < TOTAL) cards.push(PIN_TIMEOUT_MS);
       const posted = calls.find((c) => c.method === 'chat.postMessage' && Array.isArray(c.args.blocks) && c.ok);
       card ??= { text: String(posted?.args.text), blocks: posted?.args.blocks };
       const acks = results.map((r) => r.ms);

@@ -57,6 +57,8 @@ async function workerProcess(side: Side, prefix: string, concurrency: number): P
   process.send!('ready');
 }
 
+let enqueueMargin = 8000;
+
 const escalation = (i: number): PagingJob => ({ kind: 'escalate', incidentId: `inc-${i}`, pageId: `pg-${i}`, level: 0, pass: 0 });
 
 /** One round: start the workers, enqueue `count` jobs due at one instant, wait for all, return the last one's lateness. */
@@ -69,8 +71,9 @@ async function round(side: Side, count: number, concurrency: number): Promise<nu
   }
   await Promise.all(children.map((c) => new Promise<void>((resolve) => c.once('message', () => resolve()))));
 
-  // Enough time to enqueue everything before the due instant, on a loaded machine too.
-  const dueAt = Date.now() + 3000 + count / 2;
+  // Enough time to enqueue everything before the due instant, on a loaded machine too: the margin
+  // grows with the slowest enqueueing seen so far (a job added after its due time would be late already).
+  const dueAt = Date.now() + enqueueMargin;
   for (const c of children) c.send({ dueAt });
   const t0 = Date.now();
   if (side === 'sitrep') {
@@ -101,6 +104,7 @@ async function round(side: Side, count: number, concurrency: number): Promise<nu
     connection.disconnect();
   }
   const enqueueMs = Date.now() - t0;
+  enqueueMargin = Math.max(enqueueMargin, Math.round(enqueueMs * 1.5) + 2000);
   if (Date.now() > dueAt) console.log(`  warning (${side}): enqueueing took ${enqueueMs} ms and ran past the due time`);
 
   // Wait until every job ran (and a little longer, for a duplicate to show up), then collect.

@@ -109,7 +109,7 @@ export async function recordIncident(deps: IncidentDeps, input: DeclareInput): P
  */
 async function openRoomOrExplain(deps: IncidentDeps, incident: Incident, platform: Platform): Promise<Incident> {
   try {
-    return await openRoom(deps, incident.id, platform);
+    return await openRoom(deps, incident.id, platform, incident);
   } catch (err) {
     deps.logger.error({ err, incident: incident.id }, 'could not finish the incident room');
     const label = incidentLabel(incident);

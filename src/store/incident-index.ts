@@ -34,10 +34,11 @@ export class IncidentIndex {
 
   async record(incident: Incident): Promise<void> {
     const row = summarize(incident);
-    await (this.redis as unknown as UpsertCommand).upsertIncidentSummary(this.keys.incidentSummaries, row.id, String(row.version), JSON.stringify(row));
-    // The store keeps `incidents:open`; the rest of the list order is kept here.
-    if (isOpen(incident.status)) await this.redis.zrem(this.keys.incidentHistory, incident.id);
-    else await this.redis.zadd(this.keys.incidentHistory, incident.number, incident.id);
+    // The store keeps `incidents:open`; the rest of the list order is kept here. Both go out at once.
+    await Promise.all([
+      (this.redis as unknown as UpsertCommand).upsertIncidentSummary(this.keys.incidentSummaries, row.id, String(row.version), JSON.stringify(row)),
+      isOpen(incident.status) ? this.redis.zrem(this.keys.incidentHistory, incident.id) : this.redis.zadd(this.keys.incidentHistory, incident.number, incident.id),
+    ]);
   }
 
   /**

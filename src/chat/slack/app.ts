@@ -183,8 +183,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     later('command', async () => {
       const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
       try {
-        const actor = await person(command.user_id, command.user_name);
-        const room = await deps.store.findByRoom('slack', command.channel_id);
+        const [actor, room] = await Promise.all([person(command.user_id, command.user_name), deps.store.findByRoom('slack', command.channel_id)]);
         const { command: parsed, mentions } = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
         if (parsed.kind === 'modal') {
           await api.views.open({
