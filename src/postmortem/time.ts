@@ -1,5 +1,6 @@
 import { tz, type TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 
 /**
  * Dates as the organisation reads them: in its time zone (TIME_ZONE), never the server's. One
