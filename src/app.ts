@@ -7,8 +7,6 @@ import { settledWithin } from './domain/deadline.js';
 import { RedisRateLimiter } from './store/rate-limit.js';
 import { redisReady } from './server/readiness.js';
 import { RedisIncidentStore } from './store/incident-store.js';
-import { registerInsightsRoutes } from './web/insights/routes.js';
-import { postmortemPages } from './web/postmortem-pages.js';
 import { createKeys } from './store/keys.js';
 import { RedisIncidentSummaries } from './store/incident-summaries.js';
 import { RedisSummarySource } from './store/summary-source.js';
@@ -23,9 +21,8 @@ import { meteredChat, meteredStore, meteredTriage, meterRedis } from './server/m
 import { metricsHandler } from './server/metrics-route.js';
 import { createTriagePort, loadServiceCatalog } from './triage/port.js';
 import { createSlackAdapter, type SlackAdapter } from './chat/slack/app.js';
-import { createTeamsApp, type TeamsApp } from './chat/teams/app.js';
+import type { TeamsApp } from './chat/teams/app.js';
 import type { TeamsEndpoints } from './chat/teams/auth.js';
-import { teamsSettingsFromConfig } from './chat/teams/settings.js';
 import { loadTemplate } from './postmortem/template.js';
 import { PostmortemService } from './postmortem/service.js';
 import { confluenceFromConfig } from './postmortem/confluence.js';
@@ -47,13 +44,9 @@ import { JoinJobs } from './alerts/join-jobs.js';
 import { JOIN_WINDOW_MS } from './incidents/alert-intake.js';
 import { RedisPostedAlerts } from './store/posted-alerts.js';
 import type { RoomOpenings } from './incidents/room-opening.js';
-import { loadPagingConfig, startPaging, type Paging } from './paging/setup.js';
-import { registerWebConsole } from './web/console.js';
-import { webConsoleAuth } from './web/setup.js';
-import { tracePages } from './web/trace-pages.js';
+import type { Paging } from './paging/setup.js';
 import { tracePictures } from './triage/render/pictures.js';
 import { RedisTracePictures } from './store/trace-pictures.js';
-import { RedisTimelineFeed } from './store/timeline-feed.js';
 
 export interface Sitrep {
   deps: IncidentDeps;
@@ -83,7 +76,9 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   const postmortemTemplate = loadTemplate(config.POSTMORTEM_TEMPLATE);
   const checklists = await loadChecklists(config.CHECKLIST_FILE);
   // A broken oncall.yaml stops start-up with file:line reasons, not a page that never goes out.
-  const oncall = config.ONCALL_FILE ? await loadPagingConfig(config.ONCALL_FILE) : undefined;
+  // Paging (PagerDuty, escalation timers) loads only with an on-call file.
+  const pagingSetup = config.ONCALL_FILE ? await import('./paging/setup.js') : undefined;
+  const oncall = pagingSetup && config.ONCALL_FILE ? await pagingSetup.loadPagingConfig(config.ONCALL_FILE) : undefined;
   // A broken trace-sources file or catalog stops start-up too.
   const catalog = await loadServiceCatalog({ catalogPaths: config.CATALOG_PATHS, ownershipFile: config.OWNERSHIP_FILE });
   const triage = await createTriagePort({
@@ -148,6 +143,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   }
   let teams: TeamsApp | undefined;
   if (config.teams) {
+    // botbuilder and the Azure SDK take seconds to load: only when Teams is configured.
+    const [{ createTeamsApp }, { teamsSettingsFromConfig }] = await Promise.all([import('./chat/teams/app.js'), import('./chat/teams/settings.js')]);
     teams = createTeamsApp(teamsSettingsFromConfig(config, options.teamsEndpoints), { client: redis, prefix: config.REDIS_KEY_PREFIX }, logger);
   }
 
@@ -186,8 +183,8 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   });
 
   let paging: Paging | undefined;
-  if (oncall) {
-    paging = await startPaging(
+  if (oncall && pagingSetup) {
+    paging = await pagingSetup.startPaging(
       {
         config: oncall,
         keyPrefix: config.REDIS_KEY_PREFIX,
@@ -263,6 +260,15 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
   });
 
   if (config.WEB_CONSOLE === 'on' && config.PUBLIC_URL) {
+    // The console (its pages, sign-in, live timeline) loads only when it is on.
+    const [{ registerWebConsole }, { webConsoleAuth }, { RedisTimelineFeed }, { postmortemPages }, { tracePages }, { registerInsightsRoutes }] = await Promise.all([
+      import('./web/console.js'),
+      import('./web/setup.js'),
+      import('./store/timeline-feed.js'),
+      import('./web/postmortem-pages.js'),
+      import('./web/trace-pages.js'),
+      import('./web/insights/routes.js'),
+    ]);
     const webConsole = registerWebConsole(http, {
       deps,
       feed: new RedisTimelineFeed(redis, createKeys(config.REDIS_KEY_PREFIX)),

@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 import type { Change } from '../domain/change.js';
 import { lastMoveBefore } from './fold.js';
 

@@ -1,6 +1,7 @@
 import { changesBefore, foldChanges } from '../changes/fold.js';
 import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 import { CHANGE_WINDOW_MS, type Change, type ChangeEvent } from '../domain/change.js';
 import { SitrepError } from '../domain/errors.js';
 import type { Incident } from '../domain/incident.js';

@@ -1,5 +1,6 @@
 import { tz, type TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 
 /** Zone offsets by quarter hour, per zone, shared by every draft: an instant's offset never changes. */
 const OFFSETS = new Map<string, Map<number, number>>();

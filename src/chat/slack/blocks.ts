@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
 type View = types.View;
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 import { tz } from '@date-fns/tz';
 import type { Actor } from '../../domain/actor.js';
 import { checklistProgress } from '../../domain/checklist.js';

@@ -1,4 +1,5 @@
-import { format } from 'date-fns';
+// The subpath: the package index loads all ~300 date-fns modules at start-up.
+import { format } from 'date-fns/format';
 import { tz } from '@date-fns/tz';
 import { z } from 'zod';
 import type { Actor } from '../../domain/actor.js';
