@@ -5,7 +5,7 @@
 // Measured per alert: webhook sent → page DM posted (the fake Slack's message ts), p50/p99; goal p99 < 1 s.
 // Floor, interleaved in rounds: the same trace fetch, conversations.open and chat.postMessage made back to
 // back by a plain client, at the same pace. Run: `npx tsx bench/alert-to-page.ts` (BENCH_ALERTS, BENCH_ROUNDS,
-// BENCH_GAP_MS override).
+// BENCH_GAP_MS override; BENCH_DEBUG=1 logs each trace backend request).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
