@@ -135,6 +135,24 @@ describe('behind a real Alertmanager', () => {
     expect(offer.text).toMatch(/All alerts of INC-\d+ have resolved/);
   }, 60_000);
 
+  it('two groups of one rule are named by their service, and a second instance joining is shown by what differs', async () => {
+    const errors = (service: string, instance: string) => ({ labels: { alertname: 'HighErrorRate', service, severity: 'critical', instance }, startsAt: new Date().toISOString() });
+    await fire([errors('payments', 'a'), errors('checkout', 'a')]);
+    const named = async (title: string) =>
+      eventually(async () => (await store().listOpen()).find((i) => i.title === title && i.room?.cardId), `the incident "${title}" with its room`, 15_000);
+    const payments = await named('HighErrorRate · payments');
+    const checkout = await named('HighErrorRate · checkout');
+    expect(h.fake.channel(payments.room!.id)?.name).toBe(`inc-${payments.number}-higherrorrate-payments`);
+    expect(h.fake.channel(checkout.room!.id)?.name).toBe(`inc-${checkout.number}-higherrorrate-checkout`);
+
+    await fire([errors('payments', 'a'), errors('payments', 'b')]);
+    await eventually(
+      () => h.fake.messages(payments.room!.id).some((m) => m.text?.includes('Another alert joined this incident: HighErrorRate (payments) — instance=b')),
+      'the join note naming the other instance',
+      20_000,
+    );
+  }, 60_000);
+
   it('sitrep down for a while: Alertmanager retries and the alert arrives once', async () => {
     await current.stop();
     await fire([{ labels: { alertname: 'LedgerLag', service: 'ledger', severity: 'critical', instance: 'a' }, startsAt: new Date().toISOString() }]);
