@@ -7,7 +7,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { analyseTrace, buildTree, parseTraceJson } from '../src/triage/index.js';
-import { tracePicture } from '../src/triage/picture.js';
+import { fewerRows, tracePicture } from '../src/triage/picture.js';
 import { svgToPng } from '../src/triage/render/png.js';
 import { tracePictureSvg } from '../src/triage/render/waterfall.js';
 import { interleave, median, reportRatio } from './floor.js';
@@ -25,8 +25,8 @@ const time = (work: () => unknown) => async () => {
 const picture = () => tracePictureSvg(tracePicture(spans, verdict), { title: 'INC-1 · bench' });
 
 const drawn = picture();
-const png = svgToPng(tracePictureSvg(tracePicture(spans, verdict), { theme: 'light' }));
-console.log(`  ${spans.length} spans → ${tracePicture(spans, verdict).spans.length} rows, SVG ${(drawn.length / 1024).toFixed(0)} KB, PNG ${png.width}×${png.height} ${(png.png.length / 1024).toFixed(0)} KB, stored picture ${(JSON.stringify(tracePicture(spans, verdict)).length / 1024).toFixed(0)} KB`);
+const png = svgToPng(tracePictureSvg(fewerRows(tracePicture(spans, verdict)), { theme: 'light' }));
+console.log(`  ${spans.length} spans → ${tracePicture(spans, verdict).spans.length} rows (PNG for chat: ${fewerRows(tracePicture(spans, verdict)).spans.length}), SVG ${(drawn.length / 1024).toFixed(0)} KB, PNG ${png.width}×${png.height} ${(png.png.length / 1024).toFixed(0)} KB, stored picture ${(JSON.stringify(tracePicture(spans, verdict)).length / 1024).toFixed(0)} KB`);
 
 reportRatio({
   bench: 'trace-picture',
@@ -39,5 +39,5 @@ reportRatio({
 // The PNG has no floor of the same work here (resvg is the renderer); it runs once per triage, in the
 // background after the verdict is posted, so it is reported as a time, not held to a ratio.
 const pngTimes: number[] = [];
-for (let i = 0; i < 3; i++) pngTimes.push(await time(() => svgToPng(tracePictureSvg(tracePicture(spans, verdict), { theme: 'light' })))());
+for (let i = 0; i < 3; i++) pngTimes.push(await time(() => svgToPng(tracePictureSvg(fewerRows(tracePicture(spans, verdict)), { theme: 'light' })))());
 console.log(`  picture + SVG + PNG of ${total} spans: ${median(pngTimes).toFixed(0)} ms (median of 3; triage's own analysis of the trace: ${(await time(() => analyseTrace(spans))()).toFixed(0)} ms)`);
