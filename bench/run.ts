@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printTable, type Ratio } from './floor.js';
 
-const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'postmortem', 'escalation', 'alert-storm', 'alert-to-page', 'insights', 'console', 'startup'];
+const BENCHES = ['timeline', 'declare', 'triage', 'triage-window', 'triage-accuracy', 'trace-picture', 'postmortem', 'escalation', 'alert-storm', 'alert-to-page', 'insights', 'console', 'startup'];
 const only = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'sitrep-bench-'));
 const resultsFile = join(dir, 'ratios.jsonl');

@@ -21,17 +21,27 @@ export function pictureHeading(incident: Incident): string {
 }
 
 /**
- * Keeps the picture of a finished triage and posts it as an image in the incident's thread, under the
- * verdict: people look at the failure path instead of reading span ids. The verdict is already in the
- * room as text, so a failed upload is logged and the incident goes on.
+ * Keeps the picture of a finished triage before the card links to it. A Redis hiccup here costs the
+ * picture, never the verdict or the page that follows it.
  */
-export async function shareTracePicture(deps: IncidentDeps, incident: Incident, picture: TracePicture): Promise<void> {
+export async function keepTracePicture(deps: IncidentDeps, incidentId: string, picture: TracePicture): Promise<void> {
+  try {
+    await deps.tracePictures?.save(incidentId, picture);
+  } catch (err) {
+    deps.logger.warn({ err, incident: incidentId }, 'could not keep the trace picture; the console will not show it');
+  }
+}
+
+/**
+ * Posts the picture as an image in the incident's thread, under the verdict: people look at the
+ * failure path instead of reading span ids. Runs after paging (drawing the PNG takes a moment), and the
+ * verdict is already in the room as text, so a failed upload is logged and the incident goes on.
+ */
+export async function postTracePicture(deps: IncidentDeps, incident: Incident, picture: TracePicture): Promise<void> {
   const pictures = deps.tracePictures;
-  if (!pictures) return;
-  await pictures.save(incident.id, picture);
   const room = incident.room;
   const chat = room ? deps.chats[room.platform] : undefined;
-  if (!room || !chat?.postImage) return;
+  if (!pictures || !room || !chat?.postImage) return;
   try {
     const heading = pictureHeading(incident);
     const image = pictures.png(picture, heading);

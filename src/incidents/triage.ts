@@ -6,7 +6,7 @@ import { loadIncident, type IncidentDeps, type TriageOutcome, type WindowQuery }
 import { attachChanges } from './changes.js';
 import { refreshRoom } from './room.js';
 import { withRunbooks } from './runbooks.js';
-import { shareTracePicture } from './trace-picture.js';
+import { keepTracePicture, postTracePicture } from './trace-picture.js';
 
 /**
  * Runs triage for a trace in the background. The card says "triage running" at once and is updated
@@ -98,12 +98,13 @@ function runInBackground(
       if (ownerUnknown && team) events.push({ type: 'owner_changed', actor, key: `triage:${job.traceId}:owner`, toTeam: team, reason: 'suggested by trace triage' });
       return { incident: next, events };
     });
+    if (result.picture) await keepTracePicture(deps, incidentId, result.picture);
     await refreshRoom(deps, incident, `Triage: ${result.summary}`);
-    if (result.picture) await shareTracePicture(deps, incident, result.picture);
     await attachChanges(deps, incidentId);
     if (options.autoPage && result.team && deps.paging?.knowsTeam(result.team)) {
       await deps.paging.page(incident, { team: result.team }, actor);
     }
+    if (result.picture) await postTracePicture(deps, incident, result.picture);
   });
 }
 

@@ -122,6 +122,25 @@ describe('the trace picture in the console', () => {
     expect(page.headers.get('location')).toBe(`/auth/signin?next=${encodeURIComponent(`/incidents/${incident.number}/trace`)}`);
   });
 
+  it('still shows in the console when Slack refuses the upload, and the verdict stands', async () => {
+    await h.driver.slashCommand({ text: 'Login fails again', userId: 'U_BOB', channelId: 'C_GENERAL' });
+    const declared = await eventually(async () => (await h.store.listOpen()).find((i) => i.title === 'Login fails again' && i.room?.cardId), 'the incident');
+    await h.settle();
+    const filesBefore = h.fake.files.length;
+    h.fake.failNext('files.completeUploadExternal', 'not_in_channel');
+    await h.driver.slashCommand({ text: `trace ${CASCADE_TRACE}`, userId: 'U_BOB', channelId: declared.room!.id });
+    const done = await eventually(async () => {
+      const i = await h.store.get(declared.id);
+      return i?.triage?.outcome === 'ok' ? i : undefined;
+    }, 'the verdict');
+    await eventually(() => h.fake.calls.some((c) => c.method === 'files.completeUploadExternal' && !c.ok), 'the refused upload');
+    await h.settle();
+    expect(h.fake.files.slice(filesBefore).filter((f) => f.completed)).toEqual([]);
+    expect(done.suspectedOwner?.team).toBe('team-directory');
+    const png = await get(`/incidents/${done.number}/trace.png`, { cookie: cookie() });
+    expect(png.status).toBe(200);
+  });
+
   it('says why there is no picture for an incident without a trace', async () => {
     await h.driver.slashCommand({ text: 'Search is slow', userId: 'U_BOB', channelId: 'C_GENERAL' });
     const other = await eventually(async () => (await h.store.listOpen()).find((i) => i.title === 'Search is slow'), 'the second incident');

@@ -6,7 +6,8 @@ import { incidentLabel, type Incident, type RoomRef } from '../../domain/inciden
 import type { ChatImage, ChatPort, IncidentView, PageView, PostmortemView, UploadedFile } from '../../incidents/chat-port.js';
 import type { Logger } from '../../log.js';
 import { describeError, type TeamsAdapter } from './adapter.js';
-import { card, cardAttachment, cardFallback, incidentCard, pageCard, resolveOfferCard, textBlock, type AdaptiveCard } from './cards.js';
+import { cardAttachment, cardFallback, incidentCard, pageCard, resolveOfferCard, type AdaptiveCard } from './cards.js';
+import { tracePictureCard } from './trace-picture-card.js';
 import { teamsChannelName } from './channel-name.js';
 import { channelOf, isThreadRoom, rootOf, threadConversationId } from './conversation-ids.js';
 import type { TeamsDirectory } from './directory.js';
@@ -21,8 +22,6 @@ import { teamsMention, toTeamsMessage } from './text.js';
 
 /** Teams renders up to about 28 KB of message text; keep room for the title and the note. */
 const MAX_FILE_TEXT = 24_000;
-/** Teams shows card images up to 1 MB (learn.microsoft.com: bots, "Use picture messages"). */
-const MAX_CARD_IMAGE_BYTES = 1024 * 1024;
 const MAX_CHANNEL_NAME_ATTEMPTS = 5;
 
 export interface TeamsChatDeps {
@@ -229,22 +228,9 @@ export class TeamsChat implements ChatPort {
     return { id, url: view.links[0]?.url ?? (await this.permalink(room, id)) };
   }
 
-  /**
-   * The picture inside a card, as a data URI: Teams clients fetch a card's image URL from the person's
-   * device without the console's sign-in, so a console URL would show a broken image. Base64 images do
-   * not count towards the bot message size limit; Teams takes images up to 1 MB. A larger one is left
-   * out and the card keeps the console link.
-   */
+  /** The trace picture as a card in the incident's thread (see trace-picture-card.ts for why inline). */
   async postImage(room: RoomRef, image: ChatImage): Promise<UploadedFile> {
-    const inline = image.png.length <= MAX_CARD_IMAGE_BYTES;
-    const body = [
-      textBlock(image.text),
-      inline
-        ? { type: 'Image', url: `data:image/png;base64,${image.png.toString('base64')}`, altText: image.altText, size: 'Stretch' }
-        : textBlock('The picture is too large for a Teams card; open it in the console.', { isSubtle: true }),
-    ];
-    const actions = image.link ? [{ type: 'Action.OpenUrl', title: image.link.label, url: image.link.url }] : [];
-    const activity = cardActivity(card(body, actions), image.title);
+    const activity = cardActivity(tracePictureCard(image), image.title);
     const id = await this.send(this.threadOf(room, image.threadOf ?? room.cardId ?? room.threadId), activity, 'post the trace picture');
     return { id, url: image.link?.url ?? (await this.permalink(room, id)) };
   }

@@ -1,6 +1,7 @@
 import type { Incident } from '../../domain/incident.js';
 import type { TracePicture } from '../../domain/trace-picture.js';
 import type { TracePicturePort } from '../../incidents/trace-picture.js';
+import { fewerRows } from '../picture.js';
 import { svgToPng } from './png.js';
 import { tracePictureSvg } from './waterfall.js';
 
@@ -16,7 +17,7 @@ export function tracePictures(shelf: PictureShelf, consoleUrl: string | undefine
     save: (incidentId, picture) => shelf.save(incidentId, picture),
     get: (incidentId, traceId) => shelf.get(incidentId, traceId),
     svg: (picture, heading, theme = 'auto') => tracePictureSvg(picture, { title: heading, theme }),
-    png: (picture, heading) => svgToPng(tracePictureSvg(picture, { title: heading, theme: 'light' })),
+    png: (picture, heading) => svgToPng(tracePictureSvg(fewerRows(picture), { title: heading, theme: 'light' })),
     pageUrl: (incident: Incident) => (consoleUrl ? `${consoleUrl}/incidents/${incident.number}/trace` : undefined),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyseTrace, parseTraceText } from '../../../src/triage/index.js';
 import { analyseWindow } from '../../../src/triage/window.js';
-import { tracePicture, PICTURE_MAX_ROWS } from '../../../src/triage/picture.js';
+import { CHAT_PICTURE_ROWS, fewerRows, tracePicture, PICTURE_MAX_ROWS } from '../../../src/triage/picture.js';
 import { tracePictureSvg } from '../../../src/triage/render/waterfall.js';
 import { svgToPng } from '../../../src/triage/render/png.js';
 import { tracePictureSchema } from '../../../src/domain/trace-picture.js';
@@ -133,6 +133,11 @@ describe('a 10,000-span trace', () => {
     // Stored with the incident: a few dozen KB, not the whole trace.
     expect(JSON.stringify(picture).length).toBeLessThan(30_000);
     expect(tracePictureSchema.parse(JSON.parse(JSON.stringify(picture)))).toEqual(picture);
+    // The PNG for chat keeps fewer rows, the failure path first.
+    const chat = fewerRows(picture);
+    expect(chat.spans).toHaveLength(CHAT_PICTURE_ROWS);
+    expect(chat.spans.filter((s) => s.onPath)).toHaveLength(6);
+    expect(chat.spans.every((s) => s.parent === null || chat.spans.some((p) => p.id === s.parent))).toBe(true);
     // Picture and SVG well under the triage itself.
     expect(t2 - t1).toBeLessThan(Math.max(200, t1 - t0));
   });
