@@ -82,8 +82,10 @@ async function main() {
     }
     console.log(`seeded ${INCIDENTS} incidents in ${((performance.now() - made) / 1000).toFixed(1)} s`);
     made = performance.now();
-    const busy = incident(1).id;
-    for (let i = 0; i < EVENTS; i += 200) await Promise.all(Array.from({ length: 200 }, (_, j) => store.append(busy, [note(i + j)])));
+    // An open incident (INC-5): notes on a resolved one would also rewrite its insights summary each time.
+    const busy = incident(5).id;
+    // 50 at a time: appends to one incident queue behind each other in Redis, and a busy machine must not time them out.
+    for (let i = 0; i < EVENTS; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => store.append(busy, [note(i + j)])));
     console.log(`seeded a ${EVENTS}-event timeline in ${((performance.now() - made) / 1000).toFixed(1)} s`);
 
     const keys = createKeys(prefix);
@@ -104,13 +106,14 @@ async function main() {
     const listFloor = () =>
       timed(async () => {
         const [open] = await Promise.all([redis.zcard(keys.openIncidents), redis.zcard(keys.incidentHistory)]);
-        const ids = [...(await redis.zrevrange(keys.openIncidents, 0, 24)), ...(await redis.zrevrange(keys.incidentHistory, 0, Math.max(0, 24 - open)))].slice(0, 25);
+        // The console's default page size is 50.
+        const ids = [...(await redis.zrevrange(keys.openIncidents, 0, 49)), ...(await redis.zrevrange(keys.incidentHistory, 0, Math.max(0, 49 - open)))].slice(0, 50);
         parseAll(await redis.hmget(keys.incidentSummaries, ...ids));
       });
     // A filtered list (title search included) has to look at every row: all of them, parsed.
     const filteredFloor = () => timed(async () => parseAll(await redis.hvals(keys.incidentSummaries)));
     // The incident page: the incident, the newest entries and the timeline's digest for the card.
-    const busyId = incident(1).id;
+    const busyId = busy;
     const pageFloor = () =>
       timed(async () => {
         const [data, , newest] = await Promise.all([
@@ -128,7 +131,7 @@ async function main() {
       { measure: 'incident list, filtered: open SEV1 of team-3, title search', path: '/incidents?status=open&severity=SEV1&team=team-3&search=checkout', floor: filteredFloor, goalMs: 100 },
       { measure: 'incident list, title search only', path: '/incidents?search=checkout', floor: filteredFloor, goalMs: 100 },
       { measure: 'incident list, page 150', path: '/incidents?page=150', floor: listFloor, goalMs: 100 },
-      { measure: 'incident page with a 10,000-event timeline', path: '/incidents/1', floor: pageFloor, goalMs: 200 },
+      { measure: 'incident page with a 10,000-event timeline', path: '/incidents/5', floor: pageFloor, goalMs: 200 },
     ];
     const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
     for (const p of pages) {

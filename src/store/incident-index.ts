@@ -91,11 +91,17 @@ export class IncidentIndex {
     return { rows, total: openCount + historyCount, page: query.page, pageSize: query.pageSize };
   }
 
-  /** Any other filter reads the summaries in one round trip and filters them here. */
+  /**
+   * Any other filter reads the summaries in one round trip and filters them here. Each row's JSON is
+   * first checked for the filter's literal text (cheap), so only rows that may match are parsed and
+   * matched exactly.
+   */
   private async scan(query: IncidentQuery): Promise<IncidentPage> {
     const all = await this.redis.hvals(this.keys.incidentSummaries);
+    const mayMatch = prefilter(query);
     const rows: IncidentRow[] = [];
     for (const json of all) {
+      if (!mayMatch(json)) continue;
       const row = JSON.parse(json) as IncidentRow;
       if (matches(row, query)) rows.push(row);
     }
@@ -103,4 +109,22 @@ export class IncidentIndex {
     const start = (query.page - 1) * query.pageSize;
     return { rows: rows.slice(start, start + query.pageSize).map((r) => IncidentRow.parse(r)), total: rows.length, page: query.page, pageSize: query.pageSize };
   }
+}
+
+/**
+ * Text every matching row's JSON must contain: `"team":"team-3"` for a team, the search words in the
+ * lower-cased JSON for a title search. A row without it cannot match; one with it is still matched exactly.
+ */
+function prefilter(query: IncidentQuery): (json: string) => boolean {
+  const needles: string[] = [];
+  const field = (name: string, value: string | undefined) => value && needles.push(`"${name}":${JSON.stringify(value)}`);
+  field('severity', query.severity);
+  field('team', query.team);
+  field('source', query.source);
+  if (query.status && query.status !== 'open') field('status', query.status);
+  if (query.service) needles.push(JSON.stringify(query.service));
+  const search = query.search?.toLowerCase();
+  // A search with characters JSON escapes is left to the exact match.
+  const searchable = search && JSON.stringify(search) === `"${search}"` ? search : undefined;
+  return (json) => needles.every((n) => json.includes(n)) && (!searchable || json.toLowerCase().includes(searchable));
 }

@@ -7,6 +7,7 @@ import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
 import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
 import { IncidentIndex } from './incident-index.js';
+import { recordDigest } from './timeline-pages.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -166,7 +167,10 @@ export class RedisIncidentStore implements IncidentStore {
     )) as string[];
     const [status = 'error', ...writtenIds] = reply;
     const written = new Set(writtenIds);
-    return { status, events: prepared.filter((e) => written.has(e.id)) };
+    const appended = prepared.filter((e) => written.has(e.id));
+    // The console's digest of the timeline (kinds, alerts, hand-offs), so its pages never walk the stream.
+    if (appended.length || (mode === 'create' && status === 'ok')) await recordDigest(this.redis, this.keys, incidentId, appended, mode === 'create' && status === 'ok');
+    return { status, events: appended };
   }
 
   private async syncOpenIndex(incident: Incident): Promise<void> {

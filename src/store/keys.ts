@@ -11,6 +11,9 @@
  * | `<p>{inc-N}:incident`                 | hash   | `data` (incident JSON), `version`                    |
  * | `<p>{inc-N}:timeline`                 | stream | one entry per timeline event, field `e` = JSON       |
  * | `<p>{inc-N}:idem`                     | hash   | idempotency key → event id                          |
+ * | `<p>{inc-N}:timeline:kinds`           | set    | the kinds of entry in the timeline (the console's filter) |
+ * | `<p>{inc-N}:timeline:card`            | zset   | alert and hand-off entries (JSON as in the stream), by time: the console card reads these, not the stream |
+ * | `<p>{inc-N}:timeline:digested`        | string | the two above are complete (set at create; older incidents are walked once) |
  * | `<p>{inc-N}:postmortem`               | hash   | `data` (latest draft JSON), `saved`, `revision`      |
  * | `<p>{inc-N}:postmortem:answers`       | hash   | `version`, `answer:<promptId>` → JSON: people's answers to the draft's prompts (src/store/postmortem-edits.ts) |
  * | `<p>{inc-N}:postmortem:edits`         | list   | every save of an answer (who, when, before → after), oldest first |
@@ -64,6 +67,9 @@ export function createKeys(prefix: string) {
     incidentSeq: `${prefix}incident:seq`,
     incident: (id: string) => `${tag(id)}:incident`,
     timeline: (id: string) => `${tag(id)}:timeline`,
+    timelineKinds: (id: string) => `${tag(id)}:timeline:kinds`,
+    timelineCard: (id: string) => `${tag(id)}:timeline:card`,
+    timelineDigested: (id: string) => `${tag(id)}:timeline:digested`,
     idempotency: (id: string) => `${tag(id)}:idem`,
     postmortem: (id: string) => `${tag(id)}:postmortem`,
     postmortemAnswers: (id: string) => `${tag(id)}:postmortem:answers`,

@@ -19,41 +19,14 @@ export interface TimelineDigest {
   cardEvents: TimelineEvent[];
 }
 
-/**
- * Walks the stream inside Redis and returns only what the card shows, so a 10,000-entry timeline does
- * not cross the network and get parsed to draw a card. The kind is the first "type" in the entry (events
- * are stored with it first); card entries are found by a plain search and checked again in TypeScript.
- */
-const DIGEST = `
-local kinds, card, seen = {}, {}, {}
-local start = '-'
-while true do
-  local batch = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', 1000)
-  for _, entry in ipairs(batch) do
-    local json = entry[2][2]
-    local kind = string.match(json, '"type":"([%w_]+)"')
-    if kind and not seen[kind] then seen[kind] = true; table.insert(kinds, kind) end
-    if string.find(json, '"type":"alert_fired"', 1, true) or string.find(json, '"type":"alert_resolved"', 1, true) or string.find(json, '"type":"owner_changed"', 1, true) then
-      table.insert(card, json)
-    end
-  end
-  if #batch < 1000 then break end
-  start = '(' .. batch[#batch][1]
-end
-return {kinds, card}`;
-
 const CARD_TYPES = new Set(['alert_fired', 'alert_resolved', 'owner_changed']);
 
-type DigestCommand = { timelineDigest(key: string): Promise<[string[], string[]]> };
-
-/** Pages of an incident's timeline for the console: the newest first, older ones on request. */
+/** Pages of an incident's timeline for the console: the newest first, older ones on request, and its digest. */
 export class RedisTimelinePages {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Keys,
-  ) {
-    if (!('timelineDigest' in redis)) redis.defineCommand('timelineDigest', { numberOfKeys: 1, lua: DIGEST });
-  }
+  ) {}
 
   /** The `limit` newest entries, or the `limit` entries just before stream id `before`. */
   async newest(incidentId: string, limit: number, before?: string): Promise<TimelinePage> {
@@ -67,9 +40,38 @@ export class RedisTimelinePages {
     return { entries, total, hasEarlier };
   }
 
+  /**
+   * Kept as entries are written (`recordDigest`), so a page never walks a long timeline; an incident from
+   * before that is walked once, in chunks, and its digest written then.
+   */
   async digest(incidentId: string): Promise<TimelineDigest> {
-    const [kinds, card] = await (this.redis as unknown as DigestCommand).timelineDigest(this.keys.timeline(incidentId));
-    const cardEvents = card.map((json) => JSON.parse(json) as { type?: string }).filter((e) => CARD_TYPES.has(e.type ?? '')).map((e) => TimelineEvent.parse(e));
-    return { kinds: [...kinds].sort(), cardEvents };
+    if (!(await this.redis.exists(this.keys.timelineDigested(incidentId)))) await this.backfill(incidentId);
+    const [kinds, card] = await Promise.all([this.redis.smembers(this.keys.timelineKinds(incidentId)), this.redis.zrange(this.keys.timelineCard(incidentId), '0', '-1')]);
+    return { kinds: kinds.sort(), cardEvents: card.map((json) => TimelineEvent.parse(JSON.parse(json))) };
   }
+
+  private async backfill(incidentId: string): Promise<void> {
+    let start = '-';
+    for (;;) {
+      const batch = await this.redis.xrange(this.keys.timeline(incidentId), start, '+', 'COUNT', 1000);
+      await recordDigest(this.redis, this.keys, incidentId, batch.map(([, fields]) => JSON.parse(fields[1] ?? 'null') as TimelineEvent));
+      if (batch.length < 1000) break;
+      start = `(${batch.at(-1)![0]}`;
+    }
+    await this.redis.set(this.keys.timelineDigested(incidentId), '1');
+  }
+}
+
+/**
+ * Adds written entries to their incident's digest: the kinds seen, and the alert and hand-off entries by
+ * time (the same JSON as in the stream, so writing one twice changes nothing).
+ */
+export async function recordDigest(redis: RedisClient, keys: Keys, incidentId: string, events: readonly TimelineEvent[], fresh = false): Promise<void> {
+  if (!events.length && !fresh) return;
+  const pipeline = redis.pipeline();
+  if (events.length) pipeline.sadd(keys.timelineKinds(incidentId), ...new Set(events.map((e) => e.type)));
+  for (const e of events) if (CARD_TYPES.has(e.type)) pipeline.zadd(keys.timelineCard(incidentId), Date.parse(e.at), JSON.stringify(e));
+  // A new incident's digest is complete from its first entry on.
+  if (fresh) pipeline.set(keys.timelineDigested(incidentId), '1');
+  await pipeline.exec();
 }

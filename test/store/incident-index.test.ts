@@ -53,4 +53,13 @@ describe('the incident list', () => {
     expect((await store.list(query({ status: 'closed' }))).rows.map((r) => r.number)).toEqual([7]);
     expect((await store.list(query({ search: 'nothing like this' }))).total).toBe(0);
   });
+
+  it('finds titles with quotes, backslashes and accents, and services by name, however the row is stored', async () => {
+    await store.create(incident(8, 'investigating', { title: 'Payments "EU" \\ Zürich gateway down', affectedServices: ['payments-eu', 'gateway'], source: { kind: 'alert', detail: 'alertmanager' } }), []);
+    expect((await store.list(query({ search: '"eu" \\ zürich' }))).rows.map((r) => r.number)).toEqual([8]);
+    expect((await store.list(query({ search: 'ZÜRICH' }))).rows.map((r) => r.number)).toEqual([8]);
+    expect((await store.list(query({ service: 'gateway', source: 'alertmanager' }))).rows.map((r) => r.number)).toEqual([8]);
+    // "payments" is in the JSON of INC-8's services, but only a whole service name matches.
+    expect((await store.list(query({ service: 'payments' }))).total).toBe(0);
+  });
 });

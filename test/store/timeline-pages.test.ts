@@ -58,6 +58,15 @@ describe('an incident timeline a page at a time', () => {
     expect(digest.cardEvents.map((e) => e.type)).toEqual(['alert_fired', 'owner_changed', 'alert_fired']);
   });
 
+  it('an incident from before the digest is walked once and gets the same digest', async () => {
+    const keys = createKeys(prefix);
+    await redis.del(keys.timelineKinds(incident.id), keys.timelineCard(incident.id), keys.timelineDigested(incident.id));
+    const digest = await pages.digest(incident.id);
+    expect(digest.kinds).toEqual(['alert_fired', 'note', 'owner_changed']);
+    expect(digest.cardEvents.map((e) => e.type)).toEqual(['alert_fired', 'owner_changed', 'alert_fired']);
+    expect(await redis.exists(keys.timelineDigested(incident.id))).toBe(1);
+  });
+
   it('an incident with no entries yet has an empty page and digest', async () => {
     expect(await pages.newest('inc-999', 300)).toEqual({ entries: [], total: 0, hasEarlier: false });
     expect(await pages.digest('inc-999')).toEqual({ kinds: [], cardEvents: [] });
