@@ -3,7 +3,7 @@ import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
 import type { Mention } from '../domain/mention.js';
 import { declareIncident, repairRoom } from '../incidents/declare.js';
-import type { IncidentDeps } from '../incidents/deps.js';
+import type { IncidentDeps, InsightsDigest } from '../incidents/deps.js';
 import { assignRole, changeSeverity, changeStatus, closeIncident, reopenIncident, resolveIncident } from '../incidents/lifecycle.js';
 import { addActionItem, addNote } from '../incidents/record.js';
 import { handOff, triageOnDemand } from '../incidents/triage.js';
@@ -28,6 +28,8 @@ export interface Reply {
   text: string;
   /** Ephemeral replies are seen only by the person who typed the command. */
   ephemeral: boolean;
+  /** `/incident report`: drawn as a card by each adapter, `text` being its fallback. */
+  insights?: InsightsDigest;
 }
 
 const ephemeral = (text: string): Reply => ({ text, ephemeral: true });
@@ -41,7 +43,8 @@ export async function executeCommand(deps: IncidentDeps, command: Command, ctx: 
   if (command.kind === 'list') return ephemeral(await listOpen(deps));
   if (command.kind === 'report') {
     if (!deps.insights) throw new SitrepError('unavailable', 'Insights are not available in this installation.');
-    return ephemeral(await deps.insights.summary(command.team));
+    const digest = await deps.insights.summary(command.team);
+    return { text: digest.text, ephemeral: true, insights: digest };
   }
   if (command.kind === 'declare') {
     const incident = await declareIncident(deps, {

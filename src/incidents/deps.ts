@@ -69,8 +69,22 @@ export interface PostmortemPort {
 
 /** Insights across incidents, for `/incident report [team]`; implemented by `src/insights/`. */
 export interface InsightsPort {
-  /** A few lines for chat: the recent figures, with a link to the Insights page when there is one. */
-  summary(team?: string): Promise<string>;
+  /** The recent figures for a chat card, with a link to the Insights page when there is one. */
+  summary(team?: string): Promise<InsightsDigest>;
+}
+
+/** What the `/incident report` card shows; each chat adapter draws it its own way (Block Kit, Adaptive Card). */
+export interface InsightsDigest {
+  /** "Incident insights · team-x · last 30 days" */
+  title: string;
+  /** "2 resolved incidents", or that there were none. */
+  headline: string;
+  /** One per figure: "MTTA" → "median 15 min · p90 15 min (n=1, 1 not applicable)". */
+  facts: Array<{ label: string; value: string }>;
+  /** The console's Insights page for the same team and range, when the console is on. */
+  link?: string;
+  /** The whole card as Slack mrkdwn: the text fallback (notifications, clients that show no card). */
+  text: string;
 }
 
 export interface IncidentSettings {

@@ -39,12 +39,15 @@ function groupTable(title: string, groups: GroupStats[]): string[] {
   return [
     `## ${title}`,
     '',
-    row([title.replace(/^By /, ''), 'incidents', ...measures.map((m) => `${m.name} (median / p90, n)`)]),
-    row(['---', '---:', ...measures.map(() => '---')]),
-    ...groups.map((g) => row([g.key, g.incidents, ...measures.map((m) => cell(m, g.measures[m.id]))])),
+    row([title.replace(/^By /, ''), 'incidents', ...measures.map((m) => `${m.name} (median / p90, n)`), 'followed a change']),
+    row(['---', '---:', ...measures.map(() => '---'), '---']),
+    ...groups.map((g) => row([g.key, g.incidents, ...measures.map((m) => cell(m, g.measures[m.id])), followedCell(g.followedChange)])),
     '',
   ];
 }
+
+/** "40 % (2 of 5)", or "— (3 n/a)" when no incident of the group had its changes collected. */
+export const followedCell = (f: GroupStats['followedChange']) => (f.count ? `${percent(f.share)} (${f.followed} of ${f.count})` : `— (${f.notApplicable} n/a)`);
 
 const cell = (m: MeasureSpec, s: Stat) => (s.count ? `${figure(m.unit, s.median)} / ${figure(m.unit, s.p90)}, n=${s.count}` : `— (${s.notApplicable} n/a)`);
 
@@ -70,9 +73,9 @@ export function reportMarkdown(report: InsightsReport): string {
     lines.push('');
   }
   lines.push(...groupTable('By team', report.teams), ...groupTable('By service', report.services), ...groupTable('By severity', report.severities));
-  lines.push(`## Over time (${report.query.bucket}s)`, '', row(['Bucket', 'Starts', 'Incidents', 'MTTA median', 'MTTR median', 'SEV1', 'SEV2', 'SEV3', 'SEV4']), row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  lines.push(`## Over time (${report.query.bucket}s)`, '', row(['Bucket', 'Starts', 'Incidents', 'MTTA median', 'MTTR median', 'Followed a change', 'SEV1', 'SEV2', 'SEV3', 'SEV4']), row(['---', '---', '---:', '---:', '---:', '---', '---:', '---:', '---:', '---:']));
   for (const p of report.trend) {
-    lines.push(row([p.label, p.start, p.incidents, figure('duration', p.measures.acknowledge.median), figure('duration', p.measures.resolve.median), p.bySeverity.SEV1, p.bySeverity.SEV2, p.bySeverity.SEV3, p.bySeverity.SEV4]));
+    lines.push(row([p.label, p.start, p.incidents, figure('duration', p.measures.acknowledge.median), figure('duration', p.measures.resolve.median), followedCell(p.followedChange), p.bySeverity.SEV1, p.bySeverity.SEV2, p.bySeverity.SEV3, p.bySeverity.SEV4]));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -85,20 +88,19 @@ const csvCell = (v: string | number | undefined) => {
 /** One row per scope × measure; durations in milliseconds, for spreadsheets. */
 export function reportCsv(report: InsightsReport): string {
   const rows: Array<Array<string | number | undefined>> = [['scope', 'key', 'bucket_start', 'measure', 'unit', 'incidents', 'count', 'not_applicable', 'median', 'p90', 'mean']];
-  const add = (scope: string, key: string, start: string, incidents: number, stats: Record<string, Stat>) => {
+  const add = (scope: string, key: string, start: string, incidents: number, stats: Record<string, Stat>, f: GroupStats['followedChange']) => {
     for (const m of MEASURES) {
       const s = stats[m.id]!;
       rows.push([scope, key, start, m.id, m.unit === 'duration' ? 'ms' : 'count', incidents, s.count, s.notApplicable, s.median, s.p90, s.mean]);
     }
+    // A yes/no per incident: its mean is the share that followed a change.
+    rows.push([scope, key, start, 'followed_change', 'share', incidents, f.count, f.notApplicable, undefined, undefined, f.share]);
   };
-  add('all', '', '', report.incidents, Object.fromEntries(report.measures.map((m) => [m.id, m.stat])));
-  for (const g of report.teams) add('team', g.key, '', g.incidents, g.measures);
-  for (const g of report.services) add('service', g.key, '', g.incidents, g.measures);
-  for (const g of report.severities) add('severity', g.key, '', g.incidents, g.measures);
-  for (const p of report.trend) add(report.query.bucket, p.label, p.start, p.incidents, p.measures);
-  const f = report.followedChange;
-  // A yes/no per incident: its mean is the share that followed a change.
-  rows.push(['all', '', '', 'followed_change', 'share', report.incidents, f.count, f.notApplicable, undefined, undefined, f.share]);
+  add('all', '', '', report.incidents, Object.fromEntries(report.measures.map((m) => [m.id, m.stat])), report.followedChange);
+  for (const g of report.teams) add('team', g.key, '', g.incidents, g.measures, g.followedChange);
+  for (const g of report.services) add('service', g.key, '', g.incidents, g.measures, g.followedChange);
+  for (const g of report.severities) add('severity', g.key, '', g.incidents, g.measures, g.followedChange);
+  for (const p of report.trend) add(report.query.bucket, p.label, p.start, p.incidents, p.measures, p.followedChange);
   for (const m of report.mtbf) rows.push(['mtbf', m.service, '', 'mtbf', 'ms', m.incidents, m.count, m.notApplicable, m.median, m.p90, m.mean]);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

@@ -23,6 +23,8 @@ export interface GroupStats {
   key: string;
   incidents: number;
   measures: MeasureStats;
+  /** Of this group's incidents, how many followed a change within an hour (see `FOLLOWED_CHANGE`). */
+  followedChange: ReturnType<typeof followedChangeShare>;
 }
 
 export interface TrendPoint extends Bucket, GroupStats {
@@ -80,7 +82,7 @@ function groupBy(summaries: readonly IncidentSummary[], keysOf: (s: IncidentSumm
     }
   }
   return [...groups]
-    .map(([key, list]) => ({ key, incidents: list.length, measures: measureStats(list) }))
+    .map(([key, list]) => ({ key, incidents: list.length, measures: measureStats(list), followedChange: followedChangeShare(list) }))
     .sort((a, b) => b.incidents - a.incidents || a.key.localeCompare(b.key));
 }
 
@@ -139,7 +141,7 @@ function trend(summaries: readonly IncidentSummary[], query: InsightsQuery): Tre
     const list = members[i]!;
     const bySeverity = zeroSeverities();
     for (const s of list) bySeverity[s.severity]++;
-    return { ...bucket, key: bucket.label, incidents: list.length, measures: measureStats(list), bySeverity };
+    return { ...bucket, key: bucket.label, incidents: list.length, measures: measureStats(list), followedChange: followedChangeShare(list), bySeverity };
   });
 }
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeIncident } from '../../src/domain/incident-summary.js';
+import { insightsBlocks, OPEN_INSIGHTS_ACTION } from '../../src/chat/slack/insights-blocks.js';
+import { insightsCard } from '../../src/chat/teams/insights-card.js';
 import { chatInsights, consoleInsightsUrl } from '../../src/insights/chat-summary.js';
+import { adaptiveCardProblems } from '../helpers/adaptive-card-schema.js';
 import { Insights } from '../../src/insights/service.js';
 import { RedisIncidentSummaries } from '../../src/store/incident-summaries.js';
 import { cleanPrefix, testPrefix, testRedis } from '../helpers/redis.js';
@@ -39,6 +42,16 @@ describe('/incident report in Slack', () => {
     expect(card.text).toContain('• MTTR: median 2 h · p90 2 h (n=1)');
     expect(card.text).toContain('• Team hops: median 2 · p90 2 (n=1)');
     expect(card.text).not.toContain('https://sitrep.example');
+    // The card itself, in Block Kit: a header, the headline, the figures as two-column fields (at most 10 a section).
+    const blocks = card.blocks as Array<{ type: string; text?: { type: string; text: string }; fields?: Array<{ type: string; text: string }> }>;
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Incident insights · team-x · last 30 days', emoji: true } });
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '1 resolved incident' } });
+    const fields = blocks.flatMap((b) => b.fields ?? []);
+    expect(fields).toContainEqual({ type: 'mrkdwn', text: '*MTTA*\nmedian 15 min · p90 15 min (n=1)' });
+    expect(fields).toContainEqual({ type: 'mrkdwn', text: '*Team hops*\nmedian 2 · p90 2 (n=1)' });
+    expect(fields).toContainEqual({ type: 'mrkdwn', text: '*Pages*\n1 sent, 1 reached level 2+, 0 nobody answered' });
+    for (const b of blocks) expect(b.fields?.length ?? 0).toBeLessThanOrEqual(10);
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false); // no console, no button
   });
 });
 
@@ -54,10 +67,17 @@ describe('/incident report in Teams', () => {
     const asked = h.driver.channelConversation();
     await h.driver.message({ text: 'incident report', conversation: asked });
     await h.settle();
-    const reply = await eventually(() => h.fake.activities(asked.id).map((a) => a.text ?? '').find((t) => t.includes('Incident insights')));
-    expect(reply).toContain('**Incident insights** — last 30 days: 2 resolved incidents');
-    expect(reply).toContain('• MTTA: median 15 min · p90 15 min (n=1, 1 not applicable)');
-    expect(reply).toContain('• Pages: 2 sent, 2 reached level 2+, 1 nobody answered');
+    const activity = await eventually(() => h.fake.activities(asked.id).find((a) => JSON.stringify(a.attachments ?? []).includes('Incident insights')));
+    const card = (activity.attachments as Array<{ contentType: string; content: Record<string, unknown> }>)[0]!;
+    expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(adaptiveCardProblems(card.content)).toEqual([]);
+    const body = card.content.body as Array<{ type: string; text?: string; facts?: Array<{ title: string; value: string }> }>;
+    expect(body[0]).toMatchObject({ type: 'TextBlock', text: 'Incident insights · last 30 days', weight: 'Bolder' });
+    expect(body[1]).toMatchObject({ type: 'TextBlock', text: '2 resolved incidents' });
+    const facts = body.find((b) => b.type === 'FactSet')!.facts!;
+    expect(facts).toContainEqual({ title: 'MTTA', value: 'median 15 min · p90 15 min (n=1, 1 not applicable)' });
+    expect(facts).toContainEqual({ title: 'Pages', value: '2 sent, 2 reached level 2+, 1 nobody answered' });
+    expect(card.content.actions).toBeUndefined(); // no console, no button
   });
 });
 
@@ -72,7 +92,16 @@ describe('the link to the Insights page', () => {
     try {
       await summarise(prefix, [unansweredIncident()]);
       const port = chatInsights(new Insights(new RedisIncidentSummaries(redis, prefix)), { timeZone: 'UTC', pageUrl: 'https://sitrep.example/insights' });
-      expect(await port.summary('team-a')).toContain('<https://sitrep.example/insights?since=30d&team=team-a|Open Insights>');
+      const digest = await port.summary('team-a');
+      const url = 'https://sitrep.example/insights?since=30d&team=team-a';
+      expect(digest.text).toContain(`<${url}|Open Insights>`);
+      expect(insightsBlocks(digest).at(-1)).toEqual({
+        type: 'actions',
+        elements: [{ type: 'button', action_id: OPEN_INSIGHTS_ACTION, text: { type: 'plain_text', text: 'Open Insights' }, url }],
+      });
+      const card = insightsCard(digest);
+      expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open Insights', url }]);
+      expect(adaptiveCardProblems(card)).toEqual([]);
     } finally {
       await cleanPrefix(redis, prefix);
     }

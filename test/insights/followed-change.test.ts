@@ -46,4 +46,34 @@ describe('incidents that followed a change within an hour', () => {
     const query = InsightsQuery.parse({ from: new Date('2026-03-23T00:00:00Z'), to: new Date('2026-04-05T22:00:00Z') });
     expect(buildReport(summaries, query).followedChange).toEqual({ followed: 0, count: 0, notApplicable: 1 });
   });
+
+  it('per team, per service and per week on the Berlin clock: the Sunday-night alert after the DST change falls in the next week', () => {
+    const summaries = [
+      summary(withChanges(reopenedIncident(), [deploy('api', '2026-03-24T09:30:00.000Z')])), // team-x, api: followed
+      summary(withChanges(unansweredIncident(), [])), // team-a, payments: collected, none
+      summary(withChanges(unpagedAlertIncident(), undefined)), // no team, payments + checkout: not applicable; Mon 00:30 CEST
+    ];
+    const query = InsightsQuery.parse({ from: new Date('2026-03-22T23:00:00Z'), to: new Date('2026-04-05T22:00:00Z'), timeZone: 'Europe/Berlin' });
+    const report = buildReport(matching(summaries, query), query);
+    const of = (groups: typeof report.teams) => Object.fromEntries(groups.map((g) => [g.key, g.followedChange]));
+    expect(of(report.teams)).toEqual({ 'team-x': { followed: 1, count: 1, notApplicable: 0, share: 1 }, 'team-a': { followed: 0, count: 1, notApplicable: 0, share: 0 } });
+    expect(of(report.services)).toEqual({
+      api: { followed: 1, count: 1, notApplicable: 0, share: 1 },
+      payments: { followed: 0, count: 1, notApplicable: 1, share: 0 },
+      checkout: { followed: 0, count: 0, notApplicable: 1 },
+    });
+    expect(report.trend.map((p) => [p.start.slice(0, 10), p.followedChange])).toEqual([
+      ['2026-03-22', { followed: 1, count: 2, notApplicable: 0, share: 0.5 }],
+      ['2026-03-29', { followed: 0, count: 0, notApplicable: 1 }],
+    ]);
+
+    const markdown = reportMarkdown(report);
+    expect(markdown).toMatch(/\| team-x \| 1 \| .* \| 100 % \(1 of 1\) \|/);
+    expect(markdown).toMatch(/\| checkout \| 1 \| .* \| — \(1 n\/a\) \|/);
+    expect(markdown).toMatch(/\| 2026-W13 \| .* \| 50 % \(1 of 2\) \|/);
+    const csv = reportCsv(report).split('\n');
+    expect(csv).toContain('team,team-a,,followed_change,share,1,1,0,,,0');
+    expect(csv).toContain('service,payments,,followed_change,share,2,1,1,,,0');
+    expect(csv).toContain('service,checkout,,followed_change,share,1,0,1,,,');
+  });
 });

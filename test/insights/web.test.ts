@@ -42,6 +42,10 @@ describe('the Insights page', () => {
     expect(page.body).toContain('<link rel="stylesheet" href="/insights/insights.css">');
     // No change events were collected for these incidents: "—", not 0 %.
     expect(page.body).toContain('<div>Followed a change within an hour</div><div class="value">—</div><div class="n">0 of 0 · 3 not applicable');
+    // …and so in every team, service and week row: a column of its own, "—" with the incidents left out.
+    expect(page.body).toContain('<th>Followed a change</th>');
+    expect(page.body).toMatch(/<a href="[^"]*team=team-x[^"]*">team-x<\/a><\/td><td class="num">1<\/td>.*?<td>— \(1 n\/a\)<\/td><\/tr>/);
+    expect(page.body).toMatch(/>2026-W13<\/a><\/td>.*?<td>— \(2 n\/a\)<\/td><\/tr>/);
   });
 
   it('a click on the point of a week lists that week’s incidents, in local time', async () => {

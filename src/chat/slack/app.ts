@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type SlackEventMiddlewareArgs, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type AllMiddlewareArgs, type BlockAction, type SlackEventMiddlewareArgs, type types, type webApi } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import { Counter, type Registry } from 'prom-client';
 import type { Actor } from '../../domain/actor.js';
@@ -21,6 +21,7 @@ import { executeCommand } from '../execute.js';
 import { answerPrivately, type AnswerTo } from './answer.js';
 import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, statusUpdateModal, VIEWS } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
+import { insightsBlocks, OPEN_INSIGHTS_ACTION } from './insights-blocks.js';
 import { decodeCommand } from './command-text.js';
 import { SlackDirectory } from './directory.js';
 import { logFailure, slackErrorCode } from './errors.js';
@@ -181,7 +182,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
   app.command('/incident', async ({ command, ack, respond }) => {
     await ack();
     later('command', async () => {
-      const reply = (text: string, inChannel = false) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text) });
+      const reply = (text: string, inChannel = false, blocks?: types.KnownBlock[]) => respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: slackSafe(text), ...(blocks ? { blocks } : {}) });
       try {
         const [actor, room] = await Promise.all([person(command.user_id, command.user_name), deps.store.findByRoom('slack', command.channel_id)]);
         const { command: parsed, mentions } = await decodeCommand(parseCommand(command.text, { inRoom: Boolean(room), parseMention: parseSlackMention }), nameOf);
@@ -205,7 +206,7 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
           resolveUser: (t) => person(t.id, t.name),
           mentions,
         });
-        if (answer) await reply(answer.text, !answer.ephemeral);
+        if (answer) await reply(answer.text, !answer.ephemeral, answer.insights && insightsBlocks(answer.insights));
       } catch (err) {
         failed('command', err);
         await reply(userMessageOf(err)).catch((e: unknown) => tell({ user: command.user_id }, userMessageOf(err)).then(() => log.warn({ err: { message: (e as Error).message } }, 'response_url failed; answered by DM')));
@@ -235,6 +236,11 @@ function registerListeners(app: App, { deps, deliveries, settings, log, director
     }
     await reply(`Paged the ${members.length} member${members.length === 1 ? '' : 's'} of @${group.handle}.`);
   }
+
+  // The report card's link button opens the page in the browser; Slack still posts the click, which only needs its ack.
+  app.action(OPEN_INSIGHTS_ACTION, async ({ ack }) => {
+    await ack();
+  });
 
   // Card controls. Buttons carry no delivery id, so their effect is made idempotent through state.
   const onAction = (actionId: string | RegExp, handle: (args: { action: BlockAction['actions'][number]; body: BlockAction; actor: Actor; incidentId: string; trigger: string }) => Promise<void>) => {

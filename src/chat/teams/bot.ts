@@ -32,6 +32,7 @@ import type { Logger } from '../../log.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import { parseCommand, ROOM_COMMANDS, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
+import { insightsCard } from './insights-card.js';
 import { describeError } from './adapter.js';
 import {
   capturePickCard,
@@ -206,7 +207,8 @@ export class SitrepTeamsBot extends TeamsActivityHandler {
       key: `teams:msg:${activity.id ?? activity.timestamp}`,
       resolveUser: (token) => this.resolveUser(conversationId, token),
     });
-    if (reply) await this.bot.chat.reply(conversationId, reply.text);
+    if (reply?.insights) await this.bot.chat.replyCard(conversationId, insightsCard(reply.insights), `${reply.insights.title}: ${reply.insights.headline}`);
+    else if (reply) await this.bot.chat.reply(conversationId, reply.text);
   }
 
   private async replyHelp(conversationId: string, reason?: string): Promise<void> {

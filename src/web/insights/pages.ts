@@ -3,7 +3,7 @@
 import type { IncidentSummary } from '../../domain/incident-summary.js';
 import { FOLLOWED_CHANGE, MEASURES, MTBF, type MeasureId, type Stat } from '../../domain/insights.js';
 import { parseSeverity, SEVERITIES } from '../../domain/severity.js';
-import { figure, percent, statLine } from '../../insights/format.js';
+import { figure, followedCell, percent, statLine } from '../../insights/format.js';
 import { InsightsQuery, parseSince, type GroupStats, type InsightsReport } from '../../insights/report.js';
 import type { Insights } from '../../insights/service.js';
 import { formatLocal } from '../../paging/local-time.js';
@@ -138,8 +138,8 @@ const cellOf = (id: MeasureId, s: Stat) => (s.count ? `${e(figure(measure(id).un
 
 function groupTable(first: string, groups: GroupStats[], href: (g: GroupStats) => string): string {
   const ids: MeasureId[] = ['acknowledge', 'resolve', 'rightTeam', 'hops'];
-  const head = `<tr><th>${e(first)}</th><th class="num">Incidents</th>${ids.map((id) => `<th>${e(measure(id).name)} median / p90</th>`).join('')}</tr>`;
-  const rows = groups.map((g) => `<tr><td><a href="${e(href(g))}">${e(g.key)}</a></td><td class="num">${g.incidents}</td>${ids.map((id) => `<td>${cellOf(id, g.measures[id])}</td>`).join('')}</tr>`);
+  const head = `<tr><th>${e(first)}</th><th class="num">Incidents</th>${ids.map((id) => `<th>${e(measure(id).name)} median / p90</th>`).join('')}<th>${e(FOLLOWED_CHANGE.name)}</th></tr>`;
+  const rows = groups.map((g) => `<tr><td><a href="${e(href(g))}">${e(g.key)}</a></td><td class="num">${g.incidents}</td>${ids.map((id) => `<td>${cellOf(id, g.measures[id])}</td>`).join('')}<td>${e(followedCell(g.followedChange))}</td></tr>`);
   return `<table>${head}${rows.join('')}</table>`;
 }
 
@@ -177,8 +177,8 @@ export async function getInsightsPage(deps: InsightsWebDeps, params: URLSearchPa
       ],
       durationAxis,
     ),
-    `<table><tr><th>${query.bucket === 'week' ? 'Week' : 'Month'}</th>${(['detect', 'acknowledge', 'mitigate', 'resolve'] as const).map((id) => `<th>${e(measure(id).name)} median / p90</th>`).join('')}</tr>${report.trend
-      .map((p) => `<tr><td><a href="${e(bucketLink(p))}">${e(p.label)}</a></td>${(['detect', 'acknowledge', 'mitigate', 'resolve'] as const).map((id) => `<td>${cellOf(id, p.measures[id])}</td>`).join('')}</tr>`)
+    `<table><tr><th>${query.bucket === 'week' ? 'Week' : 'Month'}</th>${(['detect', 'acknowledge', 'mitigate', 'resolve'] as const).map((id) => `<th>${e(measure(id).name)} median / p90</th>`).join('')}<th>${e(FOLLOWED_CHANGE.name)}</th></tr>${report.trend
+      .map((p) => `<tr><td><a href="${e(bucketLink(p))}">${e(p.label)}</a></td>${(['detect', 'acknowledge', 'mitigate', 'resolve'] as const).map((id) => `<td>${cellOf(id, p.measures[id])}</td>`).join('')}<td>${e(followedCell(p.followedChange))}</td></tr>`)
       .join('')}</table>`,
     `<h2>Time to the right team, by the team that owned the incident</h2>`,
     barChart('Median time to the right team by team', teamPoints, durationAxis, 'series-2'),
