@@ -218,5 +218,8 @@ describe('rate limits shared through Redis', () => {
     for (let i = 0; i < 3; i++) statuses.push((await get(throttled, '/auth/signin')).status);
     expect(statuses.slice(0, 2)).not.toContain(429);
     expect(statuses[2]).toBe(429);
+    const metrics = await (await fetch(throttled.sitrep.metricsUrl)).text();
+    expect(metrics).toMatch(/^sitrep_console_rate_limited_total\{budget="signin"\} 1$/m);
+    expect(metrics).toMatch(/^sitrep_console_rate_limited_total\{budget="change"\} 2$/m);
   });
 });
