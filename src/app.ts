@@ -288,6 +288,7 @@ export async function startSitrep(config: Config, logger: Logger, options: Start
         signIn: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.WEB_SIGNIN_PER_MINUTE),
         changes: new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX, config.WEB_CHANGES_PER_MINUTE),
         logger,
+        refused: (budget) => metrics.consoleRateLimited.inc({ budget }),
       },
     });
     // The postmortem drafts (Teams' postmortem card links here), and the Insights pages, behind the same sign-in.

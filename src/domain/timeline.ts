@@ -110,6 +110,8 @@ export const TimelineEvent = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('checklist_ticked'), itemId: z.string(), text: z.string() }),
   z.object({ ...base, type: z.literal('resolved'), summary: z.string().optional() }),
   z.object({ ...base, type: z.literal('closed') }),
+  /** A room that did not open at declaration (chat down, a console declaration) opened later. */
+  z.object({ ...base, type: z.literal('room_opened'), platform: Platform, name: z.string().optional(), url: z.string().optional(), tries: z.number().int().positive() }),
   z.object({ ...base, type: z.literal('reopened'), reason: z.string().optional() }),
   z.object({
     ...base,

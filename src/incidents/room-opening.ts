@@ -1,4 +1,4 @@
-import { actorLabel } from '../domain/actor.js';
+import { actorLabel, SYSTEM_ACTOR } from '../domain/actor.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Platform } from '../domain/incident.js';
 import { isOpen } from '../domain/status.js';
@@ -47,7 +47,10 @@ export async function tryOpenRoom(deps: IncidentDeps, incidentId: string, platfo
     throw err;
   }
   await pageOwner(deps, opened);
-  if (attempt > 1 || declaredFromConsole(opened)) await tellLate(deps, opened, attempt);
+  if (attempt > 1 || declaredFromConsole(opened)) {
+    await tellLate(deps, opened, attempt);
+    await recordOpened(deps, opened, attempt);
+  }
   // What declaring does once the room is there: the status-update rhythm and what changed before.
   await scheduleReminder(deps, opened);
   if (deps.changes && opened.affectedServices.length) deps.background.run('changes-at-declare', () => attachChanges(deps, opened.id));
@@ -120,6 +123,15 @@ function describe(e: TimelineEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** On the timeline (and so live in the console): the room people waited for is there. */
+async function recordOpened(deps: IncidentDeps, incident: Incident, attempt: number): Promise<void> {
+  const room = incident.room;
+  if (!room) return;
+  await deps.store.append(incident.id, [
+    { type: 'room_opened', actor: SYSTEM_ACTOR, key: `room-opened:${incident.id}`, platform: room.platform, ...(room.name ? { name: room.name } : {}), ...(room.url ? { url: room.url } : {}), tries: attempt },
+  ]);
 }
 
 /** A console user matched to this platform is mentioned; anyone else is named with their e-mail. */

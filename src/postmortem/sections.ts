@@ -252,6 +252,8 @@ function describe(f: PostmortemFacts, e: TimelineEvent): string | undefined {
       return `**Resolved**${e.summary ? `: ${mdMultiline(e.summary)}` : ''}`;
     case 'closed':
       return '**Closed**';
+    case 'room_opened':
+      return `Room ${e.name ? `${mdText(e.name)} ` : ''}opened in ${e.platform === 'slack' ? 'Slack' : 'Teams'}${e.tries > 1 ? ` after ${e.tries} tries` : ''}`;
     case 'reopened':
       return `**Reopened**${e.reason ? `: ${mdText(e.reason)}` : ''}`;
     case 'postmortem_exported':

@@ -90,6 +90,7 @@ export function createMetrics(options: MetricsOptions = {}) {
       registers,
     }),
     webhookAuthFailures: new Counter({ name: 'sitrep_webhook_auth_failures_total', help: 'Webhooks refused for their credentials (401), by source', labelNames: ['source'] as const, registers }),
+    consoleRateLimited: new Counter({ name: 'sitrep_console_rate_limited_total', help: 'Web console requests answered 429, by budget (signin, change)', labelNames: ['budget'] as const, registers }),
   };
 
   metrics.unknownRoutes.inc(0);
@@ -109,6 +110,7 @@ export function createMetrics(options: MetricsOptions = {}) {
   for (const source of WEBHOOK_SOURCES) metrics.webhookAuthFailures.inc({ source }, 0);
   // Slack's request signatures are checked on /slack/events.
   if (options.platforms?.includes('slack')) metrics.webhookAuthFailures.inc({ source: 'slack' }, 0);
+  for (const budget of ['signin', 'change'] as const) metrics.consoleRateLimited.inc({ budget }, 0);
   return metrics;
 }
 

@@ -26,6 +26,7 @@ import { streamTimeline } from './live.js';
 import { actorFor, registerDeclareRoutes, type ConsoleActing } from './declare-routes.js';
 import { registerOnCallPage } from './oncall-routes.js';
 import { parse } from './parse.js';
+import { tolerantOfChatOutage } from './chat-outage.js';
 import { registerRateLimits, type ConsoleRateLimits } from './rate-limit.js';
 import type { OncallConfig } from '../paging/config.js';
 
@@ -80,6 +81,8 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
   const extra: ConsolePage[] = [];
   const sessions = new SessionCookies(options.sessionSecret ?? randomBytes(32).toString('hex'), options.sessionHours * 3_600_000);
   const { deps } = options;
+  // Actions must work while chat is down: the change is what counts, the room's echo of it may fail.
+  const acting = tolerantOfChatOutage(deps);
 
   http.plugin(async (app) => {
     await app.register(fastifyCookie);
@@ -157,12 +160,12 @@ export function registerWebConsole(http: HttpServer, options: WebConsoleOptions)
         await run(incident, body as never, actor, `web:${body.key}`);
         return reply.redirect(`/incidents/${incident.number}`, 303);
       });
-    act('note', z.object({ text: z.string().trim().min(1).max(3000) }), (i, b: { text: string }, actor, key) => addNote(deps, i.id, b.text, actor, key));
+    act('note', z.object({ text: z.string().trim().min(1).max(3000) }), (i, b: { text: string }, actor, key) => addNote(acting, i.id, b.text, actor, key));
     act('status', z.object({ to: Status, message: z.string().trim().max(500).optional() }), (i, b: { to: Status; message?: string }, actor, key) =>
-      changeStatus(deps, i.id, b.to, actor, key, b.message || undefined),
+      changeStatus(acting, i.id, b.to, actor, key, b.message || undefined),
     );
-    act('severity', z.object({ to: Severity }), (i, b: { to: Severity }, actor, key) => changeSeverity(deps, i.id, b.to, actor, key));
-    act('resolve', z.object({ summary: z.string().trim().max(500).optional() }), (i, b: { summary?: string }, actor, key) => resolveIncident(deps, i.id, actor, key, b.summary || undefined));
+    act('severity', z.object({ to: Severity }), (i, b: { to: Severity }, actor, key) => changeSeverity(acting, i.id, b.to, actor, key));
+    act('resolve', z.object({ summary: z.string().trim().max(500).optional() }), (i, b: { summary?: string }, actor, key) => resolveIncident(acting, i.id, actor, key, b.summary || undefined));
 
     async function incidentOf(request: FastifyRequest): Promise<Incident> {
       const { number } = parse(NUMBER, request.params);

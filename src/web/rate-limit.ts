@@ -14,6 +14,8 @@ export interface ConsoleRateLimits {
   /** State-changing requests per signed-in person (else per address) and minute. */
   changes: MinuteBudget;
   logger: Logger;
+  /** Counts the 429s for /metrics. */
+  refused?: (budget: 'signin' | 'change') => void;
 }
 
 const SIGN_IN_PATHS = new Set(['/auth/signin', '/auth/callback']);
@@ -40,7 +42,9 @@ export function registerRateLimits(app: FastifyInstance, limits: ConsoleRateLimi
       return;
     }
     if (verdict.ok) return;
-    limits.logger.warn({ bucket: bucket.split(':')[0], path }, 'console rate limit reached');
+    const name = bucket.startsWith('web-signin:') ? 'signin' : 'change';
+    limits.refused?.(name);
+    limits.logger.warn({ budget: name, path }, 'console rate limit reached');
     const message = `Too many requests. Wait ${verdict.retryAfterS} s and try again.`;
     void reply.code(429).header('retry-after', String(verdict.retryAfterS));
     return request.headers.accept?.includes('text/html') ? reply.type('text/plain; charset=utf-8').send(message) : reply.send({ ok: false, error: message });

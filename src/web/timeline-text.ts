@@ -73,6 +73,8 @@ function describe(e: TimelineEvent): string {
       return `Resolved${e.summary ? `: ${e.summary}` : ''}`;
     case 'closed':
       return 'Closed';
+    case 'room_opened':
+      return `Room ${e.name ? `${e.name} ` : ''}opened in ${e.platform === 'slack' ? 'Slack' : 'Teams'}${e.tries > 1 ? ` after ${e.tries} tries (chat refused it until then)` : ''}`;
     case 'reopened':
       return `Reopened${e.reason ? `: ${e.reason}` : ''}`;
     case 'postmortem_exported':

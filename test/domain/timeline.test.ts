@@ -30,6 +30,7 @@ const examples: Record<TimelineEventType, Record<string, unknown>> = {
   checklist_ticked: { itemId: 'mitigate', text: 'Apply a mitigation (feature flag, traffic reroute, rollback)' },
   resolved: { summary: 'cache warmed' },
   closed: {},
+  room_opened: { platform: 'slack', name: 'inc-7-checkout-down', tries: 12 },
   reopened: { reason: 'errors are back' },
   postmortem_exported: { format: 'markdown', url: 'https://x' },
 };

@@ -134,6 +134,22 @@ describe('declaring from the console while Slack refuses to open channels', () =
   }, 15_000);
 });
 
+describe('acting on an incident whose room exists while Slack is down', () => {
+  it('records the status change and answers 303, although the room cannot be told', async () => {
+    const declared = await post(h, '/incidents', { key: key(), _csrf: alice.csrf, title: 'Search index stale', severity: 'SEV3' }, alice);
+    const incident = (await h.store.getByNumber(numberOf(declared)))!;
+    await eventually(async () => (await h.store.get(incident.id))?.room?.cardId, 'the room to open');
+    for (const method of ['chat.update', 'chat.postMessage', 'conversations.setTopic']) h.fake.failNext(method, 'fatal_error', { times: 1000 });
+    try {
+      const res = await post(h, `/incidents/${incident.number}/status`, { key: key(), _csrf: alice.csrf, to: 'investigating', message: 'looking at the indexer' }, alice);
+      expect(res.status).toBe(303);
+      expect((await h.store.get(incident.id))?.status).toBe('investigating');
+    } finally {
+      for (const method of ['chat.update', 'chat.postMessage', 'conversations.setTopic']) h.fake.heal(method);
+    }
+  }, 15_000);
+});
+
 describe('a declaration that cannot be accepted changes nothing', () => {
   it('shows the form again with what to fix for a missing title, a made-up severity or an unknown team', async () => {
     const before = await allIncidents(h);
@@ -218,5 +234,8 @@ describe('rate limits shared through Redis', () => {
     for (let i = 0; i < 3; i++) statuses.push((await get(throttled, '/auth/signin')).status);
     expect(statuses.slice(0, 2)).not.toContain(429);
     expect(statuses[2]).toBe(429);
+    const metrics = await (await fetch(throttled.sitrep.metricsUrl)).text();
+    expect(metrics).toMatch(/^sitrep_console_rate_limited_total\{budget="signin"\} 1$/m);
+    expect(metrics).toMatch(/^sitrep_console_rate_limited_total\{budget="change"\} 2$/m);
   });
 });

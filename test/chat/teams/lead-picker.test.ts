@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/domain/incident.js';
 import type { TimelineEvent } from '../../../src/domain/timeline.js';
 import type { FakeMember } from '../../fakes/teams/server.js';
+import { TeamsDirectory } from '../../../src/chat/teams/directory.js';
+import { testRedis } from '../../helpers/redis.js';
+import { eventually } from '../../helpers/wait.js';
 import { asUser, startTeamsHarness, type TeamsHarness } from '../../helpers/teams-harness.js';
 
 let h: TeamsHarness;
@@ -61,6 +64,20 @@ describe('the lead picker on the Teams incident card', () => {
     // Read from the team's roster through the Bot Connector, not from Graph.
     expect(h.fake.requests.some((r) => r.path === `/v3/conversations/${encodeURIComponent(h.fake.team.id)}/pagedmembers` && r.status === 200)).toBe(true);
     expect(h.fake.requests.some((r) => r.path.startsWith('/graph/'))).toBe(false);
+  });
+
+  it('remembers the e-mail and UPN of the people the roster listed, so the web console can act as their Teams self', async () => {
+    const incident = await h.declare('Search is slow');
+    expect((await typeInPicker(incident, 'ana')).status).toBe(200);
+    const redis = testRedis();
+    try {
+      const directory = new TeamsDirectory(redis, h.prefix);
+      // Remembered beside the answer, which Teams waits for: poll rather than assume the order.
+      expect(await eventually(() => directory.byEmail('Ana.Silva@contoso.example'), 'the roster address to be remembered')).toEqual({ platform: 'teams', id: ana.aadObjectId, name: 'Ana Silva' });
+      expect(await directory.byEmail('nobody@contoso.example')).toBeUndefined();
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a name nobody in the team has lists nobody', async () => {
