@@ -1,12 +1,16 @@
 // An alert storm: 10,000 webhooks across 50 alert groups at concurrency 100, spread over two bot
 // processes (src/main.ts, as in production) on one Redis, against one fake Slack.
-// Prints incidents created (must be exactly 50), alerts recorded (must be all), p50/p99 latency and requests/s.
-// The floor is measured in the same run, in interleaved rounds: two bare node:http processes
+// Prints incidents created (must be exactly 50), alerts recorded (must be all), p50/p99 latency, requests/s
+// in all and per replica, and each replica's RSS (idle after warm-up, and its peak during the storm): the
+// sizing figures in README.md → Deploying come from here.
+// The floor is measured in the same run, in interleaved rounds: as many bare node:http processes
 // (bench/floors/webhook-server.ts) that parse the same JSON and make one Redis round trip.
 // Goals: p99 < 50 ms, and p99 ≤ 3× the floor's p99. Run: `npx tsx bench/alert-storm.ts`
-// (BENCH_ALERTS, BENCH_GROUPS, BENCH_CONCURRENCY, BENCH_ROUNDS override; BENCH_PROF=<dir> profiles the bots).
+// (BENCH_ALERTS, BENCH_GROUPS, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_BOTS — replicas, default 2 — override;
+// BENCH_PROF=<dir> profiles the bots).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +25,7 @@ const TOTAL = Number(process.env.BENCH_ALERTS ?? 10_000);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BOTS = Number(process.env.BENCH_BOTS ?? 2);
 const TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WARMUP_GROUPS = 10;
@@ -64,6 +69,16 @@ parentPort.on('message', async ({ id, urls, bodies }) => {
   parentPort.postMessage({ id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
 });
 `;
+
+/** Resident memory of a process in MB (Linux /proc), 0 where it cannot be read. */
+function rssMb(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -175,16 +190,18 @@ async function main() {
   // Warm-up alerts go through auth, parsing and routing, and are ignored: they open nothing.
   await writeFile(rules, `routes:\n  - match: ['bench="warmup"']\n    action: ignore\nsources:\n  generic:\n    bearerToken: \${BENCH_ALERT_TOKEN}\n`);
   const prefix = `sitrep-bench:${randomBytes(3).toString('hex')}:`;
-  const env = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: fake.apiUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, ALERT_RULES_FILE: rules, BENCH_ALERT_TOKEN: TOKEN };
+  const env = { SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: 'bench-signing-secret', SLACK_API_URL: fake.apiUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, ALERT_RULES_FILE: rules, BENCH_ALERT_TOKEN: TOKEN,
+    // 60 groups open within the minute: above the default per-source limit, which is not what is measured here.
+    ALERT_INCIDENTS_PER_MINUTE: '1000' };
   const children: ChildProcess[] = [];
   // However this process ends, the bots and floor servers it started end with it.
   process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM')));
   const redis = new Redis(REDIS_URL);
   const sender = new Sender();
   try {
-    // Two bots, as in production; two floor processes, the same layout.
-    const bots = await Promise.all([startBot(env), startBot(env)]);
-    const floors = await Promise.all([startProcess('bench/floors/webhook-server.ts', env), startProcess('bench/floors/webhook-server.ts', env)]);
+    // The bots (two by default, as in production) and as many floor processes: the same layout.
+    const bots = await Promise.all(Array.from({ length: BOTS }, () => startBot(env)));
+    const floors = await Promise.all(Array.from({ length: BOTS }, () => startProcess('bench/floors/webhook-server.ts', env)));
     children.push(...bots.map((b) => b.child), ...floors.map((f) => f.child));
     const botUrls = bots.map((b) => b.url);
     const floorUrls = floors.map((f) => f.url);
@@ -210,6 +227,9 @@ async function main() {
     let seconds = 0;
     let round = 0;
     let floorRound = 0;
+    const idleRss = bots.map((b) => rssMb(b.child.pid));
+    const peakRss = [...idleRss];
+    const sampler = setInterval(() => bots.forEach((b, k) => (peakRss[k] = Math.max(peakRss[k]!, rssMb(b.child.pid)))), 100);
     const pairs = await interleave({
       rounds: ROUNDS,
       warmup: 0,
@@ -221,6 +241,7 @@ async function main() {
         return p99(sent);
       },
     });
+    clearInterval(sampler);
     const refused = all.filter((r) => r.status !== 202);
     if (refused.length) throw new Error(`${refused.length} webhooks were not accepted with 202 (first: ${refused[0]!.status})`);
 
@@ -231,12 +252,13 @@ async function main() {
     const recorded = (await recordedAlerts(redis, prefix, warm.recorded + TOTAL)) - warm.recorded;
 
     const ms = all.map((r) => r.ms).sort((a, b) => a - b);
-    console.log(`alert-storm: ${TOTAL} webhooks in ${ROUNDS} rounds, ${GROUPS} groups, concurrency ${CONCURRENCY}, 2 bot processes, one Redis`);
+    console.log(`alert-storm: ${TOTAL} webhooks in ${ROUNDS} rounds, ${GROUPS} groups, concurrency ${CONCURRENCY}, ${BOTS} bot process(es), one Redis`);
     console.log(`  incidents created: ${incidents} (expected exactly ${GROUPS}), ${withCard - warm.incidents} with a pinned card`);
     console.log(`  alerts recorded on incidents: ${recorded} of ${TOTAL}`);
     console.log(`  latency: p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, max ${ms.at(-1)!.toFixed(1)} ms (goal p99 < 50 ms): ${pct(ms, 99) < 50 ? 'ok' : 'MISSED'}`);
     console.log(`  p99 per round: sitrep ${pairs.map((p) => p.subject.toFixed(1)).join(', ')} ms; floor ${pairs.map((p) => p.floor.toFixed(1)).join(', ')} ms`);
-    console.log(`  throughput: ${(TOTAL / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s)`);
+    console.log(`  throughput: ${(TOTAL / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s), ${(TOTAL / seconds / BOTS).toFixed(0)} per replica`);
+    console.log(`  RSS per replica: ${idleRss.map((r) => r.toFixed(0)).join(', ')} MB idle after warm-up; peak during the storm ${peakRss.map((r) => r.toFixed(0)).join(', ')} MB`);
     reportRatio({ bench: 'alert-storm', measure: 'webhook p99', unit: 'ms', pairs, goal: 3, kind: 'max' });
     if (incidents !== GROUPS || recorded !== TOTAL || withCard !== total) process.exitCode = 1;
   } finally {

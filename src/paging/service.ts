@@ -48,6 +48,12 @@ export interface PagingServiceOptions {
 
 type Answer = { ok: boolean; message?: string };
 
+/**
+ * How long a delivery scheduled before its page is committed waits unless the commit makes it due at once:
+ * only a crash between the two (or a commit that failed) lets it run that late.
+ */
+const DELIVERY_SAFETY_NET_MS = 3000;
+
 export class PagingService implements PagingPort {
   private readonly config: OncallConfig;
   private readonly deps: IncidentDeps;
@@ -70,11 +76,11 @@ export class PagingService implements PagingPort {
   async page(incident: Incident, target: { team: string } | { user: Actor }, actor: Actor, message?: string): Promise<void> {
     const now = this.deps.clock();
     const page = { ...('team' in target ? this.teamPage(incident, target.team, now, message) : this.directPage(target.user, now, message)), requestedBy: actor };
-    // The delivery is scheduled before the page is committed, so a crash in between still sends it; a run that
-    // comes before the commit finds no page yet and is retried (PageNotRecordedYet). The level's timer starts
-    // once the page is delivered (deliver), never while it waits in the queue.
+    // The delivery is scheduled before the page is committed, a few seconds out, so a crash in between still
+    // sends it; the commit then makes it due at once. The level's timer starts once the page is delivered
+    // (deliver), never while it waits in the queue.
     const deliver = { kind: 'deliver' as const, incidentId: incident.id, pageId: page.id, level: 0, pass: 0 };
-    await this.timers.schedule(deliver);
+    await this.timers.schedule(deliver, DELIVERY_SAFETY_NET_MS);
     try {
       await this.deps.store.update(incident.id, (cur) => {
         const label = incidentLabel(cur);
@@ -91,6 +97,7 @@ export class PagingService implements PagingPort {
       throw err;
     }
     this.deps.logger.info({ incident: incident.id, page: page.id, team: page.team, provider: page.provider }, 'paging');
+    await this.timers.promote(deliver);
   }
 
   async answer(incidentId: string, pageId: string, actor: Actor, answer: 'acknowledge' | 'decline'): Promise<Answer> {
@@ -299,7 +306,7 @@ export class PagingService implements PagingPort {
     // The next level's page is queued before the move is committed (a crash in between still sends it); its
     // timer starts once it is delivered, so a page held up by a crash or an outage still gets its full level.
     const nextDelivery = { kind: 'deliver' as const, incidentId, pageId, ...to };
-    await this.timers.schedule(nextDelivery);
+    await this.timers.schedule(nextDelivery, DELIVERY_SAFETY_NET_MS);
     const result = await this.deps.store.update(incidentId, (cur) => {
       const p = stillHere(cur);
       if (!p) return null;
@@ -322,6 +329,7 @@ export class PagingService implements PagingPort {
       return refusal ? { ok: false, message: refusal } : { ok: true };
     }
     this.deps.logger.info({ incident: incidentId, page: pageId, from, to, reason }, 'page escalated');
+    await this.timers.promote(nextDelivery);
     await this.syncMessages(incidentId, pageId);
     return { ok: true };
   }
@@ -640,8 +648,9 @@ function isBefore(page: Position, job: Position): boolean {
 }
 
 /**
- * A delivery ran before the page (or its move to this level) was committed: scheduled first on purpose, so a
- * crash cannot leave a recorded page with nothing to send it. BullMQ retries it shortly; not a failure.
+ * A delivery ran before the page (or its move to this level) was committed: it is scheduled first on purpose,
+ * so a crash cannot leave a recorded page with nothing to send it, and a very slow commit can let its safety
+ * net run out first. BullMQ retries it shortly; not a failure.
  */
 export class PageNotRecordedYet extends Error {
   override readonly name = 'PageNotRecordedYet';

@@ -97,6 +97,16 @@ export class PagingTimers {
     await this.queue.add(parsed.kind, parsed, { jobId: jobIdOf(parsed), delay: Math.max(0, Math.round(delayMs)) });
   }
 
+  /** Runs a delayed job now (a no-op when it is already due, running or done). */
+  async promote(job: Pick<PagingJob, 'kind' | 'pageId' | 'level' | 'pass'>): Promise<void> {
+    const found = await this.queue.getJob(jobIdOf(job));
+    if (found && (await found.getState()) === 'delayed') {
+      await found.promote().catch((err: unknown) => {
+        this.options.logger.debug({ err: { message: (err as Error).message }, job: found.id }, 'paging job could not be promoted; it runs when due');
+      });
+    }
+  }
+
   /** Removes a pending job; one already running is left alone (its handler re-checks the state). */
   async unschedule(job: Pick<PagingJob, 'kind' | 'pageId' | 'level' | 'pass'>): Promise<void> {
     const id = jobIdOf(job);
@@ -137,6 +147,11 @@ export class PagingTimers {
       },
     );
     this.worker.on('failed', (job, err) => {
+      // A delivery that came before its page was committed: retried shortly, not a failure (see service.ts).
+      if (err.name === 'PageNotRecordedYet') {
+        log.debug({ job: job?.id, attempt: job?.attemptsMade }, 'paging job early; retried');
+        return;
+      }
       log.error({ job: job?.id, attempt: job?.attemptsMade, err: { message: err.message } }, 'paging job failed');
       if (job?.name === 'deliver' && job.attemptsMade >= (job.opts.attempts ?? 1)) this.options.observe?.pageFailed();
     });

@@ -143,3 +143,26 @@ export async function startSentinelSet(name = 'mymaster'): Promise<SentinelSet> 
     },
   };
 }
+
+/**
+ * A Redis Cluster of three masters (no replicas) on ports of their own, joined with
+ * `redis-cli --cluster create`; resolves once every slot is served.
+ */
+export async function startRedisCluster(): Promise<{ nodes: RedisProcess[]; seeds: string[]; stop(): Promise<void> }> {
+  const nodes: RedisProcess[] = [];
+  for (let i = 0; i < 3; i++) nodes.push(await RedisProcess.start(['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000']));
+  const seeds = nodes.map((n) => n.address);
+  await new Promise<void>((resolve, reject) => {
+    const create = spawn('redis-cli', ['--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    create.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    create.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create failed (${code}): ${err}`))));
+  });
+  const probe = nodes[0]!.client();
+  try {
+    await eventually(async () => /cluster_state:ok/.test((await probe.cluster('INFO')) as string), 'the cluster to serve every slot', 20_000);
+  } finally {
+    probe.disconnect();
+  }
+  return { nodes, seeds, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
+}

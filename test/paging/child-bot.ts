@@ -14,6 +14,8 @@ export interface ChildBot {
   url: string;
   /** SIGKILL, then waits for the process to be gone. */
   kill(): Promise<void>;
+  /** Sends SIGTERM (a rolling update, a scale-down) and resolves when it exits, with its exit code and what it logged. */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
 }
 
 const alive = new Set<ChildProcess>();
@@ -27,7 +29,7 @@ export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   alive.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   void exited.then(() => alive.delete(child));
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -56,6 +58,11 @@ export async function spawnBot(env: Record<string, string>): Promise<ChildBot> {
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    async terminate() {
+      child.kill('SIGTERM');
+      const how = await exited;
+      return { ...how, output };
     },
   };
 }

@@ -99,7 +99,11 @@ describe('paging a team', () => {
     expect(bobs.buttons).toBe(true);
     expect(JSON.stringify(bobs.message.blocks)).toContain('level 2');
     await eventually(() => JSON.stringify(pagesReceived(h, 'U_ALICE', incident)[0]?.message.blocks).includes('Passed on by <@U_ALICE>'), "alice's DM saying she passed it on");
-    const events = await pagingEvents(h, incident);
+    // "paged" is recorded once Slack has taken the DM: a moment after bob sees it.
+    const events = await eventually(async () => {
+      const found = await pagingEvents(h, incident);
+      return found.length >= 4 ? found : undefined;
+    }, "bob's page on the timeline");
     expect(events.map((e) => e.type)).toEqual(['paged', 'declined', 'escalated', 'paged']);
     expect(events[2]).toMatchObject({ fromLevel: 0, toLevel: 1, reason: 'declined', exhausted: false });
     expect((await current(h, incident)).pages[0]).toMatchObject({ level: 1, status: 'pending', targets: [{ id: 'U_BOB' }] });
