@@ -1,26 +1,33 @@
 // Writes an incident change and its timeline events as one unit, or nothing (Redis Lua, run atomically).
 export const COMMIT_SCRIPT = `
--- KEYS: 1 incident hash, 2 timeline stream, 3 idempotency hash
+-- KEYS: 1 incident hash, 2 timeline stream, 3 idempotency hash,
+--       4 digest: kinds set, 5 digest: card entries zset, 6 digest: "complete" flag (src/store/timeline-pages.ts)
 -- ARGV: 1 mode ("create" | "update" | "append"), 2 expected version, 3 incident JSON,
 --       4 new version, 5 new status (kept beside the JSON so "is it open?" needs no parse),
---       then triples of (idempotency key, event id, event JSON)
+--       then fives of (idempotency key, event id, event JSON, event type, card score or '')
+-- The console's digest is written here, in the same unit, so a page never walks the stream and an append
+-- costs one round trip.
 local mode = ARGV[1]
 if mode ~= 'append' then
   local current = redis.call('HGET', KEYS[1], 'version')
   if mode == 'create' and current then return {'exists'} end
   if mode == 'update' and current ~= ARGV[2] then return {'conflict', current or ''} end
   -- A change is identified by its events' keys: if one was recorded, the whole change happened already.
-  for i = 6, #ARGV, 3 do
+  for i = 6, #ARGV, 5 do
     if redis.call('HEXISTS', KEYS[3], ARGV[i]) == 1 then return {'duplicate'} end
   end
   redis.call('HSET', KEYS[1], 'data', ARGV[3], 'version', ARGV[4], 'status', ARGV[5])
+  -- A new incident's digest is complete from its first entry on.
+  if mode == 'create' then redis.call('SET', KEYS[6], '1') end
 elseif redis.call('EXISTS', KEYS[1]) == 0 then
   return {'missing'}
 end
 local written = {'ok'}
-for i = 6, #ARGV, 3 do
+for i = 6, #ARGV, 5 do
   if redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1]) == 1 then
     redis.call('XADD', KEYS[2], '*', 'e', ARGV[i + 2])
+    redis.call('SADD', KEYS[4], ARGV[i + 3])
+    if ARGV[i + 4] ~= '' then redis.call('ZADD', KEYS[5], ARGV[i + 4], ARGV[i + 2]) end
     table.insert(written, ARGV[i + 1])
   end
 end

@@ -7,7 +7,7 @@ import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
 import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
 import { IncidentIndex } from './incident-index.js';
-import { recordDigest } from './timeline-pages.js';
+import { cardScore } from './timeline-pages.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -28,7 +28,7 @@ export class RedisIncidentStore implements IncidentStore {
     this.keys = createKeys(prefix);
     this.index = new IncidentIndex(redis, this.keys);
     if (!('commitIncident' in redis)) {
-      redis.defineCommand('commitIncident', { numberOfKeys: 3, lua: COMMIT_SCRIPT });
+      redis.defineCommand('commitIncident', { numberOfKeys: 6, lua: COMMIT_SCRIPT });
     }
   }
 
@@ -140,7 +140,7 @@ export class RedisIncidentStore implements IncidentStore {
     const stored = events.map((e) => {
       // Events come typed from the use cases; they are validated where they come back in (timeline()).
       const event = { at, ...e, id: randomUUID(), incidentId } as TimelineEvent;
-      argv.push(event.key, event.id, JSON.stringify(event));
+      argv.push(event.key, event.id, JSON.stringify(event), event.type, cardScore(event));
       return event;
     });
     return { events: stored, argv };
@@ -158,6 +158,9 @@ export class RedisIncidentStore implements IncidentStore {
       this.keys.incident(incidentId),
       this.keys.timeline(incidentId),
       this.keys.idempotency(incidentId),
+      this.keys.timelineKinds(incidentId),
+      this.keys.timelineCard(incidentId),
+      this.keys.timelineDigested(incidentId),
       mode,
       String(expectedVersion),
       incident ? JSON.stringify(incident) : '',
@@ -167,10 +170,7 @@ export class RedisIncidentStore implements IncidentStore {
     )) as string[];
     const [status = 'error', ...writtenIds] = reply;
     const written = new Set(writtenIds);
-    const appended = prepared.filter((e) => written.has(e.id));
-    // The console's digest of the timeline (kinds, alerts, hand-offs), so its pages never walk the stream.
-    if (appended.length || (mode === 'create' && status === 'ok')) await recordDigest(this.redis, this.keys, incidentId, appended, mode === 'create' && status === 'ok');
-    return { status, events: appended };
+    return { status, events: prepared.filter((e) => written.has(e.id)) };
   }
 
   private async syncOpenIndex(incident: Incident): Promise<void> {

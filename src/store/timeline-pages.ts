@@ -41,7 +41,7 @@ export class RedisTimelinePages {
   }
 
   /**
-   * Kept as entries are written (`recordDigest`), so a page never walks a long timeline; an incident from
+   * Kept as entries are written (by the commit script, src/store/commit-script.ts), so a page never walks a long timeline; an incident from
    * before that is walked once, in chunks, and its digest written then.
    */
   async digest(incidentId: string): Promise<TimelineDigest> {
@@ -62,16 +62,19 @@ export class RedisTimelinePages {
   }
 }
 
+/** The score of an entry the card reads (alerts, hand-offs) in the digest, '' for any other entry. */
+export function cardScore(event: TimelineEvent): string {
+  return CARD_TYPES.has(event.type) ? String(Date.parse(event.at)) : '';
+}
+
 /**
- * Adds written entries to their incident's digest: the kinds seen, and the alert and hand-off entries by
- * time (the same JSON as in the stream, so writing one twice changes nothing).
+ * Adds entries of an incident from before the digest existed to it: the kinds seen, and the alert and
+ * hand-off entries by time (the same JSON as in the stream, so writing one twice changes nothing).
  */
-export async function recordDigest(redis: RedisClient, keys: Keys, incidentId: string, events: readonly TimelineEvent[], fresh = false): Promise<void> {
-  if (!events.length && !fresh) return;
+async function recordDigest(redis: RedisClient, keys: Keys, incidentId: string, events: readonly TimelineEvent[]): Promise<void> {
+  if (!events.length) return;
   const pipeline = redis.pipeline();
-  if (events.length) pipeline.sadd(keys.timelineKinds(incidentId), ...new Set(events.map((e) => e.type)));
+  pipeline.sadd(keys.timelineKinds(incidentId), ...new Set(events.map((e) => e.type)));
   for (const e of events) if (CARD_TYPES.has(e.type)) pipeline.zadd(keys.timelineCard(incidentId), Date.parse(e.at), JSON.stringify(e));
-  // A new incident's digest is complete from its first entry on.
-  if (fresh) pipeline.set(keys.timelineDigested(incidentId), '1');
   await pipeline.exec();
 }
