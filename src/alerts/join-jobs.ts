@@ -64,13 +64,11 @@ export class JoinJobs implements AlertJoins {
 
   async add(incidentId: string, join: AlertJoin): Promise<void> {
     const data = JoinJob.parse({ incidentId });
+    await this.redis.rpush(this.keys.alertJoins(incidentId), JSON.stringify(join));
     const window = Math.floor(Date.now() / this.options.windowMs);
-    // The job of this window runs once the window is over (it is delayed by a whole window from its first
-    // add), so it finds the join on the list: push and add go out side by side, both before the answer.
-    await Promise.all([
-      this.redis.rpush(this.keys.alertJoins(incidentId), JSON.stringify(join)),
-      this.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs }),
-    ]);
+    // The job of the window after the push: it runs once this window is over, and finds the join on the list.
+    // (Sequential on purpose: the window is read once the push has landed, so its job cannot have run yet.)
+    await this.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs });
   }
 
   /** Joins of the incident still waiting to be applied. */
