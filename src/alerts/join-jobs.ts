@@ -41,6 +41,8 @@ export class JoinJobs implements AlertJoins {
   private readonly queue: Queue;
   private worker: Worker | undefined;
   private workerConnection: RedisClient | undefined;
+  /** Per incident, the last window whose job this process queued. */
+  private readonly queuedWindow = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -68,7 +70,12 @@ export class JoinJobs implements AlertJoins {
     const window = Math.floor(Date.now() / this.options.windowMs);
     // The job of the window after the push: it runs once this window is over, and finds the join on the list.
     // (Sequential on purpose: the window is read once the push has landed, so its job cannot have run yet.)
+    // An alert storm joins the same incident many times a window: once this process has queued the window's
+    // job, that job (delayed a whole window) is still to run and will find this push too.
+    if (this.queuedWindow.get(incidentId) === window) return;
     await this.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs });
+    if (this.queuedWindow.size >= 10_000) this.queuedWindow.clear();
+    this.queuedWindow.set(incidentId, window);
   }
 
   /** Joins of the incident still waiting to be applied. */
