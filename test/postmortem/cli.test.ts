@@ -56,7 +56,7 @@ describe('npx sitrep postmortem', () => {
     // Europe/Berlin: 03:00 UTC reads 04:00.
     expect(html).toContain('<li><strong>04:00:00</strong> · alice · Declared');
     expect(html).not.toContain('<returns>');
-  }, 30_000);
+  }, 90_000); // several `npx tsx` start-ups each: seconds apiece on a loaded 2-core machine
 
   it('prints Markdown by default; --stored prints the draft that was shared, once there is one', async () => {
     const md = await sitrep('INC-42');
@@ -70,7 +70,7 @@ describe('npx sitrep postmortem', () => {
 
     await new PostmortemStore(redis, prefix).save({ incidentId: 'inc-42', revision: 3, markdown: '# as shared\n', generatedAt: '2026-11-24T03:46:00.000Z', generatedBy: { platform: 'slack', id: 'U_ALICE' } });
     expect(await sitrep('42', '--stored')).toMatchObject({ code: 0, stdout: '# as shared\n' });
-  }, 30_000);
+  }, 90_000); // several `npx tsx` start-ups each: seconds apiece on a loaded 2-core machine
 
   it('says what is wrong: an unknown incident, a bad format, no number', async () => {
     const missing = await sitrep('4242');
@@ -85,5 +85,5 @@ describe('npx sitrep postmortem', () => {
     const nothing = await sitrep();
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('name one incident number');
-  }, 30_000);
+  }, 90_000); // several `npx tsx` start-ups each: seconds apiece on a loaded 2-core machine
 });
