@@ -3,15 +3,14 @@
 // (`joined.<incidentId>.<window>`) applies what the list holds once the window is over. A failure (a Redis
 // blip, the process dying) leaves the list as it was, and the job is retried with capped back-off by
 // whichever replica is up. Jobs of two windows may apply the same joins: applying is idempotent.
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { NormalizedAlert } from './alert.js';
 import { DEFAULT_ROOM_BACKOFF, roomRetryDelay, type RoomBackoff } from './room-jobs.js';
 import type { AlertJoin, AlertJoins } from '../incidents/alert-intake.js';
 import type { Logger } from '../log.js';
-import { bullConnection, STALL_RECOVERY } from '../paging/timers.js';
 import { createKeys, type Keys } from '../store/keys.js';
+import { JobQueue } from '../store/job-queue.js';
 import type { RedisClient } from '../store/redis.js';
 
 export const JOINS_QUEUE = 'alert-joins';
@@ -37,10 +36,7 @@ export type JoinHandler = (incidentId: string, joins: readonly AlertJoin[]) => P
 export class JoinJobs implements AlertJoins {
   private readonly keys: Keys;
   private readonly backoff: RoomBackoff;
-  private readonly connection: RedisClient;
-  private readonly queue: Queue;
-  private worker: Worker | undefined;
-  private workerConnection: RedisClient | undefined;
+  private readonly jobs: JobQueue;
   /** Per incident, the last window whose job this process queued. */
   private readonly queuedWindow = new Map<string, number>();
 
@@ -50,10 +46,11 @@ export class JoinJobs implements AlertJoins {
   ) {
     this.keys = createKeys(options.keyPrefix);
     this.backoff = { ...DEFAULT_ROOM_BACKOFF, ...options.backoff };
-    this.connection = bullConnection(redis, 'queue');
-    this.queue = new Queue(JOINS_QUEUE, {
-      connection: this.connection as Redis,
+    this.jobs = new JobQueue(redis, {
+      name: JOINS_QUEUE,
       prefix: this.keys.joinQueuePrefix,
+      logger: options.logger,
+      label: 'alert join',
       defaultJobOptions: {
         attempts: ATTEMPTS,
         backoff: { type: 'capped' },
@@ -61,7 +58,6 @@ export class JoinJobs implements AlertJoins {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
-    this.queue.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'alert join queue error'));
   }
 
   async add(incidentId: string, join: AlertJoin): Promise<void> {
@@ -73,7 +69,7 @@ export class JoinJobs implements AlertJoins {
     // An alert storm joins the same incident many times a window: once this process has queued the window's
     // job, that job (delayed a whole window) is still to run and will find this push too.
     if (this.queuedWindow.get(incidentId) === window) return;
-    await this.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs });
+    await this.jobs.queue.add('apply', data, { jobId: `joined.${incidentId}.${window}`, delay: this.options.windowMs });
     if (this.queuedWindow.size >= 10_000) this.queuedWindow.clear();
     this.queuedWindow.set(incidentId, window);
   }
@@ -87,7 +83,7 @@ export class JoinJobs implements AlertJoins {
   async idle(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await this.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+      const counts = await this.jobs.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
       if (Object.values(counts).every((n) => n === 0)) return;
       if (Date.now() > deadline) throw new Error(`alert join jobs still pending after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -95,11 +91,8 @@ export class JoinJobs implements AlertJoins {
   }
 
   start(handler: JoinHandler): void {
-    if (this.worker) return;
     const log = this.options.logger;
-    this.workerConnection = bullConnection(this.redis, 'worker');
-    this.worker = new Worker(
-      JOINS_QUEUE,
+    this.jobs.startWorker(
       async (job: Job) => {
         const parsed = JoinJob.safeParse(job.data);
         if (!parsed.success) {
@@ -126,31 +119,18 @@ export class JoinJobs implements AlertJoins {
         const done = this.redis.multi();
         for (const r of raw) done.lrem(key, 1, r);
         await done.exec();
-        if (raw.length === BATCH_MAX) await this.queue.add('apply', parsed.data, { jobId: `joined.${incidentId}.more.${Date.now()}` });
+        if (raw.length === BATCH_MAX) await this.jobs.queue.add('apply', parsed.data, { jobId: `joined.${incidentId}.more.${Date.now()}` });
       },
-      {
-        connection: this.workerConnection as Redis,
-        prefix: this.keys.joinQueuePrefix,
-        concurrency: 8,
-        lockDuration: STALL_RECOVERY.lockDurationMs,
-        stalledInterval: STALL_RECOVERY.stalledIntervalMs,
-        maxStalledCount: STALL_RECOVERY.maxStalledCount,
-        settings: { backoffStrategy: (attemptsMade: number) => roomRetryDelay(attemptsMade, this.backoff) },
-      },
+      { settings: { backoffStrategy: (attemptsMade: number) => roomRetryDelay(attemptsMade, this.backoff) } },
     );
-    this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'alert join worker error'));
   }
 
-  async ready(): Promise<void> {
-    await this.queue.waitUntilReady();
-    await this.worker?.waitUntilReady();
+  ready(): Promise<void> {
+    return this.jobs.ready();
   }
 
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    this.workerConnection?.disconnect();
-    this.connection.disconnect();
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 }
 

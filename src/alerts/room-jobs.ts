@@ -3,13 +3,12 @@
 // or after a restart, is one job; retried with capped exponential back-off for as long as the incident is
 // open (the handler re-reads the incident and finishes once it is opened, resolved or closed). A sorted set
 // beside it says which rooms are waiting and since when, for the nudge on repeat firings and for /metrics.
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { RoomOpenings, RoomTry } from '../incidents/room-opening.js';
 import type { Logger } from '../log.js';
-import { bullConnection, STALL_RECOVERY } from '../paging/timers.js';
 import { createKeys, type Keys } from '../store/keys.js';
+import { JobQueue } from '../store/job-queue.js';
 import type { RedisClient } from '../store/redis.js';
 
 export const ROOMS_QUEUE = 'rooms';
@@ -46,10 +45,7 @@ export function roomRetryDelay(failedTries: number, backoff: RoomBackoff): numbe
 export class RoomJobs implements RoomOpenings {
   private readonly keys: Keys;
   private readonly backoff: RoomBackoff;
-  private readonly connection: RedisClient;
-  private readonly queue: Queue;
-  private worker: Worker | undefined;
-  private workerConnection: RedisClient | undefined;
+  private readonly jobs: JobQueue;
 
   constructor(
     private readonly redis: RedisClient,
@@ -57,10 +53,11 @@ export class RoomJobs implements RoomOpenings {
   ) {
     this.keys = createKeys(options.keyPrefix);
     this.backoff = { ...DEFAULT_ROOM_BACKOFF, ...options.backoff };
-    this.connection = bullConnection(redis, 'queue');
-    this.queue = new Queue(ROOMS_QUEUE, {
-      connection: this.connection as Redis,
+    this.jobs = new JobQueue(redis, {
+      name: ROOMS_QUEUE,
       prefix: this.keys.roomQueuePrefix,
+      logger: options.logger,
+      label: 'room',
       defaultJobOptions: {
         // "For as long as the incident is open": the handler ends the job when the incident is over.
         attempts: Number.MAX_SAFE_INTEGER,
@@ -69,20 +66,19 @@ export class RoomJobs implements RoomOpenings {
         removeOnFail: { age: 7 * DAY_S },
       },
     });
-    this.queue.on('error', (err) => options.logger.warn({ err: { message: err.message } }, 'room queue error'));
   }
 
   async schedule(incidentId: string): Promise<void> {
     const data = RoomJob.parse({ incidentId });
     // Waiting is recorded first: a crash in between leaves a waiting mark the job-less nudge repairs.
     await this.redis.zadd(this.keys.roomsWaiting, 'NX', String(Date.now()), incidentId);
-    await this.queue.add('open', data, { jobId: jobIdOf(incidentId) });
+    await this.jobs.queue.add('open', data, { jobId: jobIdOf(incidentId) });
   }
 
   async nudge(incidentId: string): Promise<void> {
     // Seen by the back-off if the job is running right now (a running job cannot be promoted).
     await this.redis.set(this.keys.roomNudged(incidentId), '1', 'PX', this.backoff.maxDelayMs);
-    const job = await this.queue.getJob(jobIdOf(incidentId));
+    const job = await this.jobs.queue.getJob(jobIdOf(incidentId));
     if (!job) {
       await this.schedule(incidentId);
       return;
@@ -111,11 +107,8 @@ export class RoomJobs implements RoomOpenings {
 
   /** Starts this replica's worker. */
   start(handler: RoomJobHandler): void {
-    if (this.worker) return;
     const log = this.options.logger;
-    this.workerConnection = bullConnection(this.redis, 'worker');
-    this.worker = new Worker(
-      ROOMS_QUEUE,
+    this.jobs.startWorker(
       async (job: Job) => {
         const parsed = RoomJob.safeParse(job.data);
         if (!parsed.success) {
@@ -135,16 +128,10 @@ export class RoomJobs implements RoomOpenings {
         await Promise.all([this.redis.zrem(this.keys.roomsWaiting, incidentId), this.redis.del(this.keys.roomNudged(incidentId))]);
       },
       {
-        connection: this.workerConnection as Redis,
-        prefix: this.keys.roomQueuePrefix,
-        concurrency: this.options.concurrency ?? 8,
-        lockDuration: STALL_RECOVERY.lockDurationMs,
-        stalledInterval: STALL_RECOVERY.stalledIntervalMs,
-        maxStalledCount: STALL_RECOVERY.maxStalledCount,
+        ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { data: unknown }) => this.nextDelay(attemptsMade, job) },
       },
     );
-    this.worker.on('error', (err) => log.warn({ err: { message: err.message } }, 'room worker error'));
   }
 
   /** The wait before the next try: none when a nudge came during this one. */
@@ -154,16 +141,12 @@ export class RoomJobs implements RoomOpenings {
     return roomRetryDelay(failedTries, this.backoff);
   }
 
-  async ready(): Promise<void> {
-    await this.queue.waitUntilReady();
-    await this.worker?.waitUntilReady();
+  ready(): Promise<void> {
+    return this.jobs.ready();
   }
 
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    this.workerConnection?.disconnect();
-    this.connection.disconnect();
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 }
 
