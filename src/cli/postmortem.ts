@@ -1,10 +1,8 @@
 // `sitrep postmortem <number>`: the postmortem of an incident, from Redis, as Markdown or a self-contained
 // HTML file — for incidents whose room is gone, for archiving, or to draft again after a template change.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadDotEnv, VARIABLES } from '../config.js';
-import { isSitrepError } from '../domain/errors.js';
 import { incidentIdFor } from '../domain/incident.js';
 import { silentLogger } from '../log.js';
 import { htmlDocument } from '../postmortem/html.js';
@@ -16,6 +14,7 @@ import { PostmortemStore } from '../store/postmortems.js';
 import { PostmortemEdits } from '../store/postmortem-edits.js';
 import { applyAnswers } from '../postmortem/prompts.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
+import { failFor, knownFailure, writeOutput } from './output.js';
 
 const USAGE = `usage: sitrep postmortem <incident-number> [options]
 
@@ -42,10 +41,7 @@ const Settings = z.object({
   POSTMORTEM_TEMPLATE: VARIABLES.POSTMORTEM_TEMPLATE.schema,
 });
 
-const fail = (message: string, code: number) => {
-  console.error(`sitrep postmortem: ${message}`);
-  return code;
-};
+const fail = failFor('postmortem');
 
 export async function run(argv: string[]): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -102,16 +98,10 @@ export async function run(argv: string[]): Promise<number> {
     markdown = applyAnswers(markdown, await new PostmortemEdits(redis, settings.REDIS_KEY_PREFIX).answers(incident.id));
     const output = format === 'html' ? htmlDocument(markdown, postmortemTitle(incident)) : markdown;
 
-    if (args.values.out) {
-      await writeFile(args.values.out, output, 'utf8');
-      console.error(`Wrote the INC-${number} postmortem (${format}, ${Buffer.byteLength(output)} bytes) to ${args.values.out}`);
-    } else process.stdout.write(output);
+    await writeOutput(output, args.values.out, `the INC-${number} postmortem (${format}, ${Buffer.byteLength(output)} bytes)`);
     return 0;
   } catch (err) {
-    if (isSitrepError(err)) return fail(err.userMessage, 1);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && args.values.out) return fail(`cannot write ${args.values.out} (${code})`, 1);
-    throw err;
+    return knownFailure(err, args.values.out, fail);
   } finally {
     redis?.disconnect();
   }

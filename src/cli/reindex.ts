@@ -11,6 +11,7 @@ import { RedisIncidentSummaries } from '../store/incident-summaries.js';
 import { RedisSummarySource } from '../store/summary-source.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
 import { readSettings } from './env.js';
+import { failFor } from './output.js';
 
 const USAGE = `usage: sitrep reindex [options]
 
@@ -28,10 +29,7 @@ Exit status: 0 ok, 1 Redis unreachable / bad settings / some incidents failed, 2
 
 const Settings = z.object({ REDIS_URL: VARIABLES.REDIS_URL.schema, REDIS_KEY_PREFIX: VARIABLES.REDIS_KEY_PREFIX.schema });
 
-const fail = (message: string, code: number) => {
-  console.error(`sitrep reindex: ${message}`);
-  return code;
-};
+const fail = failFor('reindex');
 
 export async function run(argv: string[]): Promise<number> {
   let values: { concurrency: string; help: boolean };

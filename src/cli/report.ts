@@ -1,10 +1,8 @@
 // `sitrep report --since 90d [--team T] [--service S] [--format md|csv|json]`: insights across incidents,
 // read from the summaries kept in Redis (see `sitrep reindex` for incidents resolved before they existed).
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { VARIABLES } from '../config.js';
-import { isSitrepError } from '../domain/errors.js';
 import { parseSeverity } from '../domain/severity.js';
 import { reportCsv, reportMarkdown } from '../insights/format.js';
 import { InsightsQuery, parseSince } from '../insights/report.js';
@@ -13,6 +11,7 @@ import { silentLogger } from '../log.js';
 import { RedisIncidentSummaries } from '../store/incident-summaries.js';
 import { connectRedis, type RedisClient } from '../store/redis.js';
 import { readSettings } from './env.js';
+import { failFor, knownFailure, writeOutput } from './output.js';
 
 const USAGE = `usage: sitrep report [options]
 
@@ -40,10 +39,7 @@ const Settings = z.object({
   TIME_ZONE: VARIABLES.TIME_ZONE.schema,
 });
 
-const fail = (message: string, code: number) => {
-  console.error(`sitrep report: ${message}`);
-  return code;
-};
+const fail = failFor('report');
 
 export async function run(argv: string[], now = new Date()): Promise<number> {
   let values: ReturnType<typeof parse>['values'];
@@ -79,16 +75,10 @@ export async function run(argv: string[], now = new Date()): Promise<number> {
     redis = await connectRedis({ url: settings.REDIS_URL }, silentLogger);
     const report = await new Insights(new RedisIncidentSummaries(redis, settings.REDIS_KEY_PREFIX)).report(query);
     const output = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'csv' ? reportCsv(report) : reportMarkdown(report);
-    if (values.out) {
-      await writeFile(values.out, output, 'utf8');
-      console.error(`Wrote the report of ${report.incidents} incidents (${format}) to ${values.out}`);
-    } else process.stdout.write(output);
+    await writeOutput(output, values.out, `the report of ${report.incidents} incidents (${format})`);
     return 0;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code && values.out) return fail(`cannot write ${values.out} (${code})`, 1);
-    if (isSitrepError(err)) return fail(err.userMessage, 1);
-    throw err;
+    return knownFailure(err, values.out, fail);
   } finally {
     redis?.disconnect();
   }
