@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '../../src/domain/incident.js';
-import { FakeOidcProvider } from '../fakes/oidc/provider.js';
-import { freePort } from '../helpers/ports.js';
+import type { FakeOidcProvider } from '../fakes/oidc/provider.js';
 import { eventually } from '../helpers/wait.js';
-import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
-import { launchChromium, SCREENSHOTS } from './browser.js';
+import type { SlackHarness } from '../helpers/slack-harness.js';
+import { launchChromium, SCREENSHOTS, signInAt, startConsoleWithOidc } from './browser.js';
 
 let h: SlackHarness;
 let idp: FakeOidcProvider;
@@ -15,24 +14,7 @@ let base: string;
 let incident: Incident;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  idp = await FakeOidcProvider.start({
-    clientId: 'sitrep-console',
-    clientSecret: 'console-client-secret',
-    redirectUri: `${base}/auth/callback`,
-    people: { maria: { email: 'maria@example.com', name: 'Maria Lopez' }, eve: { email: 'eve@elsewhere.test', name: 'Eve' } },
-  });
-  h = await startSlackHarness({
-    PORT: String(port),
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: base,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: 'sitrep-console',
-    OIDC_CLIENT_SECRET: 'console-client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: 'browser-test-session-secret-0123456789',
-  });
+  ({ h, idp, base } = await startConsoleWithOidc({ maria: { email: 'maria@example.com', name: 'Maria Lopez' }, eve: { email: 'eve@elsewhere.test', name: 'Eve' } }));
   await h.driver.slashCommand({ text: 'Payments API timing out', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
   await h.settle();
@@ -46,13 +28,7 @@ afterAll(async () => {
   await idp?.stop();
 });
 
-async function signIn(login: string): Promise<void> {
-  await page.fill('input[name="login"]', login);
-  await page.fill('input[name="password"]', 'any password');
-  await page.click('button[type="submit"]');
-  // oidc-provider's development consent page.
-  await page.click('button[type="submit"]');
-}
+const signIn = (login: string) => signInAt(page, login);
 
 describe('the web console in Chromium', () => {
   it('refuses someone outside the allowed domains after a real OpenID Connect sign-in', async () => {

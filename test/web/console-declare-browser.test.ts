@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FakeOidcProvider } from '../fakes/oidc/provider.js';
-import { freePort } from '../helpers/ports.js';
+import type { FakeOidcProvider } from '../fakes/oidc/provider.js';
 import { eventually } from '../helpers/wait.js';
-import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
-import { launchChromium, SCREENSHOTS } from './browser.js';
+import type { SlackHarness } from '../helpers/slack-harness.js';
+import { launchChromium, SCREENSHOTS, signInAt, startConsoleWithOidc } from './browser.js';
 
 let h: SlackHarness;
 let idp: FakeOidcProvider;
@@ -14,28 +13,12 @@ let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  idp = await FakeOidcProvider.start({
-    clientId: 'sitrep-console',
-    clientSecret: 'console-client-secret',
-    redirectUri: `${base}/auth/callback`,
-    // Alice's company address is also her Slack address: the console acts as her Slack self.
-    people: { alice: { email: 'alice@example.com', name: 'Alice A.' } },
-  });
-  h = await startSlackHarness({
-    PORT: String(port),
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: base,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: 'sitrep-console',
-    OIDC_CLIENT_SECRET: 'console-client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: 'browser-test-session-secret-0123456789',
+  // Alice's company address is also her Slack address: the console acts as her Slack self.
+  ({ h, idp, base } = await startConsoleWithOidc({ alice: { email: 'alice@example.com', name: 'Alice A.' } }, {
     ONCALL_FILE: resolve(process.cwd(), 'test/paging/fixtures/oncall-slack.yaml'),
     ROOM_RETRY_FIRST_MS: '100',
     ROOM_RETRY_MAX_MS: '400',
-  });
+  }));
   browser = await launchChromium();
   page = await browser.newPage({ timezoneId: 'America/New_York', locale: 'en-US' });
 }, 60_000);
@@ -52,10 +35,7 @@ describe('running an incident from the console while Slack is down', () => {
     h.fake.failNext('conversations.create', 'fatal_error', { times: 100_000 });
 
     await page.goto(`${base}/incidents/new`);
-    await page.fill('input[name="login"]', 'alice');
-    await page.fill('input[name="password"]', 'any password');
-    await page.click('button[type="submit"]');
-    await page.click('button[type="submit"]'); // oidc-provider's development consent page
+    await signInAt(page, 'alice');
     await page.waitForURL(`${base}/incidents/new`);
 
     await page.fill('#declare-title', 'Card payments declined at checkout');

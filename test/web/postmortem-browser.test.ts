@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '../../src/domain/incident.js';
 import { PostmortemStore } from '../../src/store/postmortems.js';
-import { FakeOidcProvider } from '../fakes/oidc/provider.js';
-import { freePort } from '../helpers/ports.js';
+import type { FakeOidcProvider } from '../fakes/oidc/provider.js';
 import { eventually } from '../helpers/wait.js';
-import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
-import { launchChromium, SCREENSHOTS } from './browser.js';
+import type { SlackHarness } from '../helpers/slack-harness.js';
+import { launchChromium, SCREENSHOTS, signInAt, startConsoleWithOidc } from './browser.js';
 
 let h: SlackHarness;
 let idp: FakeOidcProvider;
@@ -17,24 +16,7 @@ let base: string;
 let incident: Incident;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  idp = await FakeOidcProvider.start({
-    clientId: 'sitrep-console',
-    clientSecret: 'console-client-secret',
-    redirectUri: `${base}/auth/callback`,
-    people: { maria: { email: 'maria@example.com', name: 'Maria Lopez' } },
-  });
-  h = await startSlackHarness({
-    PORT: String(port),
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: base,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: 'sitrep-console',
-    OIDC_CLIENT_SECRET: 'console-client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: 'browser-test-session-secret-0123456789',
-  });
+  ({ h, idp, base } = await startConsoleWithOidc({ maria: { email: 'maria@example.com', name: 'Maria Lopez' } }));
   await h.driver.slashCommand({ text: 'Payments API timing out', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
   await h.settle();
@@ -53,10 +35,7 @@ afterAll(async () => {
 describe('the postmortem in Chromium', () => {
   it('edits a prompt with a blaming word marked as it is typed, saves it, and finds the edit in the downloaded Markdown', async () => {
     await page.goto(`${base}/incidents/${incident.number}/postmortem/edit`);
-    await page.fill('input[name="login"]', 'maria');
-    await page.fill('input[name="password"]', 'any password');
-    await page.click('button[type="submit"]');
-    await page.click('button[type="submit"]'); // oidc-provider's development consent page
+    await signInAt(page, 'maria');
     await page.waitForURL(`${base}/incidents/${incident.number}/postmortem/edit`);
 
     const prompt = page.locator('section.prompt', { has: page.locator('h3', { hasText: 'What went poorly' }) });
