@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
-import { interleave, percentile, reportRatio } from './floor.js';
+import { interleave, median, percentile, reportRatio } from './floor.js';
 import { FakeSlack } from '../test/fakes/slack/server.js';
 import { cleanPrefix } from '../test/helpers/redis.js';
 import { freePort } from '../test/helpers/ports.js';
@@ -78,6 +78,35 @@ function rssMb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Redis's own CPU time so far, in ms (it serves sitrep and the floor alike). */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const used = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (used('used_cpu_user') + used('used_cpu_sys')) * 1000;
+}
+
+/**
+ * CPU spent per request by the servers and by Redis over one round: what a webhook costs whatever else
+ * runs on the machine (latency at a fixed concurrency follows from it, and it is what sizing needs).
+ */
+async function cpuPerRequest<T>(pids: (number | undefined)[], redis: Redis, requests: number, run: () => Promise<T>): Promise<{ result: T; server: number; redis: number }> {
+  const before = pids.map(cpuMs);
+  const redisBefore = await redisCpuMs(redis);
+  const result = await run();
+  const server = pids.reduce<number>((sum, pid, k) => sum + cpuMs(pid) - before[k]!, 0) / requests;
+  return { result, server, redis: ((await redisCpuMs(redis)) - redisBefore) / requests };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -230,12 +259,20 @@ async function main() {
     const idleRss = bots.map((b) => rssMb(b.child.pid));
     const peakRss = [...idleRss];
     const sampler = setInterval(() => bots.forEach((b, k) => (peakRss[k] = Math.max(peakRss[k]!, rssMb(b.child.pid)))), 100);
+    const cpu = { floor: [] as { server: number; redis: number }[], sitrep: [] as { server: number; redis: number }[] };
     const pairs = await interleave({
       rounds: ROUNDS,
       warmup: 0,
-      floor: async () => p99(await sender.send(floorUrls, bodiesOf(floorRound++))),
+      floor: async () => {
+        const bodies = bodiesOf(floorRound++);
+        const { result: sent, ...used } = await cpuPerRequest(floors.map((f) => f.child.pid), redis, bodies.length, () => sender.send(floorUrls, bodies));
+        cpu.floor.push(used);
+        return p99(sent);
+      },
       subject: async () => {
-        const sent = await sender.send(botUrls, bodiesOf(round++));
+        const bodies = bodiesOf(round++);
+        const { result: sent, ...used } = await cpuPerRequest(bots.map((b) => b.child.pid), redis, bodies.length, () => sender.send(botUrls, bodies));
+        cpu.sitrep.push(used);
         all.push(...sent.results);
         seconds += sent.seconds;
         return p99(sent);
@@ -258,6 +295,12 @@ async function main() {
     console.log(`  latency: p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, max ${ms.at(-1)!.toFixed(1)} ms (goal p99 < 50 ms): ${pct(ms, 99) < 50 ? 'ok' : 'MISSED'}`);
     console.log(`  p99 per round: sitrep ${pairs.map((p) => p.subject.toFixed(1)).join(', ')} ms; floor ${pairs.map((p) => p.floor.toFixed(1)).join(', ')} ms`);
     console.log(`  throughput: ${(TOTAL / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s), ${(TOTAL / seconds / BOTS).toFixed(0)} per replica`);
+    // After the first round (it opens the incidents): the steady cost of a joining alert.
+    const steady = (rows: { server: number; redis: number }[], k: 'server' | 'redis') => median(rows.slice(1).map((r) => r[k]));
+    console.log(
+      `  CPU per webhook (median of rounds 2–${ROUNDS}): sitrep ${steady(cpu.sitrep, 'server').toFixed(2)} ms + Redis ${steady(cpu.sitrep, 'redis').toFixed(2)} ms; ` +
+        `floor ${steady(cpu.floor, 'server').toFixed(2)} ms + Redis ${steady(cpu.floor, 'redis').toFixed(2)} ms`,
+    );
     console.log(`  RSS per replica: ${idleRss.map((r) => r.toFixed(0)).join(', ')} MB idle after warm-up; peak during the storm ${peakRss.map((r) => r.toFixed(0)).join(', ')} MB`);
     reportRatio({ bench: 'alert-storm', measure: 'webhook p99', unit: 'ms', pairs, goal: 3, kind: 'max' });
     if (incidents !== GROUPS || recorded !== TOTAL || withCard !== total) process.exitCode = 1;

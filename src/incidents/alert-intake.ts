@@ -4,6 +4,7 @@ import { alertIncidentTitle, differingLabels } from '../alerts/incident-name.js'
 import type { AlertRules } from '../alerts/rules-file.js';
 import { routeAlert, type RouteAction } from '../alerts/routing.js';
 import type { Actor } from '../domain/actor.js';
+import type { NewTimelineEvent } from '../domain/timeline.js';
 import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
 import { worstSeverity } from '../domain/severity.js';
@@ -25,7 +26,9 @@ export type GroupJoin =
   /** The group's incident, with the alert already counted into it (if it turns out open, record it). */
   | { kind: 'incident'; incidentId: string; tally: AlertTally }
   /** Nothing is open for the group and the alert may not open anything (a resolved alert). */
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** The group has nothing (no incident, none being opened) and `claimUnbound` was false: nothing was written. */
+  | { kind: 'unbound' };
 
 /** An alert counted into an incident. */
 export interface AlertTally {
@@ -43,8 +46,10 @@ export interface AlertGroupStore {
   /**
    * Puts the alert in its group, atomically across processes: exactly one firing alert claims a group
    * that has no open incident (`stale` names an incident the caller found resolved or closed).
+   * `claimUnbound: false` (default true) answers `unbound` for a group that has nothing yet, writing nothing,
+   * so the caller can charge the new-incident budget before it claims.
    */
-  join(groupKey: string, alert: NormalizedAlert, options: { mayClaim: boolean; stale?: string }): Promise<GroupJoin>;
+  join(groupKey: string, alert: NormalizedAlert, options: { mayClaim: boolean; stale?: string; claimUnbound?: boolean }): Promise<GroupJoin>;
   /** Keeps a claim alive while the incident is being declared; false when it is no longer ours. */
   extend(groupKey: string, token: string): Promise<boolean>;
   /** The alerts waiting for the group's incident, oldest first (left in place). */
@@ -174,8 +179,13 @@ export class AlertIntake {
       throw new SitrepError('unavailable', `sitrep is not connected to ${this.options.platform}, where alerts go (ALERT_PLATFORM). Connect it or change ALERT_PLATFORM.`);
     }
     const keys = await Promise.all(decisions.map(({ alert, decision }) => (decision.action !== 'ignore' ? this.groupKeyOf(alert) : undefined)));
+    // The new-incident budget is charged before anything is written. A webhook of one group routed to
+    // incidents (Alertmanager sends one group per notification) learns from its join whether the group is
+    // new, in the same round trip; several groups, or alerts that may be posted, are asked up front.
+    const groups = new Set(keys.filter((k) => k !== undefined));
+    const budgetAtJoin = groups.size === 1 && decisions.every((d) => d.decision.action !== 'post');
     // Only alerts routed to open incidents count against the new-incident limit.
-    await this.admit(alerts, keys.map((k, i) => (decisions[i]!.decision.action === 'incident' ? k : undefined)));
+    if (!budgetAtJoin) await this.admit(alerts, keys.map((k, i) => (decisions[i]!.decision.action === 'incident' ? k : undefined)));
 
     const outcomes: AlertOutcome[] = [];
     // In payload order: a "firing" then "resolved" of one alert must be recorded in that order.
@@ -188,7 +198,7 @@ export class AlertIntake {
         if (joined.outcome === 'not_recorded' && !joined.incidentId) outcomes.push({ ...base, ...(await this.post(alert, decision.channel)) });
         else outcomes.push({ ...base, action: 'incident', ...joined });
       }
-      else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!)) });
+      else outcomes.push({ ...base, ...(await this.joinGroup(alert, keys[i]!, { mayOpen: true, budgetAtJoin })) });
     }
     return outcomes;
   }
@@ -218,12 +228,23 @@ export class AlertIntake {
     return adopted.length;
   }
 
-  private async joinGroup(alert: NormalizedAlert, key: string, options = { mayOpen: true }): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
+  private async joinGroup(
+    alert: NormalizedAlert,
+    key: string,
+    options: { mayOpen: boolean; budgetAtJoin?: boolean } = { mayOpen: true },
+  ): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'>> {
     let stale: string | undefined;
+    let claimUnbound = !(options.budgetAtJoin && this.options.admitNewIncidents);
     // A lost race (the incident closed, the group was claimed again) only needs another look.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const joined = await this.groups.join(key, alert, { mayClaim: options.mayOpen && alert.status === 'firing', stale });
+      const joined = await this.groups.join(key, alert, { mayClaim: options.mayOpen && alert.status === 'firing', stale, claimUnbound });
       switch (joined.kind) {
+        case 'unbound':
+          // A new group: take it from the budget (429 when spent, with nothing written), then claim it.
+          await this.options.admitNewIncidents?.(alert.source, [key]);
+          claimUnbound = true;
+          attempt--;
+          continue;
         case 'claimed':
           this.startDeclare(key, joined.token);
           return { outcome: 'declaring', detail: 'a new incident is being opened for this alert group' };
@@ -232,22 +253,17 @@ export class AlertIntake {
         case 'none':
           return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
         case 'incident': {
-          // Only the status is needed here: a storm should not read and parse the whole incident per alert.
-          const [status, roomless] = await Promise.all([this.deps.store.statusOf(joined.incidentId), this.rooms.isWaiting(joined.incidentId)]);
-          if (status && isOpen(status)) {
+          const { incidentId, tally } = joined;
+          // Asked beside the write (one round trip): does the incident still wait for its room?
+          const waiting = this.rooms.isWaiting(incidentId).catch(() => false);
+          const recorded = await this.recordWhileOpen(incidentId, alert, tally);
+          if (recorded) {
             // The group's incident still has no room (chat refused it so far): this firing is worth a try now.
-            if (roomless && alert.status === 'firing') this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(joined.incidentId));
-            if (alert.status === 'firing' && !joined.tally.refired) {
-              return { outcome: 'repeat', incidentId: joined.incidentId, detail: `already recorded as firing since ${alert.startsAt}` };
-            }
-            if (alert.truncatedAlerts) await this.noteTruncated(joined.incidentId, alert);
-            const recorded = await this.record(joined.incidentId, alert, joined.tally, { announce: true });
-            return recorded
-              ? { outcome: 'recorded', incidentId: joined.incidentId }
-              : { outcome: 'not_recorded', incidentId: joined.incidentId, detail: 'this alert never fired into the open incident of its group' };
+            if (alert.status === 'firing' && (await waiting)) this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(incidentId));
+            return recorded;
           }
           // Resolved or closed incidents no longer absorb their group: the next firing opens a new one.
-          stale = joined.incidentId;
+          stale = incidentId;
         }
       }
     }
@@ -255,29 +271,55 @@ export class AlertIntake {
   }
 
   /**
-   * Puts one alert, already counted, on an open incident's timeline, then tells the room in the background.
-   * False for a resolution of an alert that never fired into the incident.
+   * Puts one alert, already counted, on its incident's timeline if the incident is still open (checked in
+   * the same step as the write), then tells the room in the background. Undefined when the incident is
+   * resolved, closed or gone.
    */
-  private async record(incidentId: string, alert: NormalizedAlert, tally: AlertTally, options: { announce: boolean }): Promise<boolean> {
+  private async recordWhileOpen(incidentId: string, alert: NormalizedAlert, tally: AlertTally): Promise<Pick<AlertOutcome, 'outcome' | 'incidentId' | 'detail'> | undefined> {
+    const firing = alert.status === 'firing';
+    const event = this.alertEvent(alert, tally);
+    if (!event || alert.truncatedAlerts) {
+      // Nothing to write (a re-notification, a resolution of an alert that never fired here), or a note first.
+      const status = await this.deps.store.statusOf(incidentId);
+      if (!status || !isOpen(status)) return undefined;
+      if (firing && !tally.refired) return { outcome: 'repeat', incidentId, detail: `already recorded as firing since ${alert.startsAt}` };
+      if (alert.truncatedAlerts) await this.noteTruncated(incidentId, alert);
+      if (!event) return { outcome: 'not_recorded', incidentId, detail: 'this alert never fired into the open incident of its group' };
+    }
+    const { appended, status } = await this.deps.store.appendAndStatus(incidentId, [event], { whileOpen: true });
+    if (!status || !isOpen(status)) return undefined;
+    await this.afterRecorded(incidentId, alert, tally, appended.length > 0, { announce: true });
+    return { outcome: 'recorded', incidentId };
+  }
+
+  /** Records an alert that waited in the inbox while its group's incident was being opened. */
+  private async recordQueued(incidentId: string, alert: NormalizedAlert, tally: AlertTally): Promise<void> {
+    const event = this.alertEvent(alert, tally);
+    if (!event) return;
+    const appended = await this.deps.store.append(incidentId, [event]);
+    await this.afterRecorded(incidentId, alert, tally, appended.length > 0, { announce: false });
+  }
+
+  /** A first firing joins the incident's card (batched); a resolution tells the room in the background. */
+  private async afterRecorded(incidentId: string, alert: NormalizedAlert, tally: AlertTally, written: boolean, options: { announce: boolean }): Promise<void> {
+    if (alert.status === 'firing' && tally.timesFired === 1) await this.joined(incidentId, { alert, announce: options.announce });
+    if (alert.status === 'resolved' && written) this.deps.background.run('alert-resolved', () => this.afterResolved(incidentId, alert, tally.stillFiring));
+  }
+
+  /** The timeline entry for a counted firing or resolution; undefined when there is nothing new to record. */
+  private alertEvent(alert: NormalizedAlert, tally: AlertTally): NewTimelineEvent | undefined {
     const actor = alertActor(alert);
     const { fingerprint, source, title } = alert;
     if (alert.status === 'firing') {
+      if (!tally.refired) return undefined;
       const count = tally.timesFired;
       const url = alert.dashboardUrl ?? alert.runbookUrl;
       // The first firing is dated when the alert started (time to detect is measured from it), never in the future.
       const at = count === 1 ? new Date(Math.min(Date.parse(alert.startsAt), this.deps.clock().getTime())).toISOString() : undefined;
-      await this.deps.store.append(incidentId, [
-        { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(at ? { at } : {}), ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) },
-      ]);
-      if (count === 1) await this.joined(incidentId, { alert, announce: options.announce });
-      return true;
+      return { type: 'alert_fired', actor, key: `alert:${fingerprint}:fired:${count}`, fingerprint, source, title, count, ...(at ? { at } : {}), ...(alert.service ? { service: alert.service } : {}), ...(url ? { url } : {}) };
     }
-    if (tally.timesFired === 0) return false;
-    const appended = await this.deps.store.append(incidentId, [
-      { type: 'alert_resolved', actor, key: `alert:${fingerprint}:resolved:${tally.timesFired}`, fingerprint, source, title },
-    ]);
-    if (appended.length) this.deps.background.run('alert-resolved', () => this.afterResolved(incidentId, alert, tally.stillFiring));
-    return true;
+    if (tally.timesFired === 0) return undefined;
+    return { type: 'alert_resolved', actor, key: `alert:${fingerprint}:resolved:${tally.timesFired}`, fingerprint, source, title };
   }
 
   /** Alertmanager left alerts of the group out of its notification: the incident says so, once per count. */
@@ -402,7 +444,7 @@ export class AlertIntake {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
       }
-      for (const alert of queued) await this.record(incident.id, alert, await this.groups.tally(key, incident.id, alert), { announce: false });
+      for (const alert of queued) await this.recordQueued(incident.id, alert, await this.groups.tally(key, incident.id, alert));
       if (!earlier) startTriageFor({ ...this.deps, triage: this.cachedTriage() }, incident.id, input, input.actor, { autoPage: !input.team });
       this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
     } finally {

@@ -17,6 +17,14 @@ export interface CommitResult {
   changed: boolean;
 }
 
+/** Events appended and the incident's status as they were written. */
+export interface AppendResult {
+  /** Events written by this call (an event whose key was already used is skipped). */
+  appended: TimelineEvent[];
+  /** Undefined when there is no such incident (nothing was written). */
+  status: Status | undefined;
+}
+
 /** Incidents and their timelines. Implemented on Redis in `src/store/`. */
 export interface IncidentStore {
   /** The next human incident number (never reused). */
@@ -29,8 +37,13 @@ export interface IncidentStore {
   statusOf(id: string): Promise<Status | undefined>;
   /** Reads, applies `change`, writes if nobody else wrote in between (retrying on conflict). */
   update(id: string, change: (current: Incident) => Change | Promise<Change>): Promise<CommitResult>;
-  /** Appends events; an event whose key was already used is skipped. */
+  /** Appends events; an event whose key was already used is skipped. Fails with `not_found` for an unknown incident. */
   append(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]>;
+  /**
+   * Appends events and tells the incident's status, in one step (an alert storm's hot path). With
+   * `whileOpen`, nothing is written to a resolved or closed incident.
+   */
+  appendAndStatus(id: string, events: NewTimelineEvent[], options?: { whileOpen?: boolean }): Promise<AppendResult>;
   timeline(id: string, options?: { limit?: number }): Promise<TimelineEvent[]>;
   listOpen(): Promise<Incident[]>;
   /** Every incident, open ones first, filtered and paged (the console's list). */

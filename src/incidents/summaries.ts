@@ -18,20 +18,21 @@ export function withSummaries(store: IncidentStore, source: SummarySource, summa
       logger.error({ err, incidentId }, 'could not update the insights summary; run `sitrep reindex` to rebuild it');
     }
   };
+  const appendAndStatus: IncidentStore['appendAndStatus'] = async (...args) => {
+    const result = await store.appendAndStatus(...args);
+    // Events added to an open incident change nothing yet: it is summarised when resolved.
+    if (result.appended.length && result.status && isSummarised(result.status)) await refresh(args[0]);
+    return result;
+  };
   return Object.assign(Object.create(store) as IncidentStore, {
     async update(...args: Parameters<IncidentStore['update']>) {
       const result = await store.update(...args);
       if (result.changed && (isSummarised(result.incident.status) || result.appended.some((e) => e.type === 'reopened'))) await refresh(result.incident.id);
       return result;
     },
+    appendAndStatus,
     async append(...args: Parameters<IncidentStore['append']>) {
-      const appended = await store.append(...args);
-      // Events added to an open incident change nothing yet: it is summarised when resolved.
-      if (appended.length) {
-        const status = await store.statusOf(args[0]);
-        if (status && isSummarised(status)) await refresh(args[0]);
-      }
-      return appended;
+      return (await appendAndStatus(...args)).appended;
     },
   } satisfies Partial<IncidentStore>);
 }

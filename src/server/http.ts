@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { settledWithin } from '../domain/deadline.js';
@@ -32,13 +32,11 @@ export interface RequestLog {
  */
 export function requestLog(parent: Logger, bindings: () => Record<string, unknown>): RequestLog {
   let child: Logger | undefined;
-  const log = (): Logger => (child ??= parent.child(bindings()));
-  return {
-    debug: (obj, msg) => log().debug(obj, msg),
-    info: (obj, msg) => log().info(obj, msg),
-    warn: (obj, msg) => log().warn(obj, msg),
-    error: (obj, msg) => log().error(obj, msg),
+  // A line below the level is dropped before the child is made (an alert storm at LOG_LEVEL=warn logs nothing).
+  const at = (level: 'debug' | 'info' | 'warn' | 'error'): LogCall => (obj, msg) => {
+    if (parent.isLevelEnabled(level)) (child ??= parent.child(bindings()))[level](obj, msg);
   };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -59,12 +57,15 @@ interface RawRoute {
  * PagerDuty webhooks, health and metrics, and the web console. It runs on Fastify.
  *
  * `route` and `mount` take plain node handlers (the webhooks, Bolt's receiver, botbuilder's glue): they
- * get the untouched request stream, because signature checks need the exact bytes, and the reply is
- * hijacked so Fastify stays out of the way. Routes match on method and exact path or a `prefix*`.
+ * get the untouched request stream, because signature checks need the exact bytes. They are dispatched
+ * before Fastify sees the request (an alert storm pays for no routing, hooks or reply it does not use);
+ * Fastify still knows their paths, to answer 405 to another method. Routes match on method and exact path
+ * or a `prefix*`.
  * `plugin` registers Fastify-native code (the console) with Fastify's own body parsing.
  */
 export class HttpServer {
   private readonly raw: RawRoute[] = [];
+  private readonly exact = new Map<string, RawRoute>();
   readonly fastify: FastifyInstance;
 
   /**
@@ -79,19 +80,31 @@ export class HttpServer {
   ) {
     this.fastify = Fastify({
       logger: false,
-      // Slack and alert senders keep connections alive; don't let idle sockets pile up.
-      keepAliveTimeout: 65_000,
-      // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
-      requestTimeout: timeouts.requestTimeoutMs,
-      // Node looks for overdue requests only this often (default 30 s, which would hold a slow sender for
-      // 40 s instead of 10): once a second, or more often for short timeouts.
-      http: { connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersTimeoutMs / 4))) },
+      serverFactory: (fastifyHandler) => {
+        const server = createServer(
+          {
+            // Node looks for overdue requests only this often (default 30 s, which would hold a slow sender for
+            // 40 s instead of 10): once a second, or more often for short timeouts.
+            connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(timeouts.headersTimeoutMs / 4))),
+            // A slow sender (1 byte/s) must not hold a socket for minutes: whole request 30 s, headers 10 s.
+            requestTimeout: timeouts.requestTimeoutMs,
+            headersTimeout: timeouts.headersTimeoutMs,
+            // Slack and alert senders keep connections alive; don't let idle sockets pile up.
+            keepAliveTimeout: 65_000,
+          },
+          (req, res) => {
+            const found = this.rawRouteFor(req);
+            if (found) void this.dispatch(found.route, found.path, req, res);
+            else fastifyHandler(req, res);
+          },
+        );
+        return server;
+      },
       // On close, idle keep-alive sockets go at once; requests in flight get the grace `close` gives them.
       forceCloseConnections: 'idle',
       // Webhook bodies are read by the handlers themselves (readBody enforces the limit).
       bodyLimit: 1024 * 1024,
     });
-    this.fastify.server.headersTimeout = timeouts.headersTimeoutMs;
     if (durable) {
       // The console's Fastify-native routes: the answer is changed to a 503 before it is sent.
       this.fastify.addHook('onSend', async (request, reply, payload) => {
@@ -135,8 +148,19 @@ export class HttpServer {
 
   route(method: string, path: string, handler: Handler): this {
     const prefix = path.endsWith('*');
-    this.raw.push({ method, path: prefix ? path.slice(0, -1) : path, prefix, handler });
+    const route = { method, path: prefix ? path.slice(0, -1) : path, prefix, handler };
+    this.raw.push(route);
+    if (!prefix) this.exact.set(`${method} ${path}`, route);
     return this;
+  }
+
+  /** The raw route a request goes to, if any, and its path (without the query). */
+  private rawRouteFor(req: IncomingMessage): { route: RawRoute; path: string } | undefined {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const route = this.exact.get(`${req.method} ${path}`) ?? this.raw.find((r) => r.prefix && r.method === req.method && path.startsWith(r.path));
+    return route && { route, path };
   }
 
   /** Mounts a plain node listener (Bolt's receiver, botbuilder's adapter glue). */
@@ -150,18 +174,20 @@ export class HttpServer {
     return this;
   }
 
-  /** Raw routes live in a scope of their own whose only body "parser" leaves the stream unread. */
+  /**
+   * Raw routes are dispatched before Fastify (see the constructor); registered here too, in a scope of their
+   * own whose only body "parser" leaves the stream unread, they still answer whatever reaches Fastify.
+   */
   private registerRaw(scope: FastifyInstance): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     for (const route of this.raw) {
       const url = route.prefix ? `${route.path}*` : route.path;
-      scope.route({ method: route.method, url, handler: (request, reply) => this.dispatch(route, request.raw, reply.hijack().raw) });
+      scope.route({ method: route.method, url, handler: (request, reply) => this.dispatch(route, request.url.split('?')[0] ?? '/', request.raw, reply.hijack().raw) });
     }
   }
 
-  private async dispatch(route: RawRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  private async dispatch(route: RawRoute, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
     const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });

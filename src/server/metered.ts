@@ -81,6 +81,11 @@ export function meteredStore(store: IncidentStore, metrics: Metrics): IncidentSt
       count(undefined, appended);
       return appended;
     },
+    async appendAndStatus(...args: Parameters<IncidentStore['appendAndStatus']>) {
+      const result = await store.appendAndStatus(...args);
+      count(undefined, result.appended);
+      return result;
+    },
   });
 }
 

@@ -42,7 +42,9 @@ end
 const SCRIPTS = {
   /**
    * KEYS: 1 group, 2 inbox, 3–5 tally (see TALLY). ARGV: 1 may claim ("1"/"0"), 2 stale incident id or "",
-   * 3 token, 4 claim ttl ms, 5 alert JSON, 6 group binding ttl ms, 7 fingerprint, 8 status, 9 startsAt.
+   * 3 token, 4 claim ttl ms, 5 alert JSON, 6 group binding ttl ms, 7 fingerprint, 8 status, 9 startsAt,
+   * 10 may claim a group that has nothing yet ("1"/"0": "0" answers 'unbound' and writes nothing, so the
+   * caller can charge the new-incident budget first).
    * An alert that finds a declaration under way (or an orphaned inbox) waits in the inbox: it is never
    * dropped. One that finds an incident is counted into it in the same step (one round trip per alert).
    */
@@ -51,6 +53,7 @@ const SCRIPTS = {
     lua: `${TALLY}
 local cur = redis.call('GET', KEYS[1])
 local stale = ARGV[2] ~= '' and cur == ARGV[2]
+if cur == false and ARGV[1] == '1' and ARGV[10] == '0' and redis.call('LLEN', KEYS[2]) == 0 then return {'unbound'} end
 if (cur == false or stale) and ARGV[1] == '1' then
   redis.call('SET', KEYS[1], '${DECLARING}' .. ARGV[3], 'PX', ARGV[4])
   redis.call('RPUSH', KEYS[2], ARGV[5])
@@ -167,7 +170,7 @@ export class RedisAlertGroups implements AlertGroupStore {
     return this.redis as unknown as Scripted;
   }
 
-  async join(groupKey: string, alert: NormalizedAlert, options: { mayClaim: boolean; stale?: string }): Promise<GroupJoin> {
+  async join(groupKey: string, alert: NormalizedAlert, options: { mayClaim: boolean; stale?: string; claimUnbound?: boolean }): Promise<GroupJoin> {
     const token = randomUUID();
     const reply = (await this.scripts.alertGroupJoin(
       ...this.groupKeys(groupKey),
@@ -180,6 +183,7 @@ export class RedisAlertGroups implements AlertGroupStore {
       alert.fingerprint,
       alert.status,
       alert.startsAt,
+      options.claimUnbound === false ? '0' : '1',
     )) as [string, string?, number?, number?, number?];
     switch (reply[0]) {
       case 'claimed':
@@ -187,6 +191,8 @@ export class RedisAlertGroups implements AlertGroupStore {
         return { kind: 'claimed', token };
       case 'queued':
         return { kind: 'queued' };
+      case 'unbound':
+        return { kind: 'unbound' };
       case 'incident':
         return { kind: 'incident', incidentId: reply[1]!, tally: { timesFired: Number(reply[2]), stillFiring: Number(reply[3]), refired: Number(reply[4]) === 1 } };
       default:

@@ -4,7 +4,7 @@ import { Incident, incidentIdFor, incidentLabel, type Platform } from '../domain
 import { isOpen, Status } from '../domain/status.js';
 import { TimelineEvent, type MessageRef, type NewTimelineEvent } from '../domain/timeline.js';
 import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
-import type { Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
+import type { AppendResult, Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
 import { IncidentIndex } from './incident-index.js';
 import { cardScore } from './timeline-pages.js';
@@ -13,7 +13,7 @@ import type { RedisClient } from './redis.js';
 
 const MAX_CONFLICT_RETRIES = 20;
 
-type Mode = 'create' | 'update' | 'append';
+type Mode = 'create' | 'update' | 'append' | 'append-open';
 type Prepared = { events: TimelineEvent[]; argv: string[] };
 
 export class RedisIncidentStore implements IncidentStore {
@@ -39,7 +39,7 @@ export class RedisIncidentStore implements IncidentStore {
   async create(incident: Incident, events: NewTimelineEvent[]): Promise<CommitResult> {
     const parsed = Incident.parse({ ...incident, version: 1 });
     const reply = await this.commit('create', parsed, 0, events);
-    if (reply.status === 'exists') {
+    if (reply.code === 'exists') {
       throw new SitrepError('conflict', `${incidentLabel(parsed)} already exists.`);
     }
     await this.syncOpenIndex(parsed);
@@ -65,8 +65,8 @@ export class RedisIncidentStore implements IncidentStore {
       if (!proposed) return { incident: current, appended: [], changed: false };
       const next = Incident.parse({ ...proposed.incident, version: current.version + 1 });
       const reply = await this.commit('update', next, current.version, proposed.events);
-      if (reply.status === 'conflict') continue; // someone else wrote first: re-read and re-apply
-      if (reply.status === 'duplicate') {
+      if (reply.code === 'conflict') continue; // someone else wrote first: re-read and re-apply
+      if (reply.code === 'duplicate') {
         return { incident: (await this.get(id)) ?? current, appended: [], changed: false };
       }
       await this.syncOpenIndex(next);
@@ -77,9 +77,22 @@ export class RedisIncidentStore implements IncidentStore {
 
   async append(id: string, events: NewTimelineEvent[]): Promise<TimelineEvent[]> {
     if (events.length === 0) return [];
-    const reply = await this.commit('append', undefined, 0, events, id);
-    if (reply.status === 'missing') throw new SitrepError('not_found', `Incident ${id} does not exist.`);
-    return reply.events;
+    const { appended, status } = await this.appendAndStatus(id, events);
+    if (!status) throw new SitrepError('not_found', `Incident ${id} does not exist.`);
+    return appended;
+  }
+
+  async appendAndStatus(id: string, events: NewTimelineEvent[], options: { whileOpen?: boolean } = {}): Promise<AppendResult> {
+    if (events.length === 0) return { appended: [], status: await this.statusOf(id) };
+    const reply = await this.commit(options.whileOpen ? 'append-open' : 'append', undefined, 0, events, id);
+    if (reply.code === 'missing') return { appended: [], status: undefined };
+    if (reply.code === 'unknown') {
+      // Written before the status field existed: read the incident to tell whether it is open.
+      const status = await this.statusOf(id);
+      return status && isOpen(status) ? this.appendAndStatus(id, events) : { appended: [], status };
+    }
+    const status = reply.status ? Status.parse(reply.status) : await this.statusOf(id);
+    return { appended: reply.events, status };
   }
 
   async timeline(id: string, options: { limit?: number } = {}): Promise<TimelineEvent[]> {
@@ -152,7 +165,7 @@ export class RedisIncidentStore implements IncidentStore {
     expectedVersion: number,
     events: NewTimelineEvent[],
     incidentId = incident?.id ?? '',
-  ): Promise<{ status: string; events: TimelineEvent[] }> {
+  ): Promise<{ code: string; status: string; events: TimelineEvent[] }> {
     const { events: prepared, argv } = this.prepare(incidentId, events);
     const reply = (await (this.redis as unknown as CommitCommand).commitIncident(
       this.keys.incident(incidentId),
@@ -168,9 +181,9 @@ export class RedisIncidentStore implements IncidentStore {
       incident?.status ?? '',
       ...argv,
     )) as string[];
-    const [status = 'error', ...writtenIds] = reply;
+    const [code = 'error', status = '', ...writtenIds] = reply;
     const written = new Set(writtenIds);
-    return { status, events: prepared.filter((e) => written.has(e.id)) };
+    return { code, status, events: prepared.filter((e) => written.has(e.id)) };
   }
 
   private async syncOpenIndex(incident: Incident): Promise<void> {

@@ -58,6 +58,18 @@ describe('claiming an alert group in Redis', () => {
     const key = groupKey(resolved, ['alertname', 'service']);
     expect(await groups.join(key, resolved, { mayClaim: false })).toEqual({ kind: 'none' });
   });
+
+  it('a join that may not claim a new group answers "unbound" and writes nothing, so the budget can be charged first', async () => {
+    const { groups } = intakeWith({});
+    const alert = alertOf('Disk full', { service: 'ledger' });
+    const key = groupKey(alert, ['alertname', 'service']);
+    expect(await groups.join(key, alert, { mayClaim: true, claimUnbound: false })).toEqual({ kind: 'unbound' });
+    expect(await groups.unbound([key])).toEqual([key]);
+    expect((await groups.join(key, alert, { mayClaim: true, claimUnbound: false })).kind).toBe('unbound');
+    expect((await groups.join(key, alert, { mayClaim: true })).kind).toBe('claimed');
+    // Once claimed (or bound), the group is no longer new: the alert queues whatever claimUnbound says.
+    expect(await groups.join(key, alertOf('Disk full', { service: 'ledger', pod: 'b' }), { mayClaim: true, claimUnbound: false })).toEqual({ kind: 'queued' });
+  });
 });
 
 describe('alert intake rules', () => {

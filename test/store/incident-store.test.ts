@@ -110,6 +110,28 @@ describe('Redis incident store', () => {
     expect(await store.statusOf('inc-999999999')).toBeUndefined();
   });
 
+  it('an append "while open" tells the status in the same step and writes nothing to a resolved incident', async () => {
+    const id = makeIncident(number).id; // resolved by the test above
+    const note: NewTimelineEvent = { type: 'note', actor: bob, key: 'late-note', text: 'one more thing' };
+    expect(await store.appendAndStatus(id, [note], { whileOpen: true })).toEqual({ appended: [], status: 'resolved' });
+    expect((await store.timeline(id)).some((e) => e.key === 'late-note')).toBe(false);
+    // Without `whileOpen` the entry is written, and the status still comes back.
+    const written = await store.appendAndStatus(id, [note]);
+    expect(written.status).toBe('resolved');
+    expect(written.appended.map((e) => e.key)).toEqual(['late-note']);
+    expect(await store.appendAndStatus('inc-999999999', [note], { whileOpen: true })).toEqual({ appended: [], status: undefined });
+  });
+
+  it('an incident stored before the status field existed is read to tell whether an append "while open" may write', async () => {
+    const n = await store.nextNumber();
+    const { incident } = await store.create(makeIncident(n), [declared(n)]);
+    await redis.hdel(store.keys.incident(incident.id), 'status');
+    const note: NewTimelineEvent = { type: 'note', actor: bob, key: 'legacy-note', text: 'still open' };
+    const result = await store.appendAndStatus(incident.id, [note], { whileOpen: true });
+    expect(result.status).toBe('declared');
+    expect(result.appended.map((e) => e.key)).toEqual(['legacy-note']);
+  });
+
   it('refuses to append to an incident that does not exist', async () => {
     await expect(store.append('inc-999999999', [declared(1)])).rejects.toMatchObject({ code: 'not_found' });
   });
