@@ -101,12 +101,13 @@ async function redisCpuMs(redis: Redis): Promise<number> {
  * CPU spent per request by the servers and by Redis over one round: what a webhook costs whatever else
  * runs on the machine (latency at a fixed concurrency follows from it, and it is what sizing needs).
  */
-async function cpuPerRequest<T>(pids: (number | undefined)[], redis: Redis, requests: number, run: () => Promise<T>): Promise<{ result: T; server: number; redis: number }> {
-  const before = pids.map(cpuMs);
+async function cpuPerRequest<T>(pids: (number | undefined)[], redis: Redis, requests: number, run: () => Promise<T>): Promise<{ result: T; server: number; sender: number; redis: number }> {
+  const before = [...pids, process.pid].map(cpuMs);
   const redisBefore = await redisCpuMs(redis);
   const result = await run();
   const server = pids.reduce<number>((sum, pid, k) => sum + cpuMs(pid) - before[k]!, 0) / requests;
-  return { result, server, redis: ((await redisCpuMs(redis)) - redisBefore) / requests };
+  const sender = (cpuMs(process.pid) - before[pids.length]!) / requests;
+  return { result, server, sender, redis: ((await redisCpuMs(redis)) - redisBefore) / requests };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -259,7 +260,8 @@ async function main() {
     const idleRss = bots.map((b) => rssMb(b.child.pid));
     const peakRss = [...idleRss];
     const sampler = setInterval(() => bots.forEach((b, k) => (peakRss[k] = Math.max(peakRss[k]!, rssMb(b.child.pid)))), 100);
-    const cpu = { floor: [] as { server: number; redis: number }[], sitrep: [] as { server: number; redis: number }[] };
+    type Cpu = { server: number; sender: number; redis: number };
+    const cpu = { floor: [] as Cpu[], sitrep: [] as Cpu[] };
     const pairs = await interleave({
       rounds: ROUNDS,
       warmup: 0,
@@ -279,6 +281,11 @@ async function main() {
       },
     });
     clearInterval(sampler);
+    if (process.env.BENCH_SLACK_CALLS) {
+      const byMethod = new Map<string, number>();
+      for (const c of fake.calls) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+      console.log('  Slack calls:', JSON.stringify(Object.fromEntries(byMethod)));
+    }
     const refused = all.filter((r) => r.status !== 202);
     if (refused.length) throw new Error(`${refused.length} webhooks were not accepted with 202 (first: ${refused[0]!.status})`);
 
@@ -296,10 +303,12 @@ async function main() {
     console.log(`  p99 per round: sitrep ${pairs.map((p) => p.subject.toFixed(1)).join(', ')} ms; floor ${pairs.map((p) => p.floor.toFixed(1)).join(', ')} ms`);
     console.log(`  throughput: ${(TOTAL / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s), ${(TOTAL / seconds / BOTS).toFixed(0)} per replica`);
     // After the first round (it opens the incidents): the steady cost of a joining alert.
-    const steady = (rows: { server: number; redis: number }[], k: 'server' | 'redis') => median(rows.slice(1).map((r) => r[k]));
+    const steady = (rows: Cpu[], k: keyof Cpu) => median(rows.slice(1).map((r) => r[k]));
     console.log(
       `  CPU per webhook (median of rounds 2–${ROUNDS}): sitrep ${steady(cpu.sitrep, 'server').toFixed(2)} ms + Redis ${steady(cpu.sitrep, 'redis').toFixed(2)} ms; ` +
-        `floor ${steady(cpu.floor, 'server').toFixed(2)} ms + Redis ${steady(cpu.floor, 'redis').toFixed(2)} ms`,
+        `floor ${steady(cpu.floor, 'server').toFixed(2)} ms + Redis ${steady(cpu.floor, 'redis').toFixed(2)} ms; ` +
+        `round 1 (opens the incidents) sitrep ${cpu.sitrep[0]!.server.toFixed(2)} ms + Redis ${cpu.sitrep[0]!.redis.toFixed(2)} ms; ` +
+        `the sender and fake Slack (this process) ${steady(cpu.floor, 'sender').toFixed(2)} ms with the floor, ${steady(cpu.sitrep, 'sender').toFixed(2)} ms with sitrep`,
     );
     console.log(`  RSS per replica: ${idleRss.map((r) => r.toFixed(0)).join(', ')} MB idle after warm-up; peak during the storm ${peakRss.map((r) => r.toFixed(0)).join(', ')} MB`);
     reportRatio({ bench: 'alert-storm', measure: 'webhook p99', unit: 'ms', pairs, goal: 3, kind: 'max' });

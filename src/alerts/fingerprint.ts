@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LabelSet } from './alert.js';
 
 /**
@@ -15,5 +15,5 @@ export function sortedEntries(labels: LabelSet): [string, string][] {
 
 /** sha256 of the JSON encoding: unambiguous even when keys or values contain separators. */
 export function stableHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return hash('sha256', JSON.stringify(value), 'hex');
 }

@@ -36,6 +36,8 @@ export interface RoomJobsOptions {
 export type RoomJobHandler = (incidentId: string, attempt: number) => Promise<RoomTry>;
 
 const DAY_S = 24 * 3600;
+/** How many incidents whose room has opened a replica remembers, so a storm asks Redis once per incident. */
+const OPENED_REMEMBERED = 10_000;
 
 /** Waits min(first · 2^(n-1), max) after the n-th failed try. */
 export function roomRetryDelay(failedTries: number, backoff: RoomBackoff): number {
@@ -46,6 +48,13 @@ export class RoomJobs implements RoomOpenings {
   private readonly keys: Keys;
   private readonly backoff: RoomBackoff;
   private readonly jobs: JobQueue;
+  /**
+   * Incidents found not waiting for their room. A room is scheduled once, before the alert group points at
+   * the incident, and the waiting mark goes only when it opened (or the incident ended): "not waiting" lasts.
+   */
+  private readonly opened = new Set<string>();
+  /** When this replica last nudged each incident's room job. */
+  private readonly nudgedAt = new Map<string, number>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -76,6 +85,12 @@ export class RoomJobs implements RoomOpenings {
   }
 
   async nudge(incidentId: string): Promise<void> {
+    // A storm repeats every second; a nudge cuts a back-off wait of a second or more, so one per incident per
+    // first wait is as good as one per alert and spares Redis a job lookup for each.
+    const now = Date.now();
+    if (now - (this.nudgedAt.get(incidentId) ?? -Infinity) < this.backoff.firstDelayMs) return;
+    if (this.nudgedAt.size >= OPENED_REMEMBERED) this.nudgedAt.clear();
+    this.nudgedAt.set(incidentId, now);
     // Seen by the back-off if the job is running right now (a running job cannot be promoted).
     await this.redis.set(this.keys.roomNudged(incidentId), '1', 'PX', this.backoff.maxDelayMs);
     const job = await this.jobs.queue.getJob(jobIdOf(incidentId));
@@ -97,7 +112,13 @@ export class RoomJobs implements RoomOpenings {
   }
 
   async isWaiting(incidentId: string): Promise<boolean> {
-    return (await this.redis.zscore(this.keys.roomsWaiting, incidentId)) !== null;
+    if (this.opened.has(incidentId)) return false;
+    const waiting = (await this.redis.zscore(this.keys.roomsWaiting, incidentId)) !== null;
+    if (!waiting) {
+      if (this.opened.size >= OPENED_REMEMBERED) this.opened.clear();
+      this.opened.add(incidentId);
+    }
+    return waiting;
   }
 
   async backlog(): Promise<{ count: number; oldestSince?: number }> {

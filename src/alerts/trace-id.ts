@@ -22,12 +22,16 @@ const MENTIONED = /\btrace[\s_.-]?id\b["'\s:=]{0,4}([0-9a-f]{32}|[0-9a-f]{16}|\d
 const HEX32 = /\b[0-9a-f]{32}\b/gi;
 const HEX16 = /\b[0-9a-f]{16}\b/gi;
 const MAX_UINT64 = (1n << 64n) - 1n;
+// Every form searched for holds a run of 15+ hex digits, or a key naming a trace: most alerts have neither.
+const MAY_HOLD_ID = /[0-9a-f]{15}/i;
+const MAY_NAME_TRACE = /trace/i;
 
 export function findTraceId(search: TraceIdSearch): string | undefined {
   const decimal = search.decimalByDefault ?? false;
 
   for (const bag of search.fields) {
     for (const [key, value] of Object.entries(bag)) {
+      if (!MAY_NAME_TRACE.test(key)) continue;
       const k = squashKey(key);
       if (!TRACE_ID_KEYS.has(k)) continue;
       const id = normalizeTraceId(value, { decimal: decimal || DATADOG_KEYS.has(k) });
@@ -35,19 +39,20 @@ export function findTraceId(search: TraceIdSearch): string | undefined {
     }
   }
 
+  const texts = search.text.filter((text) => MAY_HOLD_ID.test(text));
   for (const bag of search.fields) {
     for (const [key, value] of Object.entries(bag)) {
-      if (squashKey(key) !== 'traceparent') continue;
+      if (!MAY_NAME_TRACE.test(key) || squashKey(key) !== 'traceparent') continue;
       const id = fromTraceparent(value);
       if (id) return id;
     }
   }
-  for (const text of search.text) {
+  for (const text of texts) {
     const id = fromTraceparent(text);
     if (id) return id;
   }
 
-  for (const text of search.text) {
+  for (const text of texts) {
     const match = MENTIONED.exec(text);
     const id = match?.[1] && normalizeTraceId(match[1], { decimal });
     if (id) return id;
@@ -55,9 +60,9 @@ export function findTraceId(search: TraceIdSearch): string | undefined {
 
   const excluded = new Set((search.exclude ?? []).map((e) => e.toLowerCase()));
   // What is left of a traceparent here is invalid, and its parent span id is not a trace id.
-  const texts = search.text.map((text) => text.replace(TRACEPARENT_GLOBAL, ' '));
+  const unparented = texts.map((text) => text.replace(TRACEPARENT_GLOBAL, ' '));
   for (const pattern of [HEX32, HEX16]) {
-    for (const text of texts) {
+    for (const text of unparented) {
       for (const match of text.matchAll(pattern)) {
         const candidate = match[0].toLowerCase();
         // An all-digit run is far more likely a number (timestamp, monitor id) than a random hex id.
