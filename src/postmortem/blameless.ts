@@ -86,6 +86,18 @@ export function blamelessEngine() {
     ];
   }
 
+  // A draft checks thousands of texts against the same participants: their rules are built once.
+  let cachedNames = '';
+  let cachedRules: Rule[] | undefined;
+  function rulesFor(names: readonly string[]): Rule[] {
+    const key = names.join('\n');
+    if (!cachedRules || key !== cachedNames) {
+      cachedRules = rules(names);
+      cachedNames = key;
+    }
+    return cachedRules;
+  }
+
   /** The sentence that holds the match, cut to a readable length. */
   function excerptAround(text: string, start: number, end: number): string {
     const boundary = /[.!?\n]/;
@@ -102,7 +114,7 @@ export function blamelessEngine() {
   /** Every blaming phrase in one text, earliest rule first, never two over the same stretch of text. */
   function findBlaming(text: string, names: readonly string[] = []): BlamingSpan[] {
     const spans: BlamingSpan[] = [];
-    for (const rule of rules(names)) {
+    for (const rule of rulesFor(names)) {
       rule.pattern.lastIndex = 0;
       for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {
         const start = m.index;
