@@ -64,12 +64,19 @@ export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   const time = new OrgTime(input.timeZone);
   const events = chronological(input.timeline);
 
-  const participants = new Map<string, Actor>();
+  // By platform, then id: looked up for every event, so no key string is built per lookup.
+  const participants = new Map<string, Map<string, { actor: Actor }>>();
+  const firstSeen: Array<{ actor: Actor }> = [];
   const meet = (a: Actor | undefined) => {
     if (!a || !isPerson(a)) return;
-    const key = `${a.platform}:${a.id}`;
-    // The latest name wins: people get renamed, ids do not.
-    participants.set(key, a.name ? a : (participants.get(key) ?? a));
+    let ofPlatform = participants.get(a.platform);
+    if (!ofPlatform) participants.set(a.platform, (ofPlatform = new Map()));
+    const known = ofPlatform.get(a.id);
+    if (!known) {
+      const entry = { actor: a };
+      ofPlatform.set(a.id, entry);
+      firstSeen.push(entry);
+    } else if (a.name) known.actor = a; // the latest name wins: people get renamed, ids do not
   };
   const captured = new Map<string, CapturedView>();
   const byMessage = new Map<string, CapturedView>();
@@ -126,8 +133,8 @@ export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   }
   for (const role of Object.values(input.incident.roles)) meet(role);
 
-  const people = [...participants.values()];
-  const label = (a: Actor) => actorLabel(participants.get(`${a.platform}:${a.id}`) ?? a);
+  const people = firstSeen.map((p) => p.actor);
+  const label = (a: Actor) => actorLabel(participants.get(a.platform)?.get(a.id)?.actor ?? a);
   return {
     label,
     input,
