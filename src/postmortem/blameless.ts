@@ -17,6 +17,7 @@ export interface BlamelessFinding {
 }
 
 export interface CheckedText {
+  /** Where it came from; read only for a text with findings (it may be a getter that builds it). */
   source: string;
   text: string;
 }
@@ -142,9 +143,15 @@ const engine = blamelessEngine();
  * checkout" — already about the system — is not.
  */
 export function checkBlameless(texts: readonly CheckedText[], names: readonly string[] = []): BlamelessFinding[] {
-  return texts.flatMap(({ source, text }) =>
-    engine.findBlaming(text, names).map((s) => ({ source, phrase: s.phrase.trim(), excerpt: engine.excerptAround(text, s.start, s.end), suggestion: s.suggestion })),
-  );
+  const findings: BlamelessFinding[] = [];
+  for (const checked of texts) {
+    const text = checked.text;
+    const spans = engine.findBlaming(text, names);
+    if (!spans.length) continue;
+    const where = checked.source;
+    for (const s of spans) findings.push({ source: where, phrase: s.phrase.trim(), excerpt: engine.excerptAround(text, s.start, s.end), suggestion: s.suggestion });
+  }
+  return findings;
 }
 
 /** The blaming phrases of one text with their places. */
