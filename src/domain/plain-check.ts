@@ -5,7 +5,7 @@ export type PlainCheck = (value: unknown) => boolean;
 
 const never: PlainCheck = () => false;
 
-type Def = {
+type DefFields = {
   type: string;
   checks?: Array<{ _zod: { def: CheckDef } }>;
   shape?: Record<string, z.ZodType>;
@@ -18,6 +18,7 @@ type Def = {
   element?: z.ZodType;
 };
 type CheckDef = { check: string; minimum?: number; maximum?: number; value?: number; inclusive?: boolean; format?: string };
+type Def = DefFields & Partial<CheckDef>;
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -67,8 +68,10 @@ export function plainCheck(schema: z.ZodType): PlainCheck {
 /** The type check, then each of the schema's checks; a check of a kind not understood fails them all. */
 function withChecks(def: Def, type: PlainCheck, bound: (check: CheckDef) => PlainCheck | undefined): PlainCheck {
   const bounds: PlainCheck[] = [];
-  for (const check of def.checks ?? []) {
-    const b = bound(check._zod.def);
+  // A format schema (z.int(), z.email()) is its own first check.
+  const checks = def.check === undefined ? (def.checks ?? []).map((c) => c._zod.def) : [def as CheckDef, ...(def.checks ?? []).map((c) => c._zod.def)];
+  for (const check of checks) {
+    const b = bound(check);
     if (!b) return never;
     bounds.push(b);
   }
@@ -98,7 +101,7 @@ const OTHER = 0;
 
 function fieldKind(schema: z.ZodType): number {
   const def = defOf(schema);
-  const plain = (d: Def) => d.type === 'string' && !d.checks?.length;
+  const plain = (d: Def) => d.type === 'string' && d.check === undefined && !d.checks?.length;
   if (plain(def)) return STRING;
   return def.type === 'optional' && plain(defOf(def.innerType!)) ? OPTIONAL_STRING : OTHER;
 }

@@ -277,8 +277,8 @@ function capturedLine(f: PostmortemFacts, id: string): string | undefined {
 }
 
 function timeline(f: PostmortemFacts): string {
-  // Appended as it goes: a long timeline is a megabyte, and the template's join then copies it once,
-  // where joining lines first (and trimming) copied it two or three times.
+  // Appended as it goes: a long timeline is a megabyte, and joining its lines (each flattened first)
+  // and trimming the result made copies of it that appending never makes.
   let out = '';
   let day = '';
   let last = '';
