@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { followedChange } from './followed-change.js';
 import type { Incident } from './incident.js';
 import { chronological, computeMetrics, ownerChain } from './metrics.js';
+import { plainCheck } from './plain-check.js';
 import { Severity } from './severity.js';
 import { Status } from './status.js';
 import type { EventOf, TimelineEvent, TimelineEventType } from './timeline.js';
@@ -50,35 +51,7 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
-type Check = (value: unknown) => boolean;
-
-/** One field's schema as a plain-JavaScript check (the kinds a summary uses; number bounds taken as inclusive). */
-function checkOf(schema: z.ZodType): Check {
-  if (schema instanceof z.ZodOptional) {
-    const inner = checkOf(schema.unwrap() as z.ZodType);
-    return (v) => v === undefined || inner(v);
-  }
-  if (schema instanceof z.ZodString) return (v) => typeof v === 'string';
-  if (schema instanceof z.ZodBoolean) return (v) => typeof v === 'boolean';
-  if (schema instanceof z.ZodNumber) {
-    const { isInt, minValue, maxValue } = schema;
-    const min = minValue ?? -Infinity;
-    const max = maxValue ?? Infinity;
-    return (v) => typeof v === 'number' && (isInt ? Number.isInteger(v) : Number.isFinite(v)) && v >= min && v <= max;
-  }
-  if (schema instanceof z.ZodEnum) {
-    const options = new Set<unknown>(schema.options);
-    return (v) => options.has(v);
-  }
-  if (schema instanceof z.ZodArray) {
-    const element = checkOf(schema.element as z.ZodType);
-    return (v) => Array.isArray(v) && v.every(element);
-  }
-  // A field of another kind: always take the schema's own path.
-  return () => false;
-}
-
-const FIELD_CHECKS = Object.entries(IncidentSummary.shape).map(([key, schema]) => [key, checkOf(schema)] as const);
+const isPlainSummary = plainCheck(IncidentSummary);
 
 /**
  * A stored summary, validated. A report reads thousands at once, where a full schema parse of each
@@ -86,18 +59,7 @@ const FIELD_CHECKS = Object.entries(IncidentSummary.shape).map(([key, schema]) =
  * and only a summary that fails them goes through the schema (which strips, or throws its usual error).
  */
 export function parseSummary(raw: unknown): IncidentSummary {
-  if (typeof raw === 'object' && raw !== null) {
-    const record = raw as Record<string, unknown>;
-    let ok = true;
-    for (const [key, check] of FIELD_CHECKS) {
-      if (!check(record[key])) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return record as IncidentSummary;
-  }
-  return IncidentSummary.parse(raw);
+  return isPlainSummary(raw) ? (raw as IncidentSummary) : IncidentSummary.parse(raw);
 }
 
 /**

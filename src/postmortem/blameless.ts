@@ -17,6 +17,7 @@ export interface BlamelessFinding {
 }
 
 export interface CheckedText {
+  /** Where it came from; read only for a text with findings (it may be a getter that builds it). */
   source: string;
   text: string;
 }
@@ -86,6 +87,18 @@ export function blamelessEngine() {
     ];
   }
 
+  // A draft checks thousands of texts against the same participants: their rules are built once.
+  let cachedNames = '';
+  let cachedRules: Rule[] | undefined;
+  function rulesFor(names: readonly string[]): Rule[] {
+    const key = names.join('\n');
+    if (!cachedRules || key !== cachedNames) {
+      cachedRules = rules(names);
+      cachedNames = key;
+    }
+    return cachedRules;
+  }
+
   /** The sentence that holds the match, cut to a readable length. */
   function excerptAround(text: string, start: number, end: number): string {
     const boundary = /[.!?\n]/;
@@ -102,7 +115,7 @@ export function blamelessEngine() {
   /** Every blaming phrase in one text, earliest rule first, never two over the same stretch of text. */
   function findBlaming(text: string, names: readonly string[] = []): BlamingSpan[] {
     const spans: BlamingSpan[] = [];
-    for (const rule of rules(names)) {
+    for (const rule of rulesFor(names)) {
       rule.pattern.lastIndex = 0;
       for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {
         const start = m.index;
@@ -130,9 +143,15 @@ const engine = blamelessEngine();
  * checkout" — already about the system — is not.
  */
 export function checkBlameless(texts: readonly CheckedText[], names: readonly string[] = []): BlamelessFinding[] {
-  return texts.flatMap(({ source, text }) =>
-    engine.findBlaming(text, names).map((s) => ({ source, phrase: s.phrase.trim(), excerpt: engine.excerptAround(text, s.start, s.end), suggestion: s.suggestion })),
-  );
+  const findings: BlamelessFinding[] = [];
+  for (const checked of texts) {
+    const text = checked.text;
+    const spans = engine.findBlaming(text, names);
+    if (!spans.length) continue;
+    const where = checked.source;
+    for (const s of spans) findings.push({ source: where, phrase: s.phrase.trim(), excerpt: engine.excerptAround(text, s.start, s.end), suggestion: s.suggestion });
+  }
+  return findings;
 }
 
 /** The blaming phrases of one text with their places. */

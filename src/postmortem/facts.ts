@@ -64,12 +64,19 @@ export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   const time = new OrgTime(input.timeZone);
   const events = chronological(input.timeline);
 
-  const participants = new Map<string, Actor>();
+  // By platform, then id: looked up for every event, so no key string is built per lookup.
+  const participants = new Map<string, Map<string, { actor: Actor }>>();
+  const firstSeen: Array<{ actor: Actor }> = [];
   const meet = (a: Actor | undefined) => {
     if (!a || !isPerson(a)) return;
-    const key = `${a.platform}:${a.id}`;
-    // The latest name wins: people get renamed, ids do not.
-    participants.set(key, a.name ? a : (participants.get(key) ?? a));
+    let ofPlatform = participants.get(a.platform);
+    if (!ofPlatform) participants.set(a.platform, (ofPlatform = new Map()));
+    const known = ofPlatform.get(a.id);
+    if (!known) {
+      const entry = { actor: a };
+      ofPlatform.set(a.id, entry);
+      firstSeen.push(entry);
+    } else if (a.name) known.actor = a; // the latest name wins: people get renamed, ids do not
   };
   const captured = new Map<string, CapturedView>();
   const byMessage = new Map<string, CapturedView>();
@@ -126,8 +133,8 @@ export function gatherFacts(input: PostmortemInput): PostmortemFacts {
   }
   for (const role of Object.values(input.incident.roles)) meet(role);
 
-  const people = [...participants.values()];
-  const label = (a: Actor) => actorLabel(participants.get(`${a.platform}:${a.id}`) ?? a);
+  const people = firstSeen.map((p) => p.actor);
+  const label = (a: Actor) => actorLabel(participants.get(a.platform)?.get(a.id)?.actor ?? a);
   return {
     label,
     input,
@@ -148,15 +155,28 @@ function textsToCheck(incident: Incident, events: TimelineEvent[], time: OrgTime
   const texts: CheckedText[] = [];
   const summaries = new Set<string>();
   for (const e of events) {
-    if (e.type !== 'note' && e.type !== 'action_item_added' && e.type !== 'resolved') continue;
-    const by = `${label(e.actor)} at ${time.time(e.at)}`;
-    if (e.type === 'note') texts.push({ source: `note by ${by}`, text: e.text });
-    if (e.type === 'action_item_added') texts.push({ source: `action item by ${by}`, text: e.text });
+    if (e.type === 'note') texts.push(new TimelineText(e.text, 'note', e, time, label));
+    if (e.type === 'action_item_added') texts.push(new TimelineText(e.text, 'action item', e, time, label));
     if (e.type === 'resolved' && e.summary && !summaries.has(e.summary)) {
       summaries.add(e.summary);
-      texts.push({ source: `resolve summary by ${by}`, text: e.summary });
+      texts.push(new TimelineText(e.summary, 'resolve summary', e, time, label));
     }
   }
   if (incident.resolveSummary && !summaries.has(incident.resolveSummary)) texts.push({ source: 'resolve summary', text: incident.resolveSummary });
   return texts;
+}
+
+/** A text from the timeline, named ("note by bob at 03:04:00") only if the check finds something in it: most texts have nothing to report. */
+class TimelineText implements CheckedText {
+  constructor(
+    readonly text: string,
+    private readonly what: string,
+    private readonly event: TimelineEvent,
+    private readonly time: OrgTime,
+    private readonly label: (a: Actor) => string,
+  ) {}
+
+  get source(): string {
+    return `${this.what} by ${this.label(this.event.actor)} at ${this.time.time(this.event.at)}`;
+  }
 }

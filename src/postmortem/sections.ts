@@ -277,22 +277,27 @@ function capturedLine(f: PostmortemFacts, id: string): string | undefined {
 }
 
 function timeline(f: PostmortemFacts): string {
-  const out: string[] = [];
+  // Appended as it goes: a long timeline is a megabyte, and joining its lines (each flattened first)
+  // and trimming the result made copies of it that appending never makes.
+  let out = '';
   let day = '';
+  let last = '';
   // "Status → resolved" and "Resolved: summary" are one moment; the dedicated event says more.
   const finals = new Set(f.events.filter((e) => e.type === 'resolved' || e.type === 'closed').map((e) => `${e.type}@${e.at}`));
   for (const e of f.events) {
     if (e.type === 'status_changed' && finals.has(`${e.to}@${e.at}`)) continue;
     const text = describe(f, e);
     if (text === undefined) continue;
+    out += last;
     const d = f.time.day(e.at);
     if (d !== day) {
       day = d;
-      out.push('', `### ${d}`, '');
+      out += `${out ? '\n\n' : ''}### ${d}\n`;
     }
-    out.push(`- **${f.time.time(e.at)}** · ${mdText(f.label(e.actor))} · ${text}`);
+    last = `\n- **${f.time.time(e.at)}** · ${mdText(f.label(e.actor))} · ${text}`;
   }
-  return out.length ? out.join('\n').trim() : 'The timeline is empty.';
+  // The last line loses its trailing spaces, as a trimmed document would.
+  return out || last ? out + last.trimEnd() : 'The timeline is empty.';
 }
 
 function actionItems(f: PostmortemFacts): string {

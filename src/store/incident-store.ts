@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SitrepError } from '../domain/errors.js';
 import { Incident, incidentIdFor, incidentLabel, type Platform } from '../domain/incident.js';
 import { isOpen, Status } from '../domain/status.js';
-import { TimelineEvent, type MessageRef, type NewTimelineEvent } from '../domain/timeline.js';
+import { parseTimelineEvent, type MessageRef, type NewTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import type { IncidentPage, IncidentQuery } from '../domain/incident-row.js';
 import type { AppendResult, Change, CommitResult, IncidentStore } from '../incidents/store-port.js';
 import { COMMIT_SCRIPT } from './commit-script.js';
@@ -100,7 +100,7 @@ export class RedisIncidentStore implements IncidentStore {
     const entries = options.limit
       ? await this.redis.xrange(key, '-', '+', 'COUNT', String(options.limit))
       : await this.redis.xrange(key, '-', '+');
-    return entries.map(([, fields]) => TimelineEvent.parse(JSON.parse(fields[1] ?? 'null')));
+    return entries.map(([, fields]) => parseTimelineEvent(JSON.parse(fields[1] ?? 'null')));
   }
 
   async listOpen(): Promise<Incident[]> {

@@ -1,5 +1,5 @@
 import { Incident } from '../domain/incident.js';
-import { TimelineEvent, type TimelineEventType } from '../domain/timeline.js';
+import { parseTimelineEvent, type TimelineEvent, type TimelineEventType } from '../domain/timeline.js';
 import type { SummaryInput, SummarySource } from '../incidents/summary-port.js';
 import { createKeys, type Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
@@ -52,7 +52,7 @@ export class RedisSummarySource implements SummarySource {
     const [length, data, ...raw] = await (this.redis as unknown as Scripts).readForSummary(this.keys.timeline(id), this.keys.incident(id), ...types);
     const events: TimelineEvent[] = [];
     for (const json of raw) {
-      const event = TimelineEvent.parse(JSON.parse(json));
+      const event = parseTimelineEvent(JSON.parse(json));
       if (types.has(event.type)) events.push(event);
     }
     return { incident: data ? Incident.parse(JSON.parse(data)) : undefined, events, length };

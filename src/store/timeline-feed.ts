@@ -1,4 +1,4 @@
-import { TimelineEvent } from '../domain/timeline.js';
+import { parseTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import type { TimelineCursor, TimelineFeed } from '../incidents/store-port.js';
 import type { Keys } from './keys.js';
 import { dedicatedConnection, type RedisClient } from './redis.js';
@@ -34,7 +34,7 @@ export class RedisTimelineFeed implements TimelineFeed {
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             cursor = id;
-            yield { cursor: id, event: TimelineEvent.parse(JSON.parse(fields[1] ?? 'null')) };
+            yield { cursor: id, event: parseTimelineEvent(JSON.parse(fields[1] ?? 'null')) };
           }
         }
       }

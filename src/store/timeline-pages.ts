@@ -1,4 +1,4 @@
-import { TimelineEvent } from '../domain/timeline.js';
+import { parseTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import type { Keys } from './keys.js';
 import type { RedisClient } from './redis.js';
 
@@ -36,7 +36,7 @@ export class RedisTimelinePages {
     const entries = newestFirst
       .slice(0, limit)
       .reverse()
-      .map(([streamId, fields]) => ({ streamId, event: TimelineEvent.parse(JSON.parse(fields[1] ?? 'null')) }));
+      .map(([streamId, fields]) => ({ streamId, event: parseTimelineEvent(JSON.parse(fields[1] ?? 'null')) }));
     return { entries, total, hasEarlier };
   }
 
@@ -47,7 +47,7 @@ export class RedisTimelinePages {
   async digest(incidentId: string): Promise<TimelineDigest> {
     if (!(await this.redis.exists(this.keys.timelineDigested(incidentId)))) await this.backfill(incidentId);
     const [kinds, card] = await Promise.all([this.redis.smembers(this.keys.timelineKinds(incidentId)), this.redis.zrange(this.keys.timelineCard(incidentId), '0', '-1')]);
-    return { kinds: kinds.sort(), cardEvents: card.map((json) => TimelineEvent.parse(JSON.parse(json))) };
+    return { kinds: kinds.sort(), cardEvents: card.map((json) => parseTimelineEvent(JSON.parse(json))) };
   }
 
   private async backfill(incidentId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimelineEvent, type TimelineEventType } from '../../src/domain/timeline.js';
+import { parseTimelineEvent, TimelineEvent, type TimelineEventType } from '../../src/domain/timeline.js';
 import { alice, bob } from '../helpers/incidents.js';
 
 const base = { id: 'e1', incidentId: 'inc-1', at: '2026-11-24T03:00:00.000Z', actor: alice, key: 'k1' };
@@ -52,5 +52,28 @@ describe('timeline events', () => {
     expect(TimelineEvent.safeParse({ ...base, key: '', type: 'note', text: 'x' }).success).toBe(false);
     expect(TimelineEvent.safeParse({ ...base, type: 'severity_changed', from: 'SEV9', to: 'SEV1' }).success).toBe(false);
     expect(TimelineEvent.safeParse({ ...base, type: 'alert_fired', fingerprint: 'fp', source: 's', title: 't', count: 0 }).success).toBe(false);
+  });
+
+  it('a stored event of every type is read back as it was stored, without a copy', () => {
+    for (const [type, fields] of Object.entries(examples)) {
+      const stored = JSON.parse(JSON.stringify({ ...base, type, ...fields })) as unknown;
+      expect(parseTimelineEvent(stored), type).toBe(stored);
+    }
+  });
+
+  it('reading a stored event rejects what the schema rejects, with the schema\'s error', () => {
+    const read = (raw: Record<string, unknown>) => () => parseTimelineEvent(JSON.parse(JSON.stringify(raw)));
+    expect(read({ ...base, type: 'exploded' })).toThrow(/type/);
+    expect(read({ ...base, key: '', type: 'note', text: 'x' })).toThrow(/key/);
+    expect(read({ ...base, type: 'severity_changed', from: 'SEV9', to: 'SEV1' })).toThrow(/from/);
+    expect(read({ ...base, type: 'alert_fired', fingerprint: 'fp', source: 's', title: 't', count: 0 })).toThrow(/count/);
+    expect(read({ ...base, type: 'paged', pageId: 'p1', target: { users: [{ platform: 'slack' }] }, level: 0, provider: 'chat' })).toThrow(/target/);
+    expect(read({ ...base, type: 'escalated', pageId: 'p1', fromLevel: 0.5, reason: 'timeout', exhausted: false })).toThrow(/fromLevel/);
+    expect(read({ ...base, type: 'message_captured', message: ref, author: bob, text: 'x', files: [{ name: 3 }], via: 'reaction' })).toThrow(/files/);
+  });
+
+  it('reading a stored event drops fields the schema does not know, as the schema does', () => {
+    const read = parseTimelineEvent({ ...base, type: 'note', text: 'x', leftover: 1, actor: { ...alice, avatar: 'a.png' } });
+    expect(read).toEqual({ ...base, type: 'note', text: 'x' });
   });
 });

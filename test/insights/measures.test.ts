@@ -140,6 +140,7 @@ describe('a stored summary read back', () => {
     expect(() => parseSummary({ ...s, severity: 'SEV9' })).toThrow(/severity/);
     expect(() => parseSummary({ ...s, hops: 1.5 })).toThrow(/hops/);
     expect(() => parseSummary({ ...s, services: ['api', 3] })).toThrow(/services/);
+    expect(() => parseSummary({ ...s, number: 0 })).toThrow(/number/); // positive() excludes 0
   });
 });
 

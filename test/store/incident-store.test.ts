@@ -136,6 +136,25 @@ describe('Redis incident store', () => {
     await expect(store.append('inc-999999999', [declared(1)])).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('rejects a corrupt stored timeline entry with an error naming the bad field', async () => {
+    // Each corruption in an incident of its own: the real stream, read the way a postmortem reads it.
+    const readWith = async (corrupt: (entry: Record<string, unknown>) => Record<string, unknown>) => {
+      const n = await store.nextNumber();
+      const { incident, appended } = await store.create(makeIncident(n), [declared(n)]);
+      await redis.xadd(store.keys.timeline(incident.id), '*', 'e', JSON.stringify(corrupt({ ...appended[0], key: `corrupt:${n}` })));
+      return store.timeline(incident.id);
+    };
+    await expect(readWith((e) => ({ ...e, type: 'alert_fired', fingerprint: 'fp-1', source: 'alertmanager', title: 'HighErrorRate', count: 0 }))).rejects.toThrow(/count/);
+    await expect(readWith((e) => ({ ...e, actor: { platform: 'slack', id: '' } }))).rejects.toThrow(/actor/);
+    await expect(readWith((e) => ({ ...e, severity: 'SEV9' }))).rejects.toThrow(/severity/);
+    await expect(readWith((e) => ({ ...e, type: 'renamed' }))).rejects.toThrow(/type/);
+    await expect(readWith((e) => ({ ...e, at: 1795900000 }))).rejects.toThrow(/at/);
+    // A field the schema does not know is dropped on the way in, as the schema always did.
+    const [, extra] = await readWith((e) => ({ ...e, leftover: 'from an old version' }));
+    expect(extra).not.toHaveProperty('leftover');
+    expect(extra?.type).toBe('declared');
+  });
+
   it('finds incidents by room, captured message and alert fingerprint', async () => {
     const id = makeIncident(number).id;
     await store.bindRoom('slack', 'C123', id);
