@@ -62,8 +62,8 @@ export interface AlertGroupStore {
   adoptOrphans(now: number): Promise<{ groupKey: string; token: string }[]>;
   /** Of these groups, those with neither an incident nor one being opened: where a firing alert would open one. */
   unbound(groupKeys: string[]): Promise<string[]>;
-  /** Counts a firing (or a resolution) of the alert into the group's incident. */
-  tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally>;
+  /** Counts firings (or resolutions) of alerts into the group's incident, in order, in one step. */
+  tally(groupKey: string, incidentId: string, alerts: readonly NormalizedAlert[]): Promise<AlertTally[]>;
 }
 
 /** Where a posted alert's firing went: its resolution is threaded under it. */
@@ -292,12 +292,18 @@ export class AlertIntake {
     return { outcome: 'recorded', incidentId };
   }
 
-  /** Records an alert that waited in the inbox while its group's incident was being opened. */
-  private async recordQueued(incidentId: string, alert: NormalizedAlert, tally: AlertTally): Promise<void> {
-    const event = this.alertEvent(alert, tally);
-    if (!event) return;
-    const appended = await this.deps.store.append(incidentId, [event]);
-    await this.afterRecorded(incidentId, alert, tally, appended.length > 0, { announce: false });
+  /**
+   * Records the alerts that waited in the inbox while their group's incident was being opened: counted in
+   * one step and appended in another, in arrival order, however many a storm queued.
+   */
+  private async recordQueued(key: string, incidentId: string, queued: readonly NormalizedAlert[]): Promise<void> {
+    const tallies = await this.groups.tally(key, incidentId, queued);
+    const recorded = queued.flatMap((alert, i) => {
+      const event = this.alertEvent(alert, tallies[i]!);
+      return event ? [{ alert, tally: tallies[i]!, event }] : [];
+    });
+    const appended = new Set((await this.deps.store.append(incidentId, recorded.map((r) => r.event))).map((e) => e.key));
+    for (const { alert, tally, event } of recorded) await this.afterRecorded(incidentId, alert, tally, appended.has(event.key), { announce: false });
   }
 
   /** A first firing joins the incident's card (batched); a resolution tells the room in the background. */
@@ -444,7 +450,7 @@ export class AlertIntake {
         this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
         return;
       }
-      for (const alert of queued) await this.recordQueued(incident.id, alert, await this.groups.tally(key, incident.id, alert));
+      await this.recordQueued(key, incident.id, queued);
       if (!earlier) startTriageFor({ ...this.deps, triage: this.cachedTriage() }, incident.id, input, input.actor, { autoPage: !input.team });
       this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
     } finally {
@@ -454,8 +460,9 @@ export class AlertIntake {
 
   /** The open incident an earlier claim of this group declared, found by the group's first firing alert. */
   private async findGroupIncident(key: string, firing: NormalizedAlert[]): Promise<Incident | undefined> {
-    for (const alert of firing) {
-      const id = await this.deps.store.findByFingerprint(alert.fingerprint);
+    const fingerprints = unique(firing.map((a) => a.fingerprint));
+    const ids = await Promise.all(fingerprints.map((fp) => this.deps.store.findByFingerprint(fp)));
+    for (const id of ids) {
       if (!id) continue;
       const [first] = await this.deps.store.timeline(id, { limit: 1 });
       if (!first?.key?.startsWith(`alertgroup:${key}:`)) continue;

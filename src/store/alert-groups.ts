@@ -79,11 +79,16 @@ local counted = tally(cur, ARGV[7], ARGV[8], ARGV[6], ARGV[9])
 return {'incident', cur, counted[1], counted[2], counted[3]}
 `,
   },
-  /** KEYS: 1–2 unused, 3–5 tally. ARGV: 1 incident id, 2 fingerprint, 3 status, 4 ttl ms, 5 startsAt. */
+  /**
+   * KEYS: 1–2 unused, 3–5 tally. ARGV: 1 incident id, 2 ttl ms, then threes of (fingerprint, status, startsAt),
+   * counted in order (an inbox drained in one step). Replies one {fired, still firing, fresh} per alert.
+   */
   alertGroupTally: {
     keys: 5,
     lua: `${TALLY}
-return tally(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+local counted = {}
+for i = 3, #ARGV, 3 do table.insert(counted, tally(ARGV[1], ARGV[i], ARGV[i + 1], ARGV[2], ARGV[i + 2])) end
+return counted
 `,
   },
   /** KEYS: 1 group. ARGV: 1 token, 2 ttl ms. Extends the claim only if it is still ours. */
@@ -206,16 +211,15 @@ export class RedisAlertGroups implements AlertGroupStore {
     return groupKeys.filter((_, i) => bound[i] === 0);
   }
 
-  async tally(groupKey: string, incidentId: string, alert: NormalizedAlert): Promise<AlertTally> {
-    const [fired, stillFiring, fresh] = (await this.scripts.alertGroupTally(
+  async tally(groupKey: string, incidentId: string, alerts: readonly NormalizedAlert[]): Promise<AlertTally[]> {
+    if (alerts.length === 0) return [];
+    const counted = (await this.scripts.alertGroupTally(
       ...this.groupKeys(groupKey),
       incidentId,
-      alert.fingerprint,
-      alert.status,
       String(this.timings.bindingTtlMs),
-      alert.startsAt,
-    )) as [number, number, number];
-    return { timesFired: Number(fired), stillFiring: Number(stillFiring), refired: Number(fresh) === 1 };
+      ...alerts.flatMap((a) => [a.fingerprint, a.status, a.startsAt]),
+    )) as Array<[number, number, number]>;
+    return counted.map(([fired, stillFiring, fresh]) => ({ timesFired: Number(fired), stillFiring: Number(stillFiring), refired: Number(fresh) === 1 }));
   }
 
   private groupKeys(groupKey: string): [string, string, string, string, string] {
