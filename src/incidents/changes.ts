@@ -46,8 +46,9 @@ export async function attachChanges(deps: IncidentDeps, incidentId: string): Pro
   const services = servicesOf(current);
   if (services.length === 0) return;
   const changes = await changesBeforeAnchor(log, services, new Date(current.declaredAt), CHANGE_WINDOW_MS);
+  // No changes found and none listed yet (`changes` absent) is no change: no write, no card update.
   const { incident, changed } = await deps.store.update(incidentId, (cur) =>
-    JSON.stringify(cur.changes) === JSON.stringify(changes) ? null : { incident: { ...cur, changes }, events: [] },
+    JSON.stringify(cur.changes ?? []) === JSON.stringify(changes) ? null : { incident: { ...cur, changes }, events: [] },
   );
   if (changed) await refreshRoom(deps, incident);
 }
