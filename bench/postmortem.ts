@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     let markdown = '';
     let html = '';
     let htmlMs = 0;
+    let lastTitle = '';
     const readMs: number[] = [];
     const draft = async (): Promise<number> => {
       const t0 = performance.now();
@@ -115,9 +116,7 @@ async function main(): Promise<void> {
       markdown = draftPostmortem({ incident: stored!, timeline, severityLabels: DEFAULT_SEVERITY_LABELS, timeZone: 'Europe/Berlin', generatedAt: new Date().toISOString() }).markdown;
       const ms = performance.now() - t0;
       if (timeline.length !== EVENTS) throw new Error(`drafted from ${timeline.length} events, expected ${EVENTS}`);
-      const t1 = performance.now();
-      html = htmlDocument(markdown, postmortemTitle(stored!));
-      htmlMs = performance.now() - t1;
+      lastTitle = postmortemTitle(stored!);
       return ms;
     };
     console.log(`postmortem of a ${EVENTS}-event incident: read + Markdown draft vs raw XRANGE + JSON.parse`);
@@ -129,8 +128,12 @@ async function main(): Promise<void> {
       goal: GOAL,
       kind: 'max',
     });
+    // The HTML document is timed once, after the rounds: its garbage is not charged to the next round.
+    const t1 = performance.now();
+    html = htmlDocument(markdown, lastTitle);
+    htmlMs = performance.now() - t1;
     console.log(`  of which the read through the store: median ${median(readMs.slice(-RUNS)).toFixed(0)} ms`);
-    console.log(`  HTML document from the Markdown: ${htmlMs.toFixed(1)} ms (last round); sizes: Markdown ${(markdown.length / 1024).toFixed(0)} KiB, HTML ${(html.length / 1024).toFixed(0)} KiB`);
+    console.log(`  HTML document from the Markdown: ${htmlMs.toFixed(1)} ms (once, after the rounds); sizes: Markdown ${(markdown.length / 1024).toFixed(0)} KiB, HTML ${(html.length / 1024).toFixed(0)} KiB`);
   } finally {
     await cleanPrefix(redis, prefix);
     redis.disconnect();
