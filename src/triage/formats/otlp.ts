@@ -83,6 +83,7 @@ export function parseOtlp(doc: unknown): Span[] {
   // Sized up front: growing a 100k-element array by pushes copies it over and over.
   const spans: Span[] = new Array(countSpans(batches));
   let n = 0;
+  const traceIds = new TraceIds();
   for (const rs of batches) {
     if (!isObj(rs)) continue;
     const resource = isObj(rs.resource) ? attributes(rs.resource.attributes) : {};
@@ -90,7 +91,7 @@ export function parseOtlp(doc: unknown): Span[] {
     for (const scope of scopesOf(rs)) {
       if (!isObj(scope) || !Array.isArray(scope.spans)) continue;
       for (const raw of scope.spans) {
-        const span = toSpan(raw, service);
+        const span = toSpan(raw, service, traceIds);
         if (span) spans[n++] = span;
       }
     }
@@ -112,10 +113,24 @@ function countSpans(batches: unknown[]): number {
   return total;
 }
 
-function toSpan(raw: unknown, service: string): Span | null {
+/** Every span repeats its trace id: normalise each spelling once, not once per span. */
+class TraceIds {
+  private raw: unknown = undefined;
+  private id: string | null = null;
+
+  of(raw: unknown): string | null {
+    if (raw !== this.raw || raw === undefined) {
+      this.raw = raw;
+      this.id = normaliseId(raw);
+    }
+    return this.id;
+  }
+}
+
+function toSpan(raw: unknown, service: string, traceIds: TraceIds): Span | null {
   if (!isObj(raw)) return null;
   const spanId = normaliseId(raw.spanId);
-  const traceId = normaliseId(raw.traceId);
+  const traceId = traceIds.of(raw.traceId);
   if (!spanId || !traceId) return null;
   const start = nanosToMicros(raw.startTimeUnixNano) ?? 0;
   const end = nanosToMicros(raw.endTimeUnixNano) ?? start;
