@@ -1,5 +1,5 @@
 import { criticalPath } from './critical-path.js';
-import { durationOf, type SpanTree } from './tree.js';
+import { durationOf, KIND, type SpanTree } from './tree.js';
 
 // Where a slow request spent its time, per service. The critical path (see critical-path.ts) gives
 // each span's exclusive time; two refinements make it name the right service:
@@ -37,14 +37,13 @@ export interface LatencyProfile {
  * span whose parent is in another service is a request handler: its time after a call is its own.
  */
 export function isCallEdge(tree: SpanTree, parent: number, child: number): boolean {
-  const p = tree.spans[parent]!;
-  const c = tree.spans[child]!;
-  if (c.service === p.service || tree.asyncEdge[child]) return false;
-  if (p.kind === 'client') return true;
-  if (p.kind !== 'internal' || (c.kind !== 'server' && c.kind !== 'internal')) return false;
+  const { kind, service } = tree;
+  if (service[child] === service[parent] || tree.asyncEdge[child]) return false;
+  if (kind[parent] === KIND.client) return true;
+  if (kind[parent] !== KIND.internal || (kind[child] !== KIND.server && kind[child] !== KIND.internal)) return false;
   if (tree.childStart[parent + 1]! - tree.childStart[parent]! !== 1) return false;
   const grand = tree.parent[parent]!;
-  return grand >= 0 && tree.spans[grand]!.service === p.service;
+  return grand >= 0 && service[grand] === service[parent];
 }
 
 /** The longest root: the request whose latency users felt. */

@@ -1,5 +1,5 @@
 import type { Span } from './span.js';
-import { ancestry, childrenOf, durationOf, type SpanTree } from './tree.js';
+import { ancestry, childrenOf, durationOf, KIND, type SpanTree } from './tree.js';
 import { isCallEdge, latencyProfile, type LatencyProfile, type LatencyUnit } from './latency.js';
 import type { Baseline } from './baseline.js';
 import { errorSignature } from './signature.js';
@@ -82,8 +82,8 @@ class ErrorChains {
   }
 
   flagged(i: number): boolean {
+    if (this.tree.failed[i] === 0 || this.usual?.(i)) return false;
     const s = this.spans[i]!;
-    if (s.status.code !== 'error' || this.usual?.(i)) return false;
     // An error logged inside a span whose failed calls a retry recovered ("Retrying GetDriver after
     // error") describes that recovered call, not a failure of its own.
     if (s.status.source === 'event') return !this.loggedRecoveredRetry(i);
@@ -97,11 +97,13 @@ class ErrorChains {
 
   /** A server that answered 4xx to a caller whose span failed: by OTel conventions only the caller is flagged. */
   answered4xx(i: number): boolean {
+    const { tree } = this;
+    // Read the span itself only for a healthy server under a failed call: rare in a large trace.
+    const p = tree.parent[i]!;
+    if (tree.kind[i] !== KIND.server || tree.failed[i] === 1 || p < 0 || tree.failed[p] === 0) return false;
     const s = this.spans[i]!;
-    if (s.kind !== 'server' || s.httpStatus === null || s.httpStatus < 400 || s.httpStatus >= 500) return false;
-    if (s.status.code === 'error') return false;
-    const p = this.tree.parent[i]!;
-    return p >= 0 && this.flagged(p) && this.spans[p]!.kind === 'client';
+    if (s.httpStatus === null || s.httpStatus < 400 || s.httpStatus >= 500) return false;
+    return this.flagged(p) && tree.kind[p] === KIND.client;
   }
 
   failing(i: number): boolean {
@@ -113,7 +115,11 @@ class ErrorChains {
    * the callee, the client span left unset): the failure travelled through this call.
    */
   calleeFailed(i: number): boolean {
-    for (const c of childrenOf(this.tree, i)) if (isCallEdge(this.tree, i, c) && this.flagged(c)) return true;
+    const { tree } = this;
+    for (let k = tree.childStart[i]!; k < tree.childStart[i + 1]!; k++) {
+      const c = tree.childList[k]!;
+      if (tree.failed[c] === 1 && isCallEdge(tree, i, c) && this.flagged(c)) return true;
+    }
     return false;
   }
 
@@ -249,7 +255,10 @@ export function errorCandidates(tree: SpanTree, usual?: Uint8Array): OriginCandi
       RANK[classes.get(a)!] - RANK[classes.get(b)!] || tree.orphan[a]! - tree.orphan[b]! || tree.start[a]! - tree.start[b]!,
   );
   const spans = tree.spans;
-  const statusOnly = !spans.some((s) => s.status.code === 'error' && s.status.source !== 'http' && s.status.source !== 'grpc');
+  let statusOnly = true;
+  for (let i = 0; i < spans.length && statusOnly; i++) {
+    if (tree.failed[i] === 1 && spans[i]!.status.source !== 'http' && spans[i]!.status.source !== 'grpc') statusOnly = false;
+  }
   const primaryClass = classes.get(tops[0]!)!;
   const swallowed = tops.filter((t) => classes.get(t) === 'handled').length;
 

@@ -1,4 +1,5 @@
 import type { Span } from './span.js';
+import { packedHi, packedLo, packId, SpanIdIndex } from './span-id-index.js';
 
 // The span tree as real traces deliver it: parents that were never reported (their children become
 // extra roots), several roots, clocks that disagree between hosts, Zipkin client/server halves
@@ -23,6 +24,13 @@ export interface SpanTree {
   readonly end: Float64Array;
   /** Parents before children. */
   readonly order: Int32Array;
+  /** Per span, read once from the spans so that scans over all of them need not touch the objects. */
+  readonly kind: Uint8Array;
+  /** Index into serviceNames. */
+  readonly service: Int32Array;
+  readonly serviceNames: readonly string[];
+  /** 1 when the span's status is error. */
+  readonly failed: Uint8Array;
   readonly stats: TreeStats;
 }
 
@@ -53,58 +61,93 @@ function sameSpan(a: Span, b: Span): boolean {
   return a.kind === b.kind && a.service === b.service && a.operation === b.operation && a.startUs === b.startUs && a.endUs === b.endUs;
 }
 
+/** Span kinds as small numbers, for the typed arrays the analyses scan instead of the spans. */
+export const KIND = { other: 0, server: 1, client: 2, producer: 3, consumer: 4, internal: 5 } as const;
+
+function kindCode(kind: string): number {
+  switch (kind) {
+    case 'server': return KIND.server;
+    case 'client': return KIND.client;
+    case 'producer': return KIND.producer;
+    case 'consumer': return KIND.consumer;
+    case 'internal': return KIND.internal;
+    default: return KIND.other;
+  }
+}
+
+const isEntry = (kind: number): boolean => kind === KIND.server || kind === KIND.consumer;
+
 /**
- * Span id → index of the first span with that id. An open-addressing table over typed arrays:
- * for 100k ids it is several times faster than a Map, which has to hash every freshly parsed string.
+ * What the tree needs of each span, read in one pass: a large trace's span objects are scattered
+ * over the heap, and every further pass over them costs a cache miss per span.
  */
-class IdIndex {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+class SpanColumns {
+  readonly startUs: Float64Array;
+  readonly endUs: Float64Array;
+  readonly kind: Uint8Array;
+  readonly service: Int32Array;
+  readonly failed: Uint8Array;
+  readonly parentIsAsync: Uint8Array;
+  /** 0: no parent id; 1: packed into parentHi/parentLo; 2: not packable, read the span's parentId. */
+  readonly parentForm: Uint8Array;
+  readonly parentHi: Int32Array;
+  readonly parentLo: Int32Array;
+  readonly serviceNames: string[] = [];
+  private readonly serviceIds = new Map<string, number>();
+  private lastService: string | null = null;
+  private lastServiceId = -1;
 
-  constructor(
-    private readonly ids: readonly string[],
-    capacity: number,
-  ) {
-    let size = 16;
-    while (size < capacity * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
+  constructor(capacity: number) {
+    this.startUs = new Float64Array(capacity);
+    this.endUs = new Float64Array(capacity);
+    this.kind = new Uint8Array(capacity);
+    this.service = new Int32Array(capacity);
+    this.failed = new Uint8Array(capacity);
+    this.parentIsAsync = new Uint8Array(capacity);
+    this.parentForm = new Uint8Array(capacity);
+    this.parentHi = new Int32Array(capacity);
+    this.parentLo = new Int32Array(capacity);
   }
 
-  private static hash(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    return h >>> 0;
-  }
-
-  /** Index of the first span with this id, or -1. */
-  get(id: string): number {
-    for (let slot = IdIndex.hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const v = this.slots[slot]!;
-      if (v === 0) return -1;
-      if (this.ids[v - 1] === id) return v - 1;
+  set(i: number, s: Span): void {
+    this.startUs[i] = s.startUs;
+    this.endUs[i] = s.endUs;
+    this.kind[i] = kindCode(s.kind);
+    this.service[i] = this.serviceId(s.service);
+    this.failed[i] = s.status.code === 'error' ? 1 : 0;
+    this.parentIsAsync[i] = s.parentIsAsync ? 1 : 0;
+    if (s.parentId === null) {
+      this.parentForm[i] = 0;
+    } else if (packId(s.parentId)) {
+      this.parentForm[i] = 1;
+      this.parentHi[i] = packedHi;
+      this.parentLo[i] = packedLo;
+    } else {
+      this.parentForm[i] = 2;
     }
   }
 
-  /** Records index i for its id unless the id is known; returns the earlier index or -1. */
-  add(i: number): number {
-    const id = this.ids[i]!;
-    for (let slot = IdIndex.hash(id) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const v = this.slots[slot]!;
-      if (v === 0) {
-        this.slots[slot] = i + 1;
-        return -1;
-      }
-      if (this.ids[v - 1] === id) return v - 1;
+  private serviceId(name: string): number {
+    // Spans come grouped by service in every format: most lookups are the previous name again.
+    if (name === this.lastService) return this.lastServiceId;
+    let id = this.serviceIds.get(name);
+    if (id === undefined) {
+      id = this.serviceNames.length;
+      this.serviceNames.push(name);
+      this.serviceIds.set(name, id);
     }
+    this.lastService = name;
+    this.lastServiceId = id;
+    return id;
   }
 }
 
 interface SpanIndex {
   spans: Span[];
-  first: IdIndex;
+  first: SpanIdIndex;
   /** Every index per id, only for ids carried by more than one span (Zipkin shared halves). */
   multi: Map<string, number[]>;
+  columns: SpanColumns;
   dropped: number;
 }
 
@@ -113,31 +156,33 @@ interface SpanIndex {
  * Exporters that deliver a span twice sometimes deliver only one copy with the error flag.
  */
 function indexSpans(input: readonly Span[]): SpanIndex {
-  const spans: Span[] = [];
-  const ids: string[] = [];
-  const first = new IdIndex(ids, input.length);
+  const spans: Span[] = new Array(input.length);
+  const first = new SpanIdIndex(input.length);
+  const columns = new SpanColumns(input.length);
   const multi = new Map<string, number[]>();
-  let dropped = 0;
+  let n = 0;
   for (let k = 0; k < input.length; k++) {
     const s = input[k]!;
-    const i = spans.length;
-    spans.push(s);
-    ids.push(s.spanId);
-    const prev = first.add(i);
-    if (prev === -1) continue;
-    const same = multi.get(s.spanId) ?? [prev];
-    const dup = same.find((j) => sameSpan(spans[j]!, s));
-    if (dup !== undefined) {
-      if (s.status.code === 'error' && spans[dup]!.status.code !== 'error') spans[dup] = s;
-      spans.pop();
-      ids.pop();
-      dropped++;
-      continue;
+    const i = n;
+    const prev = first.add(s.spanId, i);
+    if (prev !== -1) {
+      const same = multi.get(s.spanId) ?? [prev];
+      const dup = same.find((j) => sameSpan(spans[j]!, s));
+      if (dup !== undefined) {
+        if (s.status.code === 'error' && spans[dup]!.status.code !== 'error') {
+          spans[dup] = s;
+          columns.set(dup, s);
+        }
+        continue;
+      }
+      same.push(i);
+      multi.set(s.spanId, same);
     }
-    same.push(i);
-    multi.set(s.spanId, same);
+    spans[n++] = s;
+    columns.set(i, s);
   }
-  return { spans, first, multi, dropped };
+  spans.length = n;
+  return { spans, first, multi, columns, dropped: input.length - n };
 }
 
 /** Sorts list[from, to) by key; sibling lists are short, so insertion sort beats allocating. */
@@ -158,23 +203,24 @@ function sortRange(list: Int32Array, from: number, to: number, key: Float64Array
   }
 }
 
-const ENTRY_KINDS = new Set(['server', 'consumer']);
-
-export function buildTree(input: readonly Span[]): SpanTree {
-  // span id → indices; usually one, two for a Zipkin shared client/server pair.
-  const { spans, first, multi, dropped } = indexSpans(input);
+/** Parent indices, resolving Zipkin's shared client/server ids; orphans are marked. */
+function resolveParents(index: SpanIndex, parent: Int32Array, orphan: Uint8Array): void {
+  const { spans, first, multi, columns } = index;
   const n = spans.length;
-  const rawStart = new Float64Array(n);
-  for (let i = 0; i < n; i++) rawStart[i] = spans[i]!.startUs;
-
-  const parent = new Int32Array(n).fill(-1);
-  const orphan = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
+    const form = columns.parentForm[i]!;
+    if (multi.size === 0) {
+      if (form === 0) continue;
+      const p = form === 1 ? first.getPacked(columns.parentHi[i]!, columns.parentLo[i]!) : first.get(spans[i]!.parentId!);
+      if (p === -1) orphan[i] = 1;
+      else if (p !== i) parent[i] = p;
+      continue;
+    }
     const s = spans[i]!;
-    const same = multi.size > 0 ? multi.get(s.spanId) : undefined;
-    if (same && ENTRY_KINDS.has(s.kind)) {
+    const same = multi.get(s.spanId);
+    if (same && isEntry(columns.kind[i]!)) {
       // Zipkin shared span: the server half's parent is the client half with the same id.
-      const client = same.find((j) => j !== i && (spans[j]!.kind === 'client' || spans[j]!.kind === 'producer'));
+      const client = same.find((j) => j !== i && (columns.kind[j] === KIND.client || columns.kind[j] === KIND.producer));
       if (client !== undefined) {
         parent[i] = client;
         continue;
@@ -186,7 +232,7 @@ export function buildTree(input: readonly Span[]): SpanTree {
       orphan[i] = 1;
       continue;
     }
-    const cands = multi.size > 0 ? multi.get(s.parentId) : undefined;
+    const cands = multi.get(s.parentId);
     if (!cands) {
       if (firstParent !== i) parent[i] = firstParent;
       continue;
@@ -195,10 +241,25 @@ export function buildTree(input: readonly Span[]): SpanTree {
     let pick = -1;
     for (const j of cands) {
       if (j === i) continue;
-      if (pick === -1 || (ENTRY_KINDS.has(spans[j]!.kind) && !ENTRY_KINDS.has(spans[pick]!.kind))) pick = j;
+      if (pick === -1 || (isEntry(columns.kind[j]!) && !isEntry(columns.kind[pick]!))) pick = j;
     }
     parent[i] = pick;
   }
+}
+
+export function buildTree(input: readonly Span[]): SpanTree {
+  // span id → indices; usually one, two for a Zipkin shared client/server pair.
+  const index = indexSpans(input);
+  const { spans, columns, dropped } = index;
+  const n = spans.length;
+  // Views of length n: the columns were sized for the input, duplicates included.
+  const rawStart = columns.startUs.subarray(0, n);
+  const kind = columns.kind.subarray(0, n);
+  const service = columns.service.subarray(0, n);
+
+  const parent = new Int32Array(n).fill(-1);
+  const orphan = new Uint8Array(n);
+  resolveParents(index, parent, orphan);
 
   let links = linkChildren(parent, orphan, rawStart);
   let cyclesBroken = 0;
@@ -215,13 +276,12 @@ export function buildTree(input: readonly Span[]): SpanTree {
   for (let i = 0; i < n; i++) {
     const p = parent[i]!;
     if (p < 0) continue;
-    const s = spans[i]!;
-    if (s.parentIsAsync || s.kind === 'consumer' || spans[p]!.kind === 'producer') asyncEdge[i] = 1;
+    if (columns.parentIsAsync[i] || kind[i] === KIND.consumer || kind[p] === KIND.producer) asyncEdge[i] = 1;
   }
 
   const start = new Float64Array(n);
   const end = new Float64Array(n);
-  const skewCorrected = correctSkew(spans, parent, asyncEdge, order, start, end);
+  const skewCorrected = correctSkew(columns, parent, asyncEdge, order, start, end);
 
   return {
     spans,
@@ -234,6 +294,10 @@ export function buildTree(input: readonly Span[]): SpanTree {
     start,
     end,
     order,
+    kind,
+    service,
+    serviceNames: columns.serviceNames,
+    failed: columns.failed.subarray(0, n),
     stats: { spans: n, duplicatesDropped: dropped, orphans, skewCorrected, cyclesBroken },
   };
 }
@@ -306,26 +370,26 @@ function breakCycles(parent: Int32Array): number {
  * in the parent, the way Zipkin and Jaeger UIs do. Async children may start late, never early.
  */
 function correctSkew(
-  spans: readonly Span[],
+  columns: SpanColumns,
   parent: Int32Array,
   asyncEdge: Uint8Array,
   order: Int32Array,
   start: Float64Array,
   end: Float64Array,
 ): number {
-  const shift = new Float64Array(spans.length);
+  const { startUs, endUs, service } = columns;
+  const shift = new Float64Array(parent.length);
   let corrected = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
-    const s = spans[i]!;
     const p = parent[i]!;
     let delta = p >= 0 ? shift[p]! : 0;
-    if (p >= 0 && spans[p]!.service !== s.service) {
+    if (p >= 0 && service[p] !== service[i]) {
       const ps = start[p]!;
       const pe = end[p]!;
-      const cs = s.startUs + delta;
-      const ce = s.endUs + delta;
-      const dur = s.endUs - s.startUs;
+      const cs = startUs[i]! + delta;
+      const ce = endUs[i]! + delta;
+      const dur = endUs[i]! - startUs[i]!;
       if (asyncEdge[i]) {
         if (cs < ps) {
           delta += ps - cs;
@@ -338,8 +402,8 @@ function correctSkew(
       }
     }
     shift[i] = delta;
-    start[i] = s.startUs + delta;
-    end[i] = s.endUs + delta;
+    start[i] = startUs[i]! + delta;
+    end[i] = endUs[i]! + delta;
   }
   return corrected;
 }

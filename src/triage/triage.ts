@@ -91,7 +91,7 @@ export function analyseTrace(spans: readonly Span[], options: AnalyseOptions = {
     ...(options.baseline ? { baselineTraces: options.baseline.traces } : {}),
     stats: {
       spans: tree.stats.spans,
-      services: countServices(tree.spans),
+      services: tree.serviceNames.length,
       roots: tree.roots.length,
       orphans: tree.stats.orphans,
       duplicatesDropped: tree.stats.duplicatesDropped,
@@ -119,12 +119,6 @@ export function rankCandidates(candidates: readonly OriginCandidate[], primaryFi
     ranked.unshift(head);
   }
   return ranked;
-}
-
-function countServices(spans: readonly Span[]): number {
-  const names = new Set<string>();
-  for (const s of spans) names.add(s.service);
-  return names.size;
 }
 
 export interface TriageOptions {

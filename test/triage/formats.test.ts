@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseTraceJson, parseTraceText, TraceFormatError } from '../../src/triage/index.js';
 import { nanosToMicros, normaliseId } from '../../src/triage/formats/ids.js';
+import { parseOtlpBatches } from '../../src/triage/formats/otlp-batches.js';
+
+function otlpBatch(service: string, spans: Array<Record<string, unknown>>): Record<string, unknown> {
+  return { resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeSpans: [{ spans }] };
+}
 
 describe('trace formats', () => {
   it('keeps microsecond precision for nanosecond timestamps beyond 2^53', () => {
@@ -83,4 +88,38 @@ describe('trace formats', () => {
     const { spans } = parseTraceText(`${line('a', '01')}\n${line('b', '02')}\n`);
     expect(spans.map((s) => s.service)).toEqual(['a', 'b']);
   });
+
+  it('reads a large compact OTLP export one resource batch at a time, with the same spans as read whole', () => {
+    const span = (id: string, parent: string | null, extra: Record<string, unknown> = {}) => ({
+      traceId: 'c0ffee0000000000000000000000beef', spanId: id, ...(parent ? { parentSpanId: parent } : {}), name: `op ${id}`, kind: 2,
+      startTimeUnixNano: '1754500000000000000', endTimeUnixNano: '1754500000250000500', ...extra,
+    });
+    const doc = {
+      resourceSpans: [
+        otlpBatch('checkout', [span('00000000000000a1', null), span('00000000000000a2', '00000000000000a1')]),
+        // A string that spells the batch boundary, escaped as JSON escapes it.
+        otlpBatch('payments', [span('00000000000000b1', '00000000000000a2', { attributes: [{ key: 'note', value: { stringValue: '},{"resource":' } }] })]),
+        otlpBatch('fraud', [span('00000000000000c1', '00000000000000b1', { status: { code: 2, message: 'declined' } })]),
+      ],
+    };
+    const text = JSON.stringify(doc);
+    expect(parseOtlpBatches(text)).toHaveLength(4);
+    expect(parseTraceText(text)).toEqual(parseTraceJson(JSON.parse(text)));
+    expect(parseTraceText(`${text}\n`).spans.map((s) => s.service)).toEqual(['checkout', 'checkout', 'payments', 'fraud']);
+  });
+
+  it('reads a document whole when its text only looks cut into batches', () => {
+    // The boundary spelled by an unknown field deep inside a span, not between batches.
+    const deep = JSON.stringify({
+      resourceSpans: [
+        otlpBatch('a', [{ traceId: 'ab', spanId: '01', startTimeUnixNano: '1', endTimeUnixNano: '2', extra: [{ x: 1 }, { resource: 2 }] }]),
+        otlpBatch('b', [{ traceId: 'ab', spanId: '02', startTimeUnixNano: '1', endTimeUnixNano: '2' }]),
+      ],
+    });
+    expect(parseOtlpBatches(deep)).toBeNull();
+    expect(parseTraceText(deep).spans.map((s) => s.service)).toEqual(['a', 'b']);
+    // Broken JSON is reported the way a whole-text parse reports it.
+    expect(() => parseTraceText(deep.replace('"b"', '"b'))).toThrow(/not JSON/);
+  });
 });
+

@@ -2,6 +2,7 @@ import type { Span } from '../span.js';
 import { TraceFormatError } from '../errors.js';
 import { isJaegerEnvelope, isJaegerTrace, parseJaeger } from './jaeger.js';
 import { otlpResourceSpans, parseOtlp } from './otlp.js';
+import { parseOtlpBatches } from './otlp-batches.js';
 import { isZipkinSpan, parseZipkin } from './zipkin.js';
 
 export type TraceFormat = 'jaeger' | 'otlp' | 'zipkin';
@@ -31,6 +32,8 @@ export function parseTraceJson(doc: unknown): ParsedTrace {
  * text is not a single JSON value every non-empty line is parsed and the spans are concatenated.
  */
 export function parseTraceText(text: string): ParsedTrace {
+  const batched = parseOtlpBatches(text);
+  if (batched) return { format: 'otlp', spans: batched };
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -80,27 +80,57 @@ function statusCode(code: unknown): 'ok' | 'error' | 'unset' {
 export function parseOtlp(doc: unknown): Span[] {
   const batches = otlpResourceSpans(doc);
   if (!batches) throw new TraceFormatError('not OTLP JSON: no resourceSpans or batches');
-  const spans: Span[] = [];
+  // Sized up front: growing a 100k-element array by pushes copies it over and over.
+  const spans: Span[] = new Array(countSpans(batches));
+  let n = 0;
+  const traceIds = new TraceIds();
   for (const rs of batches) {
     if (!isObj(rs)) continue;
     const resource = isObj(rs.resource) ? attributes(rs.resource.attributes) : {};
     const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
-    const scopes = Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
-    for (const scope of scopes) {
+    for (const scope of scopesOf(rs)) {
       if (!isObj(scope) || !Array.isArray(scope.spans)) continue;
       for (const raw of scope.spans) {
-        const span = toSpan(raw, service);
-        if (span) spans.push(span);
+        const span = toSpan(raw, service, traceIds);
+        if (span) spans[n++] = span;
       }
     }
   }
+  spans.length = n;
   return spans;
 }
 
-function toSpan(raw: unknown, service: string): Span | null {
+function scopesOf(rs: Json): unknown[] {
+  return Array.isArray(rs.scopeSpans) ? rs.scopeSpans : Array.isArray(rs.instrumentationLibrarySpans) ? rs.instrumentationLibrarySpans : [];
+}
+
+function countSpans(batches: unknown[]): number {
+  let total = 0;
+  for (const rs of batches) {
+    if (!isObj(rs)) continue;
+    for (const scope of scopesOf(rs)) if (isObj(scope) && Array.isArray(scope.spans)) total += scope.spans.length;
+  }
+  return total;
+}
+
+/** Every span repeats its trace id: normalise each spelling once, not once per span. */
+class TraceIds {
+  private raw: unknown = undefined;
+  private id: string | null = null;
+
+  of(raw: unknown): string | null {
+    if (raw !== this.raw || raw === undefined) {
+      this.raw = raw;
+      this.id = normaliseId(raw);
+    }
+    return this.id;
+  }
+}
+
+function toSpan(raw: unknown, service: string, traceIds: TraceIds): Span | null {
   if (!isObj(raw)) return null;
   const spanId = normaliseId(raw.spanId);
-  const traceId = normaliseId(raw.traceId);
+  const traceId = traceIds.of(raw.traceId);
   if (!spanId || !traceId) return null;
   const start = nanosToMicros(raw.startTimeUnixNano) ?? 0;
   const end = nanosToMicros(raw.endTimeUnixNano) ?? start;
