@@ -132,9 +132,9 @@ const sorted = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
 console.log(`  sitrep first own log line: median ${median(firstLines).toFixed(0)} ms (${sorted(firstLines)})`);
 console.log(`  sitrep listening:          median ${median(readies).toFixed(0)} ms (${sorted(readies)}) — goal < ${READY_GOAL_MS} ms: ${median(readies) < READY_GOAL_MS ? 'ok' : 'MISSED'}`);
 console.log(`  npm start's tsc -b with nothing to build: ${noopBuild.toFixed(0)} ms`);
-reportRatio({ bench: 'startup', measure: 'start to listening', unit: 'ms', pairs, goal: 2.5, kind: 'max' });
+reportRatio({ bench: 'startup', measure: 'start to listening', unit: 'ms', pairs, goal: 2.5, kind: 'max', goalBy: 'ours' });
 // Warm-up rounds are in cpuPairs too; the median hardly moves.
-if (cpuPairs.length) reportRatio({ bench: 'startup', measure: 'CPU to listening', unit: 'ms', pairs: cpuPairs, goal: 2.5, kind: 'max' });
+if (cpuPairs.length) reportRatio({ bench: 'startup', measure: 'CPU to listening', unit: 'ms', pairs: cpuPairs, goal: 2.5, kind: 'max', goalBy: 'ours' });
 
 slack.close();
 const redis = new Redis(TEST_REDIS_URL);

@@ -68,6 +68,6 @@ console.log(`window triage, ${runs[0]!.traces} traces (500 incident + 2,000 base
 console.log(`  sitrep   ${ms.toFixed(0)} ms (read + parse ${med(runs.map((r) => r.readMs)).toFixed(0)} ms), heap after ${med(runs.map((r) => r.heapMb)).toFixed(0)} MB, origin right: ${runs.every((r) => r.right)}`);
 console.log(`  floor    ${floor.toFixed(0)} ms (JSON.parse of the same files)`);
 // Issue 11's goal is absolute (< 2 s); the ratio to JSON.parse of the same files is shown for comparison.
-reportRatio({ bench: 'triage-window', measure: 'window triage, 2,500 traces', unit: 'ms', pairs: runs.map((r, i) => ({ subject: r.ms, floor: floors[i]! })), goal: 3, kind: 'max' });
+reportRatio({ bench: 'triage-window', measure: 'window triage, 2,500 traces', unit: 'ms', pairs: runs.map((r, i) => ({ subject: r.ms, floor: floors[i]! })), goal: 3, kind: 'max', goalBy: 'ours' });
 console.log(`  goal < 2000 ms: ${ms < 2000 ? 'ok' : 'MISSED'}`);
 if (!given) rmSync(dir, { recursive: true, force: true });
