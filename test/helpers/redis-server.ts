@@ -158,11 +158,17 @@ export async function startRedisCluster(): Promise<{ nodes: RedisProcess[]; seed
     create.stderr.on('data', (d: Buffer) => (err += d.toString()));
     create.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli --cluster create failed (${code}): ${err}`))));
   });
-  const probe = nodes[0]!.client();
+  // Every node, not just one: until gossip has converged a client can be handed a node that still answers
+  // CLUSTERDOWN, which on a loaded machine outlasts sitrep's 5 s start-up check.
+  const probes = nodes.map((n) => n.client());
   try {
-    await eventually(async () => /cluster_state:ok/.test((await probe.cluster('INFO')) as string), 'the cluster to serve every slot', 20_000);
+    await eventually(
+      async () => (await Promise.all(probes.map(async (p) => /cluster_state:ok/.test((await p.cluster('INFO')) as string)))).every(Boolean),
+      'every node of the cluster to serve every slot',
+      30_000,
+    );
   } finally {
-    probe.disconnect();
+    probes.forEach((p) => p.disconnect());
   }
   return { nodes, seeds, stop: async () => void (await Promise.all(nodes.map((n) => n.stop()))) };
 }
