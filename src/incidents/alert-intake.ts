@@ -254,12 +254,12 @@ export class AlertIntake {
           return { outcome: 'not_recorded', detail: 'no open incident for this alert group' };
         case 'incident': {
           const { incidentId, tally } = joined;
-          // Asked beside the write (one round trip): does the incident still wait for its room?
-          const waiting = this.rooms.isWaiting(incidentId).catch(() => false);
+          // A firing asks beside the write (one round trip): does the incident still wait for its room?
+          const waiting = alert.status === 'firing' ? this.rooms.isWaiting(incidentId).catch(() => false) : undefined;
           const recorded = await this.recordWhileOpen(incidentId, alert, tally);
           if (recorded) {
             // The group's incident still has no room (chat refused it so far): this firing is worth a try now.
-            if (alert.status === 'firing' && (await waiting)) this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(incidentId));
+            if (await waiting) this.deps.background.run('alert-room-nudge', () => this.rooms.nudge(incidentId));
             return recorded;
           }
           // Resolved or closed incidents no longer absorb their group: the next firing opens a new one.
