@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentQuery } from '../../src/domain/incident-row.js';
 import { SessionCookies, SESSION_COOKIE } from '../../src/web/session.js';
+import { consoleWithOwnSessions } from './own-sessions.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 
@@ -12,21 +13,7 @@ let h: SlackHarness;
 let throttled: SlackHarness;
 
 function consoleEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: 'http://127.0.0.1:9',
-    WEB_AUTH: 'oidc',
-    // Never reached: these tests bring their own signed session cookies.
-    OIDC_ISSUER: 'http://127.0.0.1:9/issuer',
-    OIDC_CLIENT_ID: 'sitrep',
-    OIDC_CLIENT_SECRET: 'client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: SECRET,
-    ONCALL_FILE: ONCALL,
-    ROOM_RETRY_FIRST_MS: '20',
-    ROOM_RETRY_MAX_MS: '100',
-    ...extra,
-  };
+  return consoleWithOwnSessions(SECRET, { ONCALL_FILE: ONCALL, ROOM_RETRY_FIRST_MS: '20', ROOM_RETRY_MAX_MS: '100', ...extra });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
 import { SessionCookies, SESSION_COOKIE } from '../../src/web/session.js';
+import { consoleWithOwnSessions } from './own-sessions.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 
@@ -11,17 +12,7 @@ let h: SlackHarness;
 let incident: Incident;
 
 beforeAll(async () => {
-  h = await startSlackHarness({
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: 'http://127.0.0.1:9',
-    WEB_AUTH: 'oidc',
-    // Never reached here: discovery waits for the first sign-in, which these tests do not start.
-    OIDC_ISSUER: 'http://127.0.0.1:9/issuer',
-    OIDC_CLIENT_ID: 'sitrep',
-    OIDC_CLIENT_SECRET: 'client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: SECRET,
-  });
+  h = await startSlackHarness(consoleWithOwnSessions(SECRET));
   await h.driver.slashCommand({ text: 'Checkout returns 500', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
   await h.settle();

@@ -3,6 +3,7 @@ import type { Incident } from '../../src/domain/incident.js';
 import { PostmortemEdits } from '../../src/store/postmortem-edits.js';
 import { PostmortemStore } from '../../src/store/postmortems.js';
 import { SessionCookies, SESSION_COOKIE } from '../../src/web/session.js';
+import { consoleWithOwnSessions } from './own-sessions.js';
 import { FakeConfluence } from '../postmortem/fake-confluence.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { eventually } from '../helpers/wait.js';
@@ -42,20 +43,9 @@ async function openEditor(who = maria) {
 
 beforeAll(async () => {
   confluence = await FakeConfluence.start();
-  h = await startSlackHarness({
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: 'http://127.0.0.1:9',
-    WEB_AUTH: 'oidc',
-    OIDC_ISSUER: 'http://127.0.0.1:9/issuer',
-    OIDC_CLIENT_ID: 'sitrep',
-    OIDC_CLIENT_SECRET: 'client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: SECRET,
-    CONFLUENCE_URL: confluence.baseUrl,
-    CONFLUENCE_USER: confluence.user,
-    CONFLUENCE_TOKEN: confluence.token,
-    CONFLUENCE_SPACE: 'ENG',
-  });
+  h = await startSlackHarness(
+    consoleWithOwnSessions(SECRET, { CONFLUENCE_URL: confluence.baseUrl, CONFLUENCE_USER: confluence.user, CONFLUENCE_TOKEN: confluence.token, CONFLUENCE_SPACE: 'ENG' }),
+  );
   await h.driver.slashCommand({ text: 'Checkout returns 500', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   incident = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
   await h.settle();

@@ -1,19 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Incident } from '../../src/domain/incident.js';
-import { fakeBackend, json, type FakeBackend } from '../triage/helpers/fake-backend.js';
-import { ownFixture } from '../triage/helpers/paths.js';
+import type { FakeBackend } from '../triage/helpers/fake-backend.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
 import { launchChromium, SCREENSHOTS } from './browser.js';
+import { cascadeJaeger, triageCascade, triageFrom } from './cascade-trace.js';
 
 // An incident lead opens the trace picture from the incident page in Chromium. Sign-in is the trusted
 // header of an authenticating proxy (the OpenID Connect flow has its own browser test), set by the
 // browser the way oauth2-proxy would add it.
 
-const CASCADE_TRACE = '4bf92f3577b34da6a3ce929d0e0e0001';
-const cascade = readFileSync(ownFixture('traces/cascade.jaeger.json'), 'utf8');
 
 let jaeger: FakeBackend;
 let h: SlackHarness;
@@ -23,11 +20,9 @@ let incident: Incident;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  jaeger = await fakeBackend((req, res) => (req.url === `/api/traces/${CASCADE_TRACE}` ? json(res, 200, cascade) : json(res, 404, '{"data":null}')));
+  jaeger = await cascadeJaeger();
   h = await startSlackHarness({
-    JAEGER_URL: jaeger.url,
-    TRACE_TIMEOUT_MS: '2000',
-    CATALOG_PATHS: ownFixture('catalog'),
+    ...triageFrom(jaeger),
     WEB_CONSOLE: 'on',
     PUBLIC_URL: 'http://127.0.0.1',
     WEB_AUTH: 'header',
@@ -36,11 +31,7 @@ beforeAll(async () => {
   });
   await h.driver.slashCommand({ text: 'Nobody can log in', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   const declared = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
-  await h.driver.slashCommand({ text: `trace ${CASCADE_TRACE}`, userId: 'U_ALICE', channelId: declared.room!.id });
-  incident = await eventually(async () => {
-    const i = await h.store.get(declared.id);
-    return i?.triage?.outcome === 'ok' ? i : undefined;
-  }, 'the triage verdict');
+  incident = await triageCascade(h, declared);
   browser = await launchChromium();
   page = await browser.newPage({ extraHTTPHeaders: { 'x-forwarded-email': 'maria@example.com' } });
   // A CSP violation or a failed load would show as a console error.

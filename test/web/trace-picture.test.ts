@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
 import { SessionCookies, SESSION_COOKIE } from '../../src/web/session.js';
-import { fakeBackend, json, type FakeBackend } from '../triage/helpers/fake-backend.js';
-import { ownFixture } from '../triage/helpers/paths.js';
+import type { FakeBackend } from '../triage/helpers/fake-backend.js';
 import { eventually } from '../helpers/wait.js';
 import { startSlackHarness, type SlackHarness } from '../helpers/slack-harness.js';
+import { cascadeJaeger, triageCascade, triageFrom } from './cascade-trace.js';
+import { consoleWithOwnSessions } from './own-sessions.js';
 
-// The login cascade: storefront → checkout → auth → user-directory, whose users table is gone. Triage
-// reads the trace from Jaeger; the room gets the picture under the verdict, the console draws it.
+// The login cascade (./cascade-trace.ts): the room gets the trace picture under the verdict, the console draws it.
 
-const CASCADE_TRACE = '4bf92f3577b34da6a3ce929d0e0e0001';
-const cascade = readFileSync(ownFixture('traces/cascade.jaeger.json'), 'utf8');
 const SECRET = 'trace-picture-session-secret-0123456789';
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -20,31 +17,11 @@ let h: SlackHarness;
 let incident: Incident;
 
 beforeAll(async () => {
-  jaeger = await fakeBackend((req, res) => {
-    if (req.url === `/api/traces/${CASCADE_TRACE}`) json(res, 200, cascade);
-    else json(res, 404, '{"data":null,"errors":[{"code":404,"msg":"trace not found"}]}');
-  });
-  h = await startSlackHarness({
-    JAEGER_URL: jaeger.url,
-    TRACE_TIMEOUT_MS: '2000',
-    CATALOG_PATHS: ownFixture('catalog'),
-    WEB_CONSOLE: 'on',
-    PUBLIC_URL: 'https://sitrep.example',
-    WEB_AUTH: 'oidc',
-    // Never reached: these tests bring their own session cookie.
-    OIDC_ISSUER: 'http://127.0.0.1:9/issuer',
-    OIDC_CLIENT_ID: 'sitrep',
-    OIDC_CLIENT_SECRET: 'client-secret',
-    WEB_ALLOWED_EMAIL_DOMAINS: 'example.com',
-    WEB_SESSION_SECRET: SECRET,
-  });
+  jaeger = await cascadeJaeger();
+  h = await startSlackHarness({ ...triageFrom(jaeger), ...consoleWithOwnSessions(SECRET, { PUBLIC_URL: 'https://sitrep.example' }) });
   await h.driver.slashCommand({ text: 'Nobody can log in', userId: 'U_ALICE', channelId: 'C_GENERAL' });
   const declared = await eventually(async () => (await h.store.listOpen()).find((i) => i.room?.cardId), 'the incident with its room');
-  await h.driver.slashCommand({ text: `trace ${CASCADE_TRACE}`, userId: 'U_ALICE', channelId: declared.room!.id });
-  incident = await eventually(async () => {
-    const i = await h.store.get(declared.id);
-    return i?.triage?.outcome === 'ok' ? i : undefined;
-  }, 'the triage verdict');
+  incident = await triageCascade(h, declared);
   await eventually(() => h.fake.files.find((f) => f.completed), 'the trace picture in the room');
 }, 60_000);
 
@@ -128,11 +105,7 @@ describe('the trace picture in the console', () => {
     await h.settle();
     const filesBefore = h.fake.files.length;
     h.fake.failNext('files.completeUploadExternal', 'not_in_channel');
-    await h.driver.slashCommand({ text: `trace ${CASCADE_TRACE}`, userId: 'U_BOB', channelId: declared.room!.id });
-    const done = await eventually(async () => {
-      const i = await h.store.get(declared.id);
-      return i?.triage?.outcome === 'ok' ? i : undefined;
-    }, 'the verdict');
+    const done = await triageCascade(h, declared, 'U_BOB');
     await eventually(() => h.fake.calls.some((c) => c.method === 'files.completeUploadExternal' && !c.ok), 'the refused upload');
     await h.settle();
     expect(h.fake.files.slice(filesBefore).filter((f) => f.completed)).toEqual([]);
