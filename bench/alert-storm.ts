@@ -307,7 +307,7 @@ async function main() {
     console.log(
       `  CPU per webhook (median of rounds 2–${ROUNDS}): sitrep ${steady(cpu.sitrep, 'server').toFixed(2)} ms + Redis ${steady(cpu.sitrep, 'redis').toFixed(2)} ms; ` +
         `floor ${steady(cpu.floor, 'server').toFixed(2)} ms + Redis ${steady(cpu.floor, 'redis').toFixed(2)} ms; ` +
-        `round 1 (opens the incidents) sitrep ${cpu.sitrep[0]!.server.toFixed(2)} ms + Redis ${cpu.sitrep[0]!.redis.toFixed(2)} ms; ` +
+        `round 1 (opens the incidents) sitrep ${cpu.sitrep[0]!.server.toFixed(2)} ms + Redis ${cpu.sitrep[0]!.redis.toFixed(2)} ms + the fake Slack and sender ${cpu.sitrep[0]!.sender.toFixed(2)} ms; ` +
         `the sender and fake Slack (this process) ${steady(cpu.floor, 'sender').toFixed(2)} ms with the floor, ${steady(cpu.sitrep, 'sender').toFixed(2)} ms with sitrep`,
     );
     console.log(`  RSS per replica: ${idleRss.map((r) => r.toFixed(0)).join(', ')} MB idle after warm-up; peak during the storm ${peakRss.map((r) => r.toFixed(0)).join(', ')} MB`);

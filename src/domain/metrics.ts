@@ -41,7 +41,6 @@ const ms = (e: TimelineEvent) => Date.parse(e.at);
 
 /** `YYYY-MM-DDTHH:mm:ss.sssZ`, as toISOString writes it: such strings sort as their times do. */
 const isCanonical = (at: string) => at.length === 24 && at.charCodeAt(10) === 84 /* T */ && at.charCodeAt(23) === 90; /* Z */
-const inOrder = (a: TimelineEvent, b: TimelineEvent) => (isCanonical(a.at) && isCanonical(b.at) ? a.at <= b.at : ms(a) <= ms(b));
 
 /**
  * Events in the order they happened. The stream keeps write order, but an event may carry an earlier
@@ -50,7 +49,16 @@ const inOrder = (a: TimelineEvent, b: TimelineEvent) => (isCanonical(a.at) && is
 export function chronological(timeline: readonly TimelineEvent[]): TimelineEvent[] {
   // Mostly the write order is the time order already: one pass to check beats a sort.
   let sorted = true;
-  for (let i = 1; sorted && i < timeline.length; i++) sorted = inOrder(timeline[i - 1]!, timeline[i]!);
+  let previous = timeline[0];
+  let previousCanonical = previous !== undefined && isCanonical(previous.at);
+  for (let i = 1; sorted && i < timeline.length; i++) {
+    const event = timeline[i]!;
+    // Each time is looked at once: a long timeline's events are fresh from Redis, and touching them costs.
+    const canonical = isCanonical(event.at);
+    sorted = previousCanonical && canonical ? previous!.at <= event.at : ms(previous!) <= ms(event);
+    previous = event;
+    previousCanonical = canonical;
+  }
   if (sorted) return [...timeline];
   return timeline
     .map((event, index) => ({ event, index, t: ms(event) }))

@@ -112,9 +112,16 @@ export function blamelessEngine() {
     return `${head}${text.slice(from, to).trim()}${tail}`;
   }
 
+  /**
+   * A word every rule above needs ("fault", "broke", "error", …): a text without any — nearly every note of
+   * a long incident — is passed after one scan instead of seven. Keep it in step with the rules.
+   */
+  const TRIGGER = /fault|blam|broke|took down|brought down|caused|messed up|screwed up|taken down|error|should(?:'ve| have)|careless|sloppy|negligen|incompeten|lazy|stupid|dumb|idiot|reckless|forgot to|bother to|dropped the ball|paying attention|fat[- ]fingered/i;
+
   /** Every blaming phrase in one text, earliest rule first, never two over the same stretch of text. */
   function findBlaming(text: string, names: readonly string[] = []): BlamingSpan[] {
     const spans: BlamingSpan[] = [];
+    if (!TRIGGER.test(text)) return spans;
     for (const rule of rulesFor(names)) {
       rule.pattern.lastIndex = 0;
       for (let m = rule.pattern.exec(text); m; m = rule.pattern.exec(text)) {

@@ -15,6 +15,18 @@ describe('the blameless language check', () => {
     ['he forgot to run the migration', 'forgot to'],
     ['checkout was broken by maria', 'broken by maria'],
     ['the team blamed the DBA for the outage', 'blamed'],
+    // Every word the quick pre-check looks for (blameless.ts TRIGGER), in the forms each rule takes.
+    ['the rollout was taken down by he', 'taken down by he'],
+    ['it was the fault of bob', 'fault of bob'],
+    ['ops are to blame', 'are to blame'],
+    ["she should've checked the dashboard", "should've checked"],
+    ['a fat-fingered config value', 'fat-fingered'],
+    ['we dropped the ball on the alert', 'dropped the ball'],
+    ["the on-call wasn't paying attention", "wasn't paying attention"],
+    ["they didn't bother to test it", "didn't bother to"],
+    ['classic operator error', 'operator error'],
+    ['an INCOMPETENT rollout', 'incompetent'],
+    ['someone messed up the cache keys', 'someone messed up'],
   ])('flags "%s"', (text, phrase) => {
     expect(phrases(text)).toContain(phrase);
   });
