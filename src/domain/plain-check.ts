@@ -110,6 +110,40 @@ function objectCheck(shape: Record<string, z.ZodType>): PlainCheck {
   const keys = Object.keys(shape);
   const kinds = keys.map((key) => fieldKind(shape[key]!));
   const checks = keys.map((key) => plainCheck(shape[key]!));
+  return compiledObjectCheck(keys, kinds, checks) ?? closureObjectCheck(keys, kinds, checks);
+}
+
+/**
+ * The object check as a function of its own with each key written out (`v["type"]`), as zod itself does
+ * for its objects: a load with a literal key has an inline cache of its own per schema, while the loop
+ * below loads every key of every schema through one site that sees them all (10k stored events checked
+ * ~3× faster). Undefined where code generation from strings is disabled; the loop does the same check.
+ */
+function compiledObjectCheck(keys: string[], kinds: number[], checks: PlainCheck[]): PlainCheck | undefined {
+  const lines = keys.map((key, i) => {
+    const value = `v[${JSON.stringify(key)}]`;
+    if (kinds[i] === STRING) return `if (typeof ${value} !== 'string') return false; n++;`;
+    if (kinds[i] === OPTIONAL_STRING) return `{ const x = ${value}; if (x !== undefined) { if (typeof x !== 'string') return false; n++; } }`;
+    return `{ const x = ${value}; if (!checks[${i}](x)) return false; if (x !== undefined) n++; }`;
+  });
+  // Counting with for-in (no own-property test): an enumerable key inherited from a polluted prototype only
+  // makes the count disagree, and the caller then falls back to the schema.
+  const body = `return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    let n = 0;
+    ${lines.join('\n    ')}
+    let count = 0;
+    for (const key in v) count++;
+    return count === n;
+  };`;
+  try {
+    return new Function('checks', body)(checks) as PlainCheck;
+  } catch {
+    return undefined;
+  }
+}
+
+function closureObjectCheck(keys: string[], kinds: number[], checks: PlainCheck[]): PlainCheck {
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const record = v as Record<string, unknown>;

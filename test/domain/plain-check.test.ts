@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { plainCheck } from '../../src/domain/plain-check.js';
@@ -26,6 +27,25 @@ describe('plain checks derived from a schema', () => {
 
   it('send a record with a key the schema would strip to the schema', () => {
     expect(plainCheck(z.object({ id: z.string() }))({ id: 'a', extra: 1 })).toBe(false);
+  });
+
+  it('count only what the record holds: a key inherited from a polluted prototype, or an own key left undefined, goes to the schema', () => {
+    const check = plainCheck(z.object({ id: z.string(), team: z.string().optional(), at: z.object({ ts: z.string() }).optional() }));
+    expect(check({ id: 'a', at: { ts: '1' } })).toBe(true);
+    expect(check(Object.assign(Object.create({ inherited: 1 }) as object, { id: 'a' }))).toBe(false);
+    expect(check({ id: 'a', team: undefined })).toBe(false);
+    expect(check({ id: 'a', at: { ts: 1 } })).toBe(false);
+    expect(check({ id: 'a', team: 7 })).toBe(false);
+  });
+
+  it('give the same answers where code generation from strings is disabled', () => {
+    const script = `
+      const { plainCheck } = await import('./src/domain/plain-check.ts');
+      const { z } = await import('zod');
+      const check = plainCheck(z.object({ id: z.string(), team: z.string().optional(), n: z.number().int().optional() }));
+      console.log(JSON.stringify([check({ id: 'a' }), check({ id: 'a', team: 't', n: 2 }), check({ id: 'a', extra: 1 }), check({ id: 1 }), check({ id: 'a', n: 1.5 })]));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([true, true, false, false, false]);
   });
 
   it('send what they do not understand to the schema: formats, patterns, refinements, transforms', () => {
