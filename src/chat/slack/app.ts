@@ -19,6 +19,7 @@ import type { RedisClient } from '../../store/redis.js';
 import { parseCommand, type Command, type UserToken } from '../commands.js';
 import { executeCommand } from '../execute.js';
 import { answerPrivately, type AnswerTo } from './answer.js';
+import { createApiFetch } from './api-fetch.js';
 import { ACTIONS, capturePickModal, declareModal, handoffModal, SHORTCUTS, statusUpdateModal, VIEWS } from './blocks.js';
 import { boltLogger } from './bolt-logger.js';
 import { insightsBlocks, OPEN_INSIGHTS_ACTION } from './insights-blocks.js';
@@ -76,6 +77,7 @@ export function createSlackAdapter(settings: SlackSettings, logger: Logger, infr
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
     // Slack answers `ratelimited` with Retry-After; WebClient waits that long and retries.
     retryConfig: { retries: 5, factor: 1.5, minTimeout: 200, maxTimeout: 5000 },
+    fetch: createApiFetch(),
   };
   const socketMode = Boolean(settings.appToken);
   // Events are answered only once their work is stored (or failed: a 500 makes Slack retry, and the
