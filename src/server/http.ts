@@ -188,8 +188,8 @@ export class HttpServer {
   }
 
   private async dispatch(route: RawRoute, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    const log = requestLog(this.logger, () => ({ requestId, method: req.method, path }));
+    // The request id is made only when a line is logged: most requests log nothing.
+    const log = requestLog(this.logger, () => ({ requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(), method: req.method, path }));
     const timer = this.metrics?.httpRequests.startTimer({ route: route.path + (route.prefix ? '*' : '') });
     res.once('finish', () => timer?.({ status: String(res.statusCode) }));
     if (this.durable) {
