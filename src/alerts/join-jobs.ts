@@ -29,7 +29,16 @@ export interface JoinJobsOptions {
   /** How long joins are gathered before they are applied together. */
   windowMs: number;
   backoff?: Partial<RoomBackoff>;
+  /** Batches one replica applies at once (default JOINS_AT_ONCE). */
+  concurrency?: number;
 }
+
+/**
+ * Applying a batch is a read-modify-write of the incident and a card update in chat; in a storm every new
+ * incident has one or two. One at a time per replica: the cards trail by a moment, the webhooks' answers
+ * do not wait behind them (bench/alert-storm.ts).
+ */
+export const JOINS_AT_ONCE = 1;
 
 export type JoinHandler = (incidentId: string, joins: readonly AlertJoin[]) => Promise<void>;
 
@@ -121,7 +130,7 @@ export class JoinJobs implements AlertJoins {
         await done.exec();
         if (raw.length === BATCH_MAX) await this.jobs.queue.add('apply', parsed.data, { jobId: `joined.${incidentId}.more.${Date.now()}` });
       },
-      { settings: { backoffStrategy: (attemptsMade: number) => roomRetryDelay(attemptsMade, this.backoff) } },
+      { concurrency: this.options.concurrency ?? JOINS_AT_ONCE, settings: { backoffStrategy: (attemptsMade: number) => roomRetryDelay(attemptsMade, this.backoff) } },
     );
   }
 

@@ -28,9 +28,17 @@ export interface RoomJobsOptions {
   keyPrefix: string;
   logger: Logger;
   backoff?: Partial<RoomBackoff>;
-  /** Rooms one replica opens at once; each mostly waits on the chat platform. */
+  /** Rooms one replica opens at once (default ROOMS_AT_ONCE). */
   concurrency?: number;
 }
+
+/**
+ * Opening a room is four to six chat calls in a row. Two at a time per replica: a storm's rooms open one
+ * after another instead of all crowding the CPU while webhooks wait for their answers, and Slack's limit
+ * on creating channels (Tier 2, about 20 a minute) is what bounds a big storm anyway; the second slot
+ * keeps rooms opening while one call hangs until its timeout.
+ */
+export const ROOMS_AT_ONCE = 2;
 
 /** `attempt` counts from 1. Throws while the room cannot be opened. */
 export type RoomJobHandler = (incidentId: string, attempt: number) => Promise<RoomTry>;
@@ -149,7 +157,7 @@ export class RoomJobs implements RoomOpenings {
         await Promise.all([this.redis.zrem(this.keys.roomsWaiting, incidentId), this.redis.del(this.keys.roomNudged(incidentId))]);
       },
       {
-        ...(this.options.concurrency !== undefined ? { concurrency: this.options.concurrency } : {}),
+        concurrency: this.options.concurrency ?? ROOMS_AT_ONCE,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { data: unknown }) => this.nextDelay(attemptsMade, job) },
       },
     );

@@ -9,6 +9,7 @@ import { SitrepError } from '../domain/errors.js';
 import { incidentLabel, type Incident, type Link, type Platform } from '../domain/incident.js';
 import { worstSeverity } from '../domain/severity.js';
 import { isOpen } from '../domain/status.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { recordIncident, type DeclareInput } from './declare.js';
 import type { IncidentDeps, TriageOutcome, TriagePort } from './deps.js';
 import { resolveIncident } from './lifecycle.js';
@@ -141,7 +142,17 @@ export interface AlertIntakeOptions {
   posted: PostedAlerts;
   /** Where joined alerts wait to be applied; default: batched in this process (tests and tools). */
   joins?: AlertJoins;
+  /** Alert groups this replica declares incidents for at once (default DECLARES_AT_ONCE). */
+  declaresAtOnce?: number;
 }
+
+/**
+ * A storm opens dozens of groups in a second, and each declaration is a few milliseconds of CPU and a
+ * dozen Redis round trips. Two at a time per replica keep the webhooks' answers (which Alertmanager times
+ * out and resends) ahead of them; a group waiting its turn keeps its claim, and its alerts wait in its
+ * inbox as they would during any declaration. Measured in bench/alert-storm.ts (README → Sizing).
+ */
+export const DECLARES_AT_ONCE = 2;
 
 const MAX_LINKS = 6;
 const ORIGIN_CACHE_MS = 5 * 60_000;
@@ -163,6 +174,7 @@ export class AlertIntake {
   private readonly origins = new Map<string, { at: number; result: Promise<TriageOutcome> }>();
   /** Alerts that joined an open incident in the last moment, per incident, not yet on its card. */
   private readonly joining = new Map<string, AlertJoin[]>();
+  private readonly declares: ConcurrencyLimit;
 
   constructor(
     private readonly deps: IncidentDeps,
@@ -170,7 +182,9 @@ export class AlertIntake {
     private readonly rooms: RoomOpenings,
     private readonly rules: AlertRules,
     private readonly options: AlertIntakeOptions,
-  ) {}
+  ) {
+    this.declares = new ConcurrencyLimit(options.declaresAtOnce ?? DECLARES_AT_ONCE);
+  }
 
   async receive(alerts: readonly NormalizedAlert[]): Promise<AlertOutcome[]> {
     const decisions = alerts.map((alert) => ({ alert, decision: routeAlert(alert, this.rules) }));
@@ -426,36 +440,43 @@ export class AlertIntake {
     this.deps.background.run('alert-declare', () => this.declareGroup(key, token));
   }
 
-  /** The claimer's job: declare the group's incident, bind the group to it, record what queued meanwhile. */
+  /**
+   * The claimer's job: declare the group's incident, bind the group to it, record what queued meanwhile.
+   * The claim is kept alive from the start, while the declaration waits its turn too.
+   */
   private async declareGroup(key: string, token: string): Promise<void> {
     const heartbeat = setInterval(() => {
       this.groups.extend(key, token).catch((err: unknown) => this.deps.logger.warn({ err, groupKey: key }, 'could not extend alert group claim'));
     }, Math.max(50, Math.floor(this.groups.timings.claimTtlMs / 3)));
     try {
-      const waiting = await this.groups.inbox(key);
-      const firing = waiting.filter((a) => a.status === 'firing');
-      if (firing.length === 0) {
-        await this.groups.release(key, token); // only resolutions of an incident that never opened
-        return;
-      }
-      const input = this.declareInput(key, token, firing);
-      // A bot that died (or a Redis blip) between storing the incident and binding the group left an open
-      // incident of this group behind: bind to it instead of opening a second one.
-      const earlier = await this.findGroupIncident(key, firing);
-      const incident = earlier ?? (await recordIncident(this.deps, input));
-      // Scheduled before the group points at the incident: from here on the room opens whatever happens to this process.
-      await this.rooms.schedule(incident.id);
-      const queued = await this.bindWithRetry(key, token, incident.id);
-      if (!queued) {
-        this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
-        return;
-      }
-      await this.recordQueued(key, incident.id, queued);
-      if (!earlier) startTriageFor({ ...this.deps, triage: this.cachedTriage() }, incident.id, input, input.actor, { autoPage: !input.team });
-      this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
+      await this.declares.run(() => this.declareClaimed(key, token));
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private async declareClaimed(key: string, token: string): Promise<void> {
+    const waiting = await this.groups.inbox(key);
+    const firing = waiting.filter((a) => a.status === 'firing');
+    if (firing.length === 0) {
+      await this.groups.release(key, token); // only resolutions of an incident that never opened
+      return;
+    }
+    const input = this.declareInput(key, token, firing);
+    // A bot that died (or a Redis blip) between storing the incident and binding the group left an open
+    // incident of this group behind: bind to it instead of opening a second one.
+    const earlier = await this.findGroupIncident(key, firing);
+    const incident = earlier ?? (await recordIncident(this.deps, input));
+    // Scheduled before the group points at the incident: from here on the room opens whatever happens to this process.
+    await this.rooms.schedule(incident.id);
+    const queued = await this.bindWithRetry(key, token, incident.id);
+    if (!queued) {
+      this.deps.logger.error({ groupKey: key, incident: incident.id }, 'alert group claim expired while declaring; alerts that arrived meanwhile may open another incident');
+      return;
+    }
+    await this.recordQueued(key, incident.id, queued);
+    if (!earlier) startTriageFor({ ...this.deps, triage: this.cachedTriage() }, incident.id, input, input.actor, { autoPage: !input.team });
+    this.deps.logger.info({ incident: incident.id, groupKey: key, alerts: queued.length }, 'alert group opened an incident');
   }
 
   /** The open incident an earlier claim of this group declared, found by the group's first firing alert. */

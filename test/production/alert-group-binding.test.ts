@@ -31,13 +31,45 @@ function flakyGroups(failures: number, claimTtlMs = 30_000): RedisAlertGroups {
   return groups;
 }
 
-const intakeOn = (groups: RedisAlertGroups) =>
-  new AlertIntake(h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS' }), { platform: 'slack', posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix) });
+const intakeOn = (groups: RedisAlertGroups, declaresAtOnce?: number) =>
+  new AlertIntake(h.sitrep.deps, groups, h.sitrep.rooms, AlertRules.parse({ postChannel: 'C_OPS' }), {
+    platform: 'slack',
+    posted: new RedisPostedAlerts(h.sitrep.redis, h.prefix),
+    ...(declaresAtOnce ? { declaresAtOnce } : {}),
+  });
 
 async function incidentsTitled(title: string): Promise<number> {
   await h.settle();
   return (await h.store.listOpen()).filter((i) => i.title === title).length;
 }
+
+describe('declaring the incidents of a burst of new alert groups', () => {
+  it('takes them a few at a time, and a group waiting its turn keeps its claim: one incident each, none adopted as orphaned', async () => {
+    // Declarations slowed to 200 ms each with a 300 ms claim: the fourth group waits ~600 ms for its turn.
+    const groups = new RedisAlertGroups(h.sitrep.redis, h.prefix, { claimTtlMs: 300 });
+    let running = 0;
+    let most = 0;
+    const inbox = groups.inbox.bind(groups);
+    groups.inbox = async (key) => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 200));
+      running--;
+      return inbox(key);
+    };
+    const intake = intakeOn(groups, 1);
+    const firing = ['a', 'b', 'c', 'd'].map((s) => alertOf('Burst 5xx', { service: `burst-${s}` }));
+    const outcomes = await Promise.all(firing.map((a) => intake.receive([a])));
+    expect(outcomes.flat().map((o) => o.outcome)).toEqual(['declaring', 'declaring', 'declaring', 'declaring']);
+
+    await new Promise((r) => setTimeout(r, 450));
+    const bystander = intakeOn(new RedisAlertGroups(h.sitrep.redis, h.prefix, { claimTtlMs: 300 }));
+    expect(await bystander.recoverOrphans()).toBe(0);
+    for (const a of firing) await incidentForAlert(h, a.fingerprint);
+    expect(most).toBe(1);
+    expect(await incidentsTitled('Burst 5xx · burst-a')).toBe(1);
+    expect((await h.store.listOpen()).filter((i) => i.title.startsWith('Burst 5xx')).length).toBe(4);
+  });
+});
 
 describe('binding an alert group to its new incident', () => {
   it('a Redis blip while binding is retried under the same claim: one incident, and the next alert joins it', async () => {

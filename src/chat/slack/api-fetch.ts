@@ -13,7 +13,9 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
  * fetch unchanged.
  */
 export function createApiFetch(fallback: FetchFunction = globalThis.fetch as unknown as FetchFunction): FetchFunction {
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  // A Web API call that hangs (Slack half down) gives up after 30 s and is retried by web-api, instead of
+  // holding a room opening for undici's default five minutes.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
   return async (url, init = {}) => {
     const { body } = init;
     if (typeof body !== 'string' || init.method?.toUpperCase() !== 'POST') return fallback(url, init);
