@@ -1,8 +1,10 @@
 // An alert storm: 10,000 webhooks across 50 alert groups at concurrency 100, spread over two bot
 // processes (src/main.ts, as in production) on one Redis, against one fake Slack.
-// Prints incidents created (must be exactly 50), alerts recorded (must be all), p50/p99 latency, requests/s
-// in all and per replica, and each replica's RSS (idle after warm-up, and its peak during the storm): the
-// sizing figures in README.md → Deploying come from here.
+// Prints incidents created (must be exactly 50), alerts recorded (must be all), p50/p99 latency, how long
+// until the last of the storm's rooms had its pinned card, requests/s in all and per replica, and each
+// replica's RSS (idle after warm-up, and its peak during the storm): the sizing figures in README.md →
+// Deploying come from here. BENCH_ROUNDS=1 keeps the storm in one piece, so none of the rooms' work
+// falls between rounds.
 // The floor is measured in the same run, in interleaved rounds: as many bare node:http processes
 // (bench/floors/webhook-server.ts) that parse the same JSON and make one Redis round trip.
 // Goals: p99 < 50 ms, and p99 ≤ 3× the floor's p99. Run: `npx tsx bench/alert-storm.ts`
@@ -14,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { interleave, median, percentile, reportRatio } from './floor.js';
@@ -183,7 +186,7 @@ async function incidentSeq(redis: Redis, prefix: string): Promise<number> {
 }
 
 /** Waits until `expected` incidents exist and all have their pinned card (or two minutes passed). */
-async function allCardsPinned(redis: Redis, prefix: string, expected: number): Promise<{ incidents: number; withCard: number }> {
+async function allCardsPinned(redis: Redis, prefix: string, expected: number, everyMs = 100): Promise<{ incidents: number; withCard: number }> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const incidents = await incidentSeq(redis, prefix);
@@ -192,7 +195,7 @@ async function allCardsPinned(redis: Redis, prefix: string, expected: number): P
     );
     const withCard = cards.filter(Boolean).length;
     if ((incidents >= expected && withCard === incidents) || Date.now() > deadline) return { incidents, withCard };
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -260,6 +263,7 @@ async function main() {
     let seconds = 0;
     let round = 0;
     let floorRound = 0;
+    let roomsOpened: Promise<number> | undefined;
     const idleRss = bots.map((b) => rssMb(b.child.pid));
     const peakRss = [...idleRss];
     const sampler = setInterval(() => bots.forEach((b, k) => (peakRss[k] = Math.max(peakRss[k]!, rssMb(b.child.pid)))), 100);
@@ -276,6 +280,11 @@ async function main() {
       },
       subject: async () => {
         const bodies = bodiesOf(round++);
+        // The storm's rooms: how long after its first webhook the last of its incidents had a pinned card.
+        if (round === 1) {
+          const began = performance.now();
+          roomsOpened = allCardsPinned(redis, prefix, warm.incidents + GROUPS, 25).then(() => (performance.now() - began) / 1000);
+        }
         const { result: sent, ...used } = await cpuPerRequest(bots.map((b) => b.child.pid), redis, bodies.length, () => sender.send(botUrls, bodies));
         cpu.sitrep.push(used);
         all.push(...sent.results);
@@ -304,13 +313,14 @@ async function main() {
     console.log(`  alerts recorded on incidents: ${recorded} of ${TOTAL}`);
     console.log(`  latency: p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, max ${ms.at(-1)!.toFixed(1)} ms (goal p99 < 50 ms): ${pct(ms, 99) < 50 ? 'ok' : 'MISSED'}`);
     console.log(`  p99 per round: sitrep ${pairs.map((p) => p.subject.toFixed(1)).join(', ')} ms; floor ${pairs.map((p) => p.floor.toFixed(1)).join(', ')} ms`);
+    console.log(`  rooms: the last of the storm's ${GROUPS} had its pinned card ${(await roomsOpened!).toFixed(2)} s after the storm's first webhook`);
     console.log(`  throughput: ${(TOTAL / seconds).toFixed(0)} requests/s (${seconds.toFixed(2)} s), ${(TOTAL / seconds / BOTS).toFixed(0)} per replica`);
     // After the first round (it opens the incidents): the steady cost of a joining alert.
     const steady = (rows: Cpu[], k: keyof Cpu) => median(rows.slice(1).map((r) => r[k]));
     console.log(
       `  CPU per webhook (median of rounds 2–${ROUNDS}): sitrep ${steady(cpu.sitrep, 'server').toFixed(2)} ms + Redis ${steady(cpu.sitrep, 'redis').toFixed(2)} ms; ` +
         `floor ${steady(cpu.floor, 'server').toFixed(2)} ms + Redis ${steady(cpu.floor, 'redis').toFixed(2)} ms; ` +
-        `round 1 (opens the incidents) sitrep ${cpu.sitrep[0]!.server.toFixed(2)} ms + Redis ${cpu.sitrep[0]!.redis.toFixed(2)} ms + the fake Slack and sender ${cpu.sitrep[0]!.sender.toFixed(2)} ms; ` +
+        `round 1 (opens the incidents; some of their rooms open after it) sitrep ${cpu.sitrep[0]!.server.toFixed(2)} ms + Redis ${cpu.sitrep[0]!.redis.toFixed(2)} ms + the fake Slack and sender ${cpu.sitrep[0]!.sender.toFixed(2)} ms; ` +
         `the sender and fake Slack (this process) ${steady(cpu.floor, 'sender').toFixed(2)} ms with the floor, ${steady(cpu.sitrep, 'sender').toFixed(2)} ms with sitrep`,
     );
     console.log(`  RSS per replica: ${idleRss.map((r) => r.toFixed(0)).join(', ')} MB idle after warm-up; peak during the storm ${peakRss.map((r) => r.toFixed(0)).join(', ')} MB`);
