@@ -2,6 +2,7 @@
 // floor measured in the same run, interleaved (bench/floor.ts):
 // - append: 100k single-event appends at concurrency 64 through the idempotent store, against
 //   `redis-benchmark -P 1` doing raw XADDs of the same payload size at the same concurrency. Goal ≥ 0.6×.
+//   (The store sends appends made together to one incident as one script call: see commitAppend.)
 // - read: a 10k-event timeline through the store (XRANGE + parse + schema check), against a raw XRANGE
 //   of the same stream + JSON.parse of each entry. Goal ≤ 1.5×.
 // Run: `npx tsx bench/timeline.ts` (BENCH_ROUNDS overrides the number of measured rounds).

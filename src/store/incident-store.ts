@@ -15,10 +15,16 @@ const MAX_CONFLICT_RETRIES = 20;
 
 type Mode = 'create' | 'update' | 'append' | 'append-open';
 type Prepared = { events: TimelineEvent[]; argv: string[] };
+type Reply = { code: string; status: string; written: Set<string> };
+/** Appends to one incident in one mode, gathered while the current tick runs, sent as one script call. */
+type AppendBatch = { argv: string[]; reply: Promise<Reply> };
+/** Events one batched call carries at most (five arguments each). */
+const MAX_BATCH_EVENTS = 128;
 
 export class RedisIncidentStore implements IncidentStore {
   readonly keys: Keys;
   private readonly index: IncidentIndex;
+  private readonly appendBatches = new Map<string, AppendBatch>();
 
   constructor(
     private readonly redis: RedisClient,
@@ -84,7 +90,7 @@ export class RedisIncidentStore implements IncidentStore {
 
   async appendAndStatus(id: string, events: NewTimelineEvent[], options: { whileOpen?: boolean } = {}): Promise<AppendResult> {
     if (events.length === 0) return { appended: [], status: await this.statusOf(id) };
-    const reply = await this.commit(options.whileOpen ? 'append-open' : 'append', undefined, 0, events, id);
+    const reply = await this.commitAppend(options.whileOpen ? 'append-open' : 'append', id, events);
     if (reply.code === 'missing') return { appended: [], status: undefined };
     if (reply.code === 'unknown') {
       // Written before the status field existed: read the incident to tell whether it is open.
@@ -161,14 +167,43 @@ export class RedisIncidentStore implements IncidentStore {
     return { events: stored, argv };
   }
 
-  private async commit(
-    mode: Mode,
-    incident: Incident | undefined,
-    expectedVersion: number,
-    events: NewTimelineEvent[],
-    incidentId = incident?.id ?? '',
-  ): Promise<{ code: string; status: string; events: TimelineEvent[] }> {
+  private async commit(mode: Mode, incident: Incident, expectedVersion: number, events: NewTimelineEvent[]): Promise<{ code: string; status: string; events: TimelineEvent[] }> {
+    const { events: prepared, argv } = this.prepare(incident.id, events);
+    const { code, status, written } = await this.send(mode, incident, expectedVersion, incident.id, argv);
+    return { code, status, events: prepared.filter((e) => written.has(e.id)) };
+  }
+
+  /**
+   * Appends go out together: those to the same incident in the same mode, made while the current tick
+   * runs (a storm's alerts joining one incident, a busy room), become one script call instead of one
+   * each. The script checks each event's idempotency key in turn, so what is written, and in what order,
+   * is what separate calls in that order would write; each caller gets back its own events.
+   */
+  private async commitAppend(mode: 'append' | 'append-open', incidentId: string, events: NewTimelineEvent[]): Promise<{ code: string; status: string; events: TimelineEvent[] }> {
     const { events: prepared, argv } = this.prepare(incidentId, events);
+    const key = `${mode} ${incidentId}`;
+    let batch = this.appendBatches.get(key);
+    if (!batch || batch.argv.length + argv.length > MAX_BATCH_EVENTS * 5) {
+      const argvOfBatch: string[] = [];
+      const opened = (batch = {
+        argv: argvOfBatch,
+        reply: new Promise<Reply>((resolve, reject) => {
+          // After the tick's promise jobs too: the appends they make join this batch. Closed before it is
+          // sent, in the same step, so nothing joins a batch already on its way.
+          process.nextTick(() => {
+            if (this.appendBatches.get(key) === opened) this.appendBatches.delete(key);
+            this.send(mode, undefined, 0, incidentId, argvOfBatch).then(resolve, reject);
+          });
+        }),
+      });
+      this.appendBatches.set(key, opened);
+    }
+    for (const arg of argv) batch.argv.push(arg);
+    const { code, status, written } = await batch.reply;
+    return { code, status, events: prepared.filter((e) => written.has(e.id)) };
+  }
+
+  private async send(mode: Mode, incident: Incident | undefined, expectedVersion: number, incidentId: string, argv: string[]): Promise<Reply> {
     const reply = (await (this.redis as unknown as CommitCommand).commitIncident(
       this.keys.incident(incidentId),
       this.keys.timeline(incidentId),
@@ -184,8 +219,7 @@ export class RedisIncidentStore implements IncidentStore {
       ...argv,
     )) as string[];
     const [code = 'error', status = '', ...writtenIds] = reply;
-    const written = new Set(writtenIds);
-    return { code, status, events: prepared.filter((e) => written.has(e.id)) };
+    return { code, status, written: new Set(writtenIds) };
   }
 
   private async syncOpenIndex(incident: Incident): Promise<void> {

@@ -50,6 +50,41 @@ describe('Redis incident store', () => {
     await expect(store.create(makeIncident(number), [declared(number)])).rejects.toBeInstanceOf(SitrepError);
   });
 
+  it('sends appends made together to one incident as one script call, each caller getting back its own events in call order', async () => {
+    const client = testRedis();
+    try {
+      const batching = new RedisIncidentStore(client, prefix);
+      // Counted where every command goes out, as the production metrics wrapper does (src/server/metered.ts),
+      // once connected (a command queued before is handed over twice) and the incident exists.
+      const { incident } = await batching.create(makeIncident(await batching.nextNumber()), []);
+      const id = incident.id;
+      const send = client.sendCommand.bind(client);
+      let calls = 0;
+      client.sendCommand = (command, stream) => {
+        if (/^eval/i.test(command.name)) calls++;
+        return send(command, stream);
+      };
+      const note = (n: number): NewTimelineEvent => ({ type: 'note', actor: bob, key: `together:${n}`, text: `note ${n}` });
+      const results = await Promise.all([
+        batching.append(id, [note(1)]),
+        batching.append(id, [note(2), note(3)]),
+        batching.append(id, [note(1)]), // the same key as the first: written once, as two calls in a row would
+        batching.appendAndStatus(id, [note(4)], { whileOpen: true }), // another mode: a call of its own
+      ]);
+      expect(calls).toBe(2);
+      expect(results[0].map((e) => e.key)).toEqual(['together:1']);
+      expect(results[1].map((e) => e.key)).toEqual(['together:2', 'together:3']);
+      expect(results[2]).toEqual([]);
+      expect(results[3]).toEqual({ appended: [expect.objectContaining({ key: 'together:4' })], status: 'declared' });
+      expect((await batching.timeline(id)).map((e) => e.key)).toEqual(['together:1', 'together:2', 'together:3', 'together:4']);
+
+      await batching.append(id, [note(5)]);
+      expect(calls).toBe(3); // an append on its own goes out on its own
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('records an event once however many times its key is appended concurrently', async () => {
     const id = makeIncident(number).id;
     const note: NewTimelineEvent = { type: 'note', actor: bob, key: 'slack-event:Ev123', text: 'db CPU at 100%' };
