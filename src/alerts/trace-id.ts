@@ -24,7 +24,9 @@ const HEX16 = /\b[0-9a-f]{16}\b/gi;
 const MAX_UINT64 = (1n << 64n) - 1n;
 // Every form searched for holds a run of 15+ hex digits, or a key naming a trace: most alerts have neither.
 const MAY_HOLD_ID = /[0-9a-f]{15}/i;
-const MAY_NAME_TRACE = /trace/i;
+// "trace" with the separators squashKey drops between its letters: exactly the keys that squash to a name
+// holding "trace" (`tra_ce_id` squashes to `traceid` too).
+const MAY_NAME_TRACE = /t[._-]*r[._-]*a[._-]*c[._-]*e/i;
 
 export function findTraceId(search: TraceIdSearch): string | undefined {
   const decimal = search.decimalByDefault ?? false;

@@ -5,7 +5,7 @@ const W3C = '4bf92f3577b34da6a3ce929d0e0e4736';
 const search = (over: Partial<Parameters<typeof findTraceId>[0]>): string | undefined => findTraceId({ fields: [], text: [], ...over });
 
 describe('trace id extraction', () => {
-  it.each(['trace_id', 'traceId', 'traceID', 'trace.id', 'dd.trace_id', 'otel.trace_id'])('finds a trace id in a label named %s', (key) => {
+  it.each(['trace_id', 'traceId', 'traceID', 'trace.id', 'dd.trace_id', 'otel.trace_id', 'Tra_ce-ID'])('finds a trace id in a label named %s', (key) => {
     expect(search({ fields: [{ alertname: 'X', [key]: W3C }] })).toBe(W3C);
   });
 
