@@ -44,8 +44,11 @@ export const ROOMS_AT_ONCE = 2;
 export type RoomJobHandler = (incidentId: string, attempt: number) => Promise<RoomTry>;
 
 const DAY_S = 24 * 3600;
-/** How many incidents whose room has opened a replica remembers, so a storm asks Redis once per incident. */
-const OPENED_REMEMBERED = 10_000;
+/**
+ * How many incidents a replica remembers as opened (a storm asks Redis once per incident) and as nudged
+ * (one nudge per first back-off); either memory starts over when full.
+ */
+const INCIDENTS_REMEMBERED = 10_000;
 
 /** Waits min(first · 2^(n-1), max) after the n-th failed try. */
 export function roomRetryDelay(failedTries: number, backoff: RoomBackoff): number {
@@ -97,7 +100,7 @@ export class RoomJobs implements RoomOpenings {
     // first wait is as good as one per alert and spares Redis a job lookup for each.
     const now = Date.now();
     if (now - (this.nudgedAt.get(incidentId) ?? -Infinity) < this.backoff.firstDelayMs) return;
-    if (this.nudgedAt.size >= OPENED_REMEMBERED) this.nudgedAt.clear();
+    if (this.nudgedAt.size >= INCIDENTS_REMEMBERED) this.nudgedAt.clear();
     this.nudgedAt.set(incidentId, now);
     // Seen by the back-off if the job is running right now (a running job cannot be promoted).
     await this.redis.set(this.keys.roomNudged(incidentId), '1', 'PX', this.backoff.maxDelayMs);
@@ -123,7 +126,7 @@ export class RoomJobs implements RoomOpenings {
     if (this.opened.has(incidentId)) return false;
     const waiting = (await this.redis.zscore(this.keys.roomsWaiting, incidentId)) !== null;
     if (!waiting) {
-      if (this.opened.size >= OPENED_REMEMBERED) this.opened.clear();
+      if (this.opened.size >= INCIDENTS_REMEMBERED) this.opened.clear();
       this.opened.add(incidentId);
     }
     return waiting;

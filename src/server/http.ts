@@ -39,6 +39,13 @@ export function requestLog(parent: Logger, bindings: () => Record<string, unknow
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/** A request's path: its URL without the query. */
+function pathOf(url: string | undefined): string {
+  if (!url) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -154,11 +161,9 @@ export class HttpServer {
     return this;
   }
 
-  /** The raw route a request goes to, if any, and its path (without the query). */
+  /** The raw route a request goes to, if any, and its path. */
   private rawRouteFor(req: IncomingMessage): { route: RawRoute; path: string } | undefined {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+    const path = pathOf(req.url);
     const route = this.exact.get(`${req.method} ${path}`) ?? this.raw.find((r) => r.prefix && r.method === req.method && path.startsWith(r.path));
     return route && { route, path };
   }
@@ -183,7 +188,7 @@ export class HttpServer {
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     for (const route of this.raw) {
       const url = route.prefix ? `${route.path}*` : route.path;
-      scope.route({ method: route.method, url, handler: (request, reply) => this.dispatch(route, request.url.split('?')[0] ?? '/', request.raw, reply.hijack().raw) });
+      scope.route({ method: route.method, url, handler: (request, reply) => this.dispatch(route, pathOf(request.url), request.raw, reply.hijack().raw) });
     }
   }
 
